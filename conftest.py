@@ -1,0 +1,50 @@
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.factories import AdminFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_runtime(settings, tmp_path):
+    """Unit tests never start the embedded worker; attachments go to a temporary folder."""
+    settings.CELERY_EMBEDDED_WORKER = False
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+def auth_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    return AdminFactory()
+
+
+@pytest.fixture
+def api(user) -> APIClient:
+    """An API client logged in as `user`."""
+    return auth_client(user)
+
+
+@pytest.fixture
+def other_api(other_user) -> APIClient:
+    return auth_client(other_user)
+
+
+@pytest.fixture
+def admin_api(admin_user) -> APIClient:
+    return auth_client(admin_user)

@@ -1,0 +1,55 @@
+"""Small text helpers shared by the offline agents (accent/case folding, tokens, language pairs)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+# Words too common to count as evidence of overlap between two texts.
+STOPWORDS = frozenset(
+    ["a", "o", "as", "os", "um", "uma", "de", "da", "do", "das", "dos", "e", "em", "no", "na", "nos", "nas", "para", "por", "com", "sem", "que", "se", "ao", "aos", "the", "of", "and", "to", "in", "for", "with", "on", "at", "by", "an", "or", "is", "are", "be", "our", "we", "your", "you", "from", "as", "its", "it", "this", "that", "their", "they", "mais", "menos", "muito", "sua", "seu", "suas", "seus", "nosso", "nossa", "nossos", "nossas", "ou", "como", "entre", "sobre", "ate", "pelo", "pela", "empresa", "empresas", "company", "companies", "brasil", "brazil"]
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents so 'Logística' and 'logistica' compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def tokens(text: str, *, min_len: int = 3) -> set[str]:
+    """Folded content words of a text (stopwords and short words dropped)."""
+    return {w for w in _WORD_RE.findall(fold(text)) if len(w) >= min_len and w not in STOPWORDS}
+
+
+def contains_any(folded_text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
+    """Keywords (already folded) found as whole words/phrases in an already folded text."""
+    return [k for k in keywords if re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])", folded_text)]
+
+
+def is_portuguese(language: str | None) -> bool:
+    """Business-context languages are BCP-47-ish ('pt-BR', 'en'); anything not English is treated as pt."""
+    return not fold(language or "pt").startswith("en")
+
+
+def pick(lang_pt: bool, pt: str, en: str) -> str:
+    """Choose the Portuguese or English variant of a generated sentence."""
+    return pt if lang_pt else en
+
+
+def join_human(items: list[str], lang_pt: bool) -> str:
+    """'a, b e c' / 'a, b and c'."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return items[0] if items else ""
+    return f"{', '.join(items[:-1])} {'e' if lang_pt else 'and'} {items[-1]}"
+
+
+def stable_index(key: str, modulo: int) -> int:
+    """Deterministic index from a string (Python's hash() is salted per process)."""
+    value = 0
+    for ch in key:
+        value = (value * 131 + ord(ch)) % 1_000_000_007
+    return value % modulo if modulo else 0

@@ -1,0 +1,67 @@
+"""One exception handler for `/api/`: every error body is `{detail, code[, fields]}`."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class Conflict(exceptions.APIException):
+    """409 with extra keys (e.g. the existing object's id) merged into the error body."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Conflict."
+    default_code = "conflict"
+
+    def __init__(self, detail: str, code: str = "conflict", **extra: Any):
+        super().__init__(detail, code)
+        self.extra = extra
+
+
+def _first_message(fields: Any) -> str:
+    if isinstance(fields, dict):
+        for name, value in fields.items():
+            message = _first_message(value)
+            return message if name == "non_field_errors" else f"{name}: {message}"
+    if isinstance(fields, list) and fields:
+        return _first_message(fields[0])
+    return str(fields)
+
+
+def error_body(exc: exceptions.APIException) -> dict[str, Any]:
+    """The contract's error body for a DRF exception."""
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        body: dict[str, Any] = {
+            "detail": _first_message(fields) or "Invalid input.",
+            "code": "invalid",
+            "fields": fields,
+        }
+    else:
+        detail = exc.detail
+        code = getattr(detail, "code", None) or exc.default_code
+        body = {"detail": str(detail), "code": str(code)}
+    body.update(getattr(exc, "extra", {}))
+    return body
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)
+        return Response({"detail": "Internal server error.", "code": "server_error"}, status=500)
+    response.data = error_body(exc)
+    return response

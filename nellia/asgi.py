@@ -1,0 +1,22 @@
+"""ASGI entry point served by Daphne: HTTP → Django, WebSocket → Channels, `/socket.io/` → Socket.IO."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nellia.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from nellia.routing import websocket_urlpatterns  # noqa: E402
+from nellia.ws_auth import JWTAuthMiddlewareStack  # noqa: E402
+
+channels_app = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(JWTAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+    }
+)
+application = channels_app

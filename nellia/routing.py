@@ -1,0 +1,3 @@
+"""WebSocket routes of every app, collected in one place."""
+
+websocket_urlpatterns: list = []

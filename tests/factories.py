@@ -1,0 +1,62 @@
+"""factory-boy factories shared by every test module."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from agents.models import Agent
+from business_context.models import BusinessContext
+from leads.models import Lead
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com.br")
+    first_name = "Ana"
+    last_name = "Souza"
+    password = factory.PostGenerationMethodCall("set_password", "s3cret-pass")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class AdminFactory(UserFactory):
+    role = "admin"
+    is_staff = True
+    is_superuser = True
+
+
+class BusinessContextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessContext
+
+    owner = factory.SubFactory(UserFactory)
+    business_description = "Nellia is a B2B software company that automates sales prospecting with AI agents."
+    product_service_description = "An AI platform that qualifies leads and writes personalized first messages."
+    target_market = "Mid-sized Brazilian B2B companies (50-1000 employees) with inside-sales teams"
+    value_proposition = "Cut prospect research time by 80% and double reply rates."
+    ideal_customer = "Head of Sales at a growing B2B company in technology, industry, logistics or services"
+    pain_points = factory.LazyFunction(lambda: ["long sales cycle", "low reply rates", "manual prospect research"])
+    competitors = factory.LazyFunction(lambda: ["Apollo.io", "Ramper"])
+    industry_focus = factory.LazyFunction(lambda: ["Tecnologia", "Logística", "Indústria"])
+    geographic_focus = factory.LazyFunction(lambda: ["Brasil"])
+
+
+class LeadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lead
+
+    owner = factory.SubFactory(UserFactory)
+    company_name = factory.Sequence(lambda n: f"Empresa {n} Ltda")
+    website = factory.Sequence(lambda n: f"https://empresa{n}.com.br")
+    description = "Transportadora rodoviária com frota própria"
+    source_text = "Estamos contratando executivos de vendas. comercial@empresa.com.br (11) 3456-7890."
+
+
+def pipeline_agent(stage: str) -> Agent:
+    """The seeded agent of `stage` (seeded by migration, so always present)."""
+    return Agent.objects.get(stage=stage)
