@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from tests.e2e.harness import live_db  # noqa: F401 - shared by every end-to-end module
 from tests.factories import AdminFactory, UserFactory
 
 

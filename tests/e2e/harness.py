@@ -1,0 +1,229 @@
+"""Real processes for end-to-end tests: the agent server over HTTP, Celery workers on Redis, Daphne.
+
+They run against the PostgreSQL test database pytest-django created, so tests that use them must commit their
+data (`transactional_db`). Typical use, one stack per module:
+
+    @pytest.fixture(scope="module")
+    def stack(django_db_setup, django_db_blocker):
+        with RealStack() as running:
+            yield running
+
+    def test_something(stack, live_db):
+        client = stack.client(user)  # httpx.Client on Daphne, with a bearer token
+"""
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from rest_framework_simplejwt.tokens import RefreshToken
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def require_real_services() -> None:
+    """Skip unless PostgreSQL and Redis are configured; with REQUIRE_REAL_SERVICES set, fail instead."""
+    missing = []
+    if connection.vendor != "postgresql":
+        missing.append("DATABASE_URL (PostgreSQL)")
+    if not settings.REDIS_URL:
+        missing.append("REDIS_URL")
+    if missing:
+        reason = f"needs {' and '.join(missing)}"
+        if os.environ.get("REQUIRE_REAL_SERVICES"):
+            pytest.fail(f"REQUIRE_REAL_SERVICES is set but this test {reason}")
+        pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate: Callable[[], Any], *, timeout: float = 30.0, interval: float = 0.2, what: str = "condition"):
+    """Poll `predicate` until it returns something truthy; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(interval)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+class RealStack:
+    """Starts and stops the production processes on loopback ports; every process logs to `log_dir`."""
+
+    def __init__(self, *, extra_env: dict[str, str] | None = None, workers: int = 1, flush_redis: bool = True):
+        self.token = secrets.token_urlsafe(16)
+        self.agent_port = free_port()
+        self.web_port = free_port()
+        self.log_dir = Path(tempfile.mkdtemp(prefix="nellia-e2e-"))
+        self.workers_wanted = workers
+        self.flush_redis = flush_redis
+        self.processes: dict[str, subprocess.Popen] = {}
+        db = connection.settings_dict
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+            "REDIS_URL": settings.REDIS_URL,
+            "SECRET_KEY": settings.SECRET_KEY,
+            "DEBUG": "0",
+            "CELERY_EMBEDDED_WORKER": "0",
+            "MCP_SERVER_URL": self.mcp_url,
+            "MCP_SERVER_TOKEN": self.token,
+            "AGENT_SERVER_TOKEN": self.token,
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+
+    # --- addresses ---------------------------------------------------------------------------------
+    @property
+    def mcp_url(self) -> str:
+        return f"http://127.0.0.1:{self.agent_port}/mcp"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.web_port}"
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+    def __enter__(self) -> "RealStack":
+        require_real_services()
+        if self.flush_redis:
+            redis.Redis.from_url(settings.REDIS_URL).flushdb()
+        try:
+            self.start_agent_server()
+            for index in range(self.workers_wanted):
+                self.start_worker(f"worker{index}")
+            self.start_daphne()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
+        log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the process until it ends
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.processes[name] = process
+        return process
+
+    def _await(self, name: str, ready: Callable[[], bool], timeout: float = 60.0) -> None:
+        def check() -> bool:
+            if self.processes[name].poll() is not None:
+                pytest.fail(f"{name} exited with {self.processes[name].returncode}:\n{self.log(name)}")
+            return ready()
+
+        try:
+            wait_for(check, timeout=timeout, what=f"{name} to be ready")
+        except pytest.fail.Exception:
+            raise pytest.fail.Exception(f"{name} not ready:\n{self.log(name)}") from None
+
+    def start_agent_server(self) -> None:
+        self._spawn(
+            "agent_server",
+            [sys.executable, "manage.py", "run_agent_server", "--host", "127.0.0.1", "--port", str(self.agent_port),
+             "--token", self.token],
+        )
+        self._await("agent_server", lambda: _port_open(self.agent_port))
+
+    def start_worker(self, name: str = "worker0", concurrency: int = 2) -> None:
+        self._spawn(
+            name,
+            [sys.executable, "-m", "celery", "-A", "nellia", "worker", "-P", "prefork", "-c", str(concurrency),
+             "-n", f"{name}-{self.web_port}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "-l", "INFO"],
+        )
+        self._await(name, lambda: b"ready." in (self.log_dir / f"{name}.log").read_bytes())
+
+    def start_beat(self) -> None:
+        schedule = self.log_dir / "beat-schedule"
+        self._spawn(
+            "beat",
+            [sys.executable, "-m", "celery", "-A", "nellia", "beat", "-S", "celery.beat:PersistentScheduler",
+             "-s", str(schedule), "-l", "INFO"],
+        )
+
+    def start_daphne(self) -> None:
+        self._spawn(
+            "daphne",
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.web_port), "nellia.asgi:application"],
+        )
+        self._await("daphne", lambda: _port_open(self.web_port))
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Kill a process and its children at once (SIGKILL: no graceful shutdown, as in a crash)."""
+        process = self.processes.pop(name)
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=30)
+
+    def stop(self) -> None:
+        for name in list(self.processes):
+            process = self.processes[name]
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                    process.wait(timeout=10)
+                except (ProcessLookupError, subprocess.TimeoutExpired):
+                    self.kill(name)
+                    continue
+            self.processes.pop(name, None)
+
+    # --- helpers for tests -------------------------------------------------------------------------
+    def log(self, name: str, tail: int = 80) -> str:
+        path = self.log_dir / f"{name}.log"
+        lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+        return "\n".join(lines[-tail:])
+
+    def client(self, user=None, *, timeout: float = 10.0) -> httpx.Client:
+        """An HTTP client on Daphne, logged in as `user` with a bearer token (anonymous without one)."""
+        headers = {}
+        if user is not None:
+            headers["Authorization"] = f"Bearer {access_token_for(user)}"
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
+
+
+def access_token_for(user) -> str:
+    return str(RefreshToken.for_user(user).access_token)
+
+
+@pytest.fixture
+def live_db(transactional_db):
+    """Committed data the real processes can see; restores the seeded agents a previous flush removed."""
+    from agents.models import Agent
+    from agents.seed import seed_pipeline_agents
+
+    seed_pipeline_agents(Agent)
+    return transactional_db
