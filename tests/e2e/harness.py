@@ -12,6 +12,7 @@ data (`transactional_db`). Typical use, one stack per module:
         client = stack.client(user)  # httpx.Client on Daphne, with a bearer token
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -183,10 +184,8 @@ class RealStack:
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Kill a process and its children at once (SIGKILL: no graceful shutdown, as in a crash)."""
         process = self.processes.pop(name)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            pass
         process.wait(timeout=30)
 
     def stop(self) -> None:
