@@ -1,19 +1,35 @@
+import os
 import uuid
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
-from django.utils.functional import LazyObject
 
 
-class PrivateStorage(LazyObject):
-    """Files outside the web root (`PRIVATE_MEDIA_ROOT`); served only through an owner-checked view."""
+class PrivateStorage(FileSystemStorage):
+    """Files outside the web root (`PRIVATE_MEDIA_ROOT`); served only through an owner-checked view.
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    The location is read from the setting at use time, so overriding the setting (tests) takes effect.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):  # type: ignore[override]
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
 
 
 private_storage = PrivateStorage()
+
+
+def get_private_storage() -> PrivateStorage:
+    """The field's storage, as a callable so migrations reference it instead of freezing a path."""
+    return private_storage
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:
@@ -27,7 +43,7 @@ class Attachment(models.Model):
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    file = models.FileField(upload_to=attachment_path, storage=private_storage, max_length=300)
+    file = models.FileField(upload_to=attachment_path, storage=get_private_storage, max_length=300)
     text = models.TextField(blank=True, help_text="Extracted text given to the agent as context (CSV/TXT/JSON).")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -7,9 +7,11 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nellia.settings")
 django_asgi_app = get_asgi_application()
 
+import socketio  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from frontend.socketio import get_server  # noqa: E402
 from nellia.routing import websocket_urlpatterns  # noqa: E402
 from nellia.ws_auth import JWTAuthMiddlewareStack  # noqa: E402
 
@@ -19,4 +21,5 @@ channels_app = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(JWTAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
-application = channels_app
+# `/socket.io/` → the frontend profile's Socket.IO server (FRONTEND.md §10); everything else → Channels/Django.
+application = socketio.ASGIApp(get_server(), other_asgi_app=channels_app, socketio_path="socket.io")

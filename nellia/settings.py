@@ -98,8 +98,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "timeout": env.int("DB_POOL_TIMEOUT", default=10),
     }
 else:
-    # The embedded worker thread writes while requests read: wait for the lock instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The embedded worker threads write while requests do too: take the write lock when a transaction
+    # starts (a read→write upgrade fails at once with "database is locked"), wait for it, and let WAL
+    # readers proceed during writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -110,7 +114,12 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # The default capacity (100) silently drops events under load; the event log covers the rest.
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": env.int("CHANNEL_CAPACITY", default=1500)},
+            # socket_timeout above channels-redis' 5 s blocking pop: redis-py 8 defaults to 5 s, and an idle
+            # socket's receive then fails with TimeoutError (the consumer dies with 1011).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "capacity": env.int("CHANNEL_CAPACITY", default=1500),
+            },
         }
     }
 else:
@@ -132,6 +141,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}  # filled by the apps that own periodic work (see nellia/celery.py)
+CELERY_BEAT_SCHEDULE["events.prune_old_events"] = {"task": "events.tasks.prune_old_events", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["leads.sweep_stale_stages"] = {"task": "leads.sweep_stale_stages", "schedule": 60.0}
 # The embedded default runs a worker thread inside the web process; off in tests and real mode.
 CELERY_EMBEDDED_WORKER = env.bool("CELERY_EMBEDDED_WORKER", default=EMBEDDED)
 
@@ -186,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/(v1/)?",
+    "ENUM_NAME_OVERRIDES": {
+        "LeadStatusEnum": "leads.models.Lead.Status",
+        "AgentStatusEnum": "agents.models.Agent.Status",
+        "ChatMessageStatusEnum": "chat.models.ChatMessage.Status",
+        "MetricsRangeEnum": ["24h", "7d", "30d", "90d"],
+    },
 }
 
 # --- CORS and security ----------------------------------------------------------------------------
@@ -245,6 +262,8 @@ MCP_RETRY_BACKOFF = env.float("MCP_RETRY_BACKOFF", default=0.5)
 
 # --- Pipeline, events, prospecting ----------------------------------------------------------------
 STAGE_STALE_AFTER_SECONDS = env.int("STAGE_STALE_AFTER_SECONDS", default=600)
+STAGE_MAX_REQUEUES = env.int("STAGE_MAX_REQUEUES", default=2)  # stale requeues of one stage before failing
+AGENT_ERROR_AFTER_FAILURES = env.int("AGENT_ERROR_AFTER_FAILURES", default=3)  # consecutive failures → error
 EVENT_RETENTION_HOURS = env.int("EVENT_RETENTION_HOURS", default=72)
 METRICS_CACHE_SECONDS = env.int("METRICS_CACHE_SECONDS", default=10)
 PROSPECT_MAX_LEADS_PER_JOB = env.int("PROSPECT_MAX_LEADS_PER_JOB", default=20)
@@ -256,5 +275,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    # httpx2 logs every MCP request at INFO; the bridge logs what matters.
+    "loggers": {"django.request": {"level": "ERROR"}, "httpx2": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from nellia.api.views import api_not_found
+from nellia.health import HealthView
+
 # Each app's urls.py holds its full sub-paths under /api/ (e.g. "leads", "leads/<id>/process").
 api_patterns = [
     path("", include("accounts.urls")),
@@ -14,11 +17,21 @@ api_patterns = [
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    re_path(r"^health/?$", HealthView.as_view(), name="health"),
+    # Keep last: any other /api/ path answers a JSON 404 in the contract's shape (even with DEBUG on).
+    re_path(r"^.*$", api_not_found),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("frontend.urls")),
     path("api/", include(api_patterns)),
+    re_path(r"^api$", api_not_found),
     path("", include("events.urls")),
 ]
+
+# Error pages: JSON in the contract's shape under /api/, Django's HTML pages elsewhere.
+handler400 = "nellia.api.views.bad_request"
+handler403 = "nellia.api.views.permission_denied"
+handler404 = "nellia.api.views.not_found"
+handler500 = "nellia.api.views.server_error"

@@ -1,5 +1,11 @@
-"""WebSocket authentication: a JWT access token in the `token` query parameter, else the Django session."""
+"""WebSocket authentication: a JWT access token in the `token` query parameter, else the Django session.
 
+An explicit token (query parameter, or an `Authorization: Bearer` header for non-browser clients) always wins
+over the session: a bad or expired token yields AnonymousUser, never a fallback to a cookie. The consumers close
+an anonymous socket with 4401; the token's expiry goes into `scope["token_exp"]` so they can close it at expiry.
+"""
+
+from typing import Any
 from urllib.parse import parse_qs
 
 from channels.auth import AuthMiddlewareStack
@@ -7,28 +13,59 @@ from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import AccessToken
+
+MAX_TOKEN_LENGTH = 4096
 
 
 @database_sync_to_async
-def user_from_token(raw: str):
-    """The active user an access token names, or AnonymousUser for a bad, expired or unknown token."""
+def user_from_token(raw: str) -> tuple[Any, float | None]:
+    """The active user an access token names and the token's expiry (epoch seconds).
+
+    AnonymousUser (and None) for a bad, expired, refresh-type or unknown-user token.
+    """
+    if not raw or len(raw) > MAX_TOKEN_LENGTH:
+        return AnonymousUser(), None
     try:
-        token = AccessToken(raw)
-        return get_user_model().objects.get(pk=token["user_id"], is_active=True)
-    except (TokenError, KeyError, ValueError, get_user_model().DoesNotExist):
-        return AnonymousUser()
+        token = AccessToken(raw)  # verifies signature, expiry and token type ("access")
+        user_id = token[api_settings.USER_ID_CLAIM]
+        user = get_user_model().objects.get(**{api_settings.USER_ID_FIELD: user_id})
+    except (TokenError, KeyError, ValueError, TypeError, ValidationError, get_user_model().DoesNotExist):
+        return AnonymousUser(), None
+    if not user.is_active:
+        return AnonymousUser(), None
+    exp = token.get("exp")
+    return user, float(exp) if isinstance(exp, int | float) else None
+
+
+def _bearer_header(scope: dict[str, Any]) -> str | None:
+    for name, value in scope.get("headers") or []:
+        if name.lower() == b"authorization":
+            scheme, _, credentials = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer":
+                return credentials.strip()
+    return None
 
 
 class JWTAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope, receive, send):
-        params = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        scope = dict(scope)
+        params = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         scope["query_params"] = params
-        if "token" in params:
-            # An explicit token wins over the session: a bad token must not fall back to a cookie.
-            scope["user"] = await user_from_token(params["token"][0])
+        # `?token=` present but empty counts as a bad token, not as "use the session".
+        raw = params["token"][-1] if params.get("token") else None
+        if raw is None:
+            raw = _bearer_header(scope)
+        if raw is not None:
+            user, exp = await user_from_token(raw)
+            scope["user"] = user
+            scope["token_exp"] = exp
             scope["auth_method"] = "jwt"
+        elif getattr(scope.get("user"), "is_authenticated", False):
+            scope["auth_method"] = "session"
         return await super().__call__(scope, receive, send)
 
 

@@ -78,6 +78,12 @@ def uf_for_city(city: str) -> str:
     return _FOLDED_CITIES.get(fold(city).strip(), "")
 
 
+def is_place(term: str) -> bool:
+    """Whether a term names a Brazilian region, state (name or upper-case UF) or known city."""
+    folded = fold(term).strip()
+    return term.strip() in STATES or folded in _FOLDED_REGIONS or folded in _FOLDED_STATE_NAMES or folded in _FOLDED_CITIES
+
+
 def matches_geography(term: str, city: str, uf: str) -> bool:
     """Whether a geographic-focus term ('Brasil', 'SP', 'Nordeste', 'Minas Gerais', 'Recife') covers a place."""
     folded = fold(term).strip()

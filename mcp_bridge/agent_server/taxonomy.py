@@ -134,14 +134,19 @@ def detect_sector(text: str) -> tuple[Sector | None, list[str]]:
     return best
 
 
-def sector_for_term(term: str) -> Sector | None:
-    """Sector named by a focus term or label ('Logística', 'Serviços Financeiros', 'tech')."""
+def sector_for_term(term: str, *, exact: bool = False) -> Sector | None:
+    """Sector named by a focus term or label ('Logística', 'Serviços Financeiros', 'tech').
+
+    Unless exact, a longer phrase containing a synonym ('logística reversa') also names the sector.
+    """
     folded = fold(term).strip()
     if folded in _FOLDED_LABELS:
         return BY_KEY[_FOLDED_LABELS[folded]]
     for sector in SECTORS:
         if folded in sector.synonyms or folded == sector.key.replace("_", " "):
             return sector
+    if exact:
+        return None
     for sector in SECTORS:  # 'Logística' inside 'Logística e Transporte'-like phrases
         if contains_any(folded, sector.synonyms):
             return sector

@@ -53,3 +53,18 @@ def stable_index(key: str, modulo: int) -> int:
     for ch in key:
         value = (value * 131 + ord(ch)) % 1_000_000_007
     return value % modulo if modulo else 0
+
+
+_SENTENCE_RE = re.compile(r"(?<=[.!?])\s+|\n+|\s+\|\s+")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE_RE.split(text or "") if s.strip()]
+
+
+def sentence_with(text: str, folded_fragment: str, limit: int = 220) -> str:
+    """The original sentence holding a fragment found in folded text (evidence is quoted as written)."""
+    for sentence in sentences(text):
+        if folded_fragment and folded_fragment in fold(sentence):
+            return sentence[:limit]
+    return folded_fragment[:limit]

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -23,6 +24,18 @@ class Conflict(exceptions.APIException):
     def __init__(self, detail: str, code: str = "conflict", **extra: Any):
         super().__init__(detail, code)
         self.extra = extra
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Service temporarily unavailable, try again later."
+    default_code = "service_unavailable"
 
 
 def _first_message(fields: Any) -> str:
@@ -46,8 +59,13 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
         }
     else:
         detail = exc.detail
-        code = getattr(detail, "code", None) or exc.default_code
-        body = {"detail": str(detail), "code": str(code)}
+        if isinstance(detail, dict | list):  # e.g. simplejwt's InvalidToken carries a dict
+            message = detail.get("detail", _first_message(detail)) if isinstance(detail, dict) else _first_message(detail)
+            code = (detail.get("code") if isinstance(detail, dict) else None) or exc.default_code
+            body = {"detail": str(message), "code": str(code)}
+        else:
+            code = getattr(detail, "code", None) or exc.default_code
+            body = {"detail": str(detail), "code": str(code)}
     body.update(getattr(exc, "extra", {}))
     return body
 
@@ -55,6 +73,8 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, Ratelimited):
+        exc = exceptions.Throttled()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):

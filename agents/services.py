@@ -1,0 +1,122 @@
+"""Writes of agents: start/stop by an operator, and the status changes the pipeline makes while it works.
+
+The status reflects reality: `processing` (with `current_task`) while the agent runs a stage, back to `active`
+when nothing of it is running, `error` after `AGENT_ERROR_AFTER_FAILURES` consecutive failures or when its
+server is unreachable, `inactive` when stopped (an operator's decision the pipeline never overrides).
+Every status or `current_task` change publishes `agent.status` (global).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from agents.models import Agent, StageRun
+from events.publisher import publish
+
+TASK_LABELS = {
+    "intake": "Recebendo",
+    "analysis": "Analisando",
+    "persona": "Criando persona para",
+    "strategy": "Planejando abordagem para",
+    "message": "Escrevendo mensagem para",
+}
+
+
+def _failures_before_error() -> int:
+    return int(getattr(settings, "AGENT_ERROR_AFTER_FAILURES", 3))
+
+
+def _publish_status(agent: Agent) -> None:
+    publish(
+        "agent.status",
+        {
+            "agent_id": str(agent.pk),
+            "name": agent.name,
+            "status": agent.status,
+            "current_task": agent.current_task,
+            "last_error": agent.last_error,
+        },
+        user_id=None,
+    )
+
+
+def _save(agent: Agent, before: tuple[str, str], fields: list[str]) -> None:
+    agent.save(update_fields=[*dict.fromkeys([*fields, "updated_at"])])
+    if (agent.status, agent.current_task) != before:
+        _publish_status(agent)
+
+
+def start_agent(*, agent: Agent) -> Agent:
+    """Start `agent` (clearing an error) and resume the leads waiting at its stage, in arrival order."""
+    from leads.pipeline import resume_waiting
+
+    with transaction.atomic():
+        agent = Agent.objects.select_for_update().get(pk=agent.pk)
+        before = (agent.status, agent.current_task)
+        running = StageRun.objects.filter(agent=agent, status=StageRun.Status.RUNNING).exists()
+        agent.status = Agent.Status.PROCESSING if running else Agent.Status.ACTIVE
+        agent.last_error = ""
+        agent.consecutive_failures = 0
+        agent.last_heartbeat = timezone.now()
+        _save(agent, before, ["status", "last_error", "consecutive_failures", "last_heartbeat"])
+        if agent.stage:
+            resume_waiting(agent=agent)
+    return agent
+
+
+def stop_agent(*, agent: Agent) -> Agent:
+    """Stop `agent`: its current item finishes; leads reaching its stage wait until it starts again."""
+    with transaction.atomic():
+        agent = Agent.objects.select_for_update().get(pk=agent.pk)
+        before = (agent.status, agent.current_task)
+        agent.status = Agent.Status.INACTIVE
+        _save(agent, before, ["status"])
+    return agent
+
+
+def mark_working(*, agent: Agent, lead: Any) -> None:
+    """`agent` (locked by the caller) starts a stage on `lead`."""
+    before = (agent.status, agent.current_task)
+    label = TASK_LABELS.get(agent.stage or "", "Processando")
+    agent.current_task = f"{label} {lead.company_name}"[:300]
+    if agent.status != Agent.Status.INACTIVE:
+        agent.status = Agent.Status.PROCESSING
+    agent.last_heartbeat = timezone.now()
+    _save(agent, before, ["status", "current_task", "last_heartbeat"])
+
+
+def mark_idle(*, agent: Agent, succeeded: bool) -> None:
+    """`agent` (locked by the caller) finished one stage; back to `active` when nothing else of it runs."""
+    _finish(agent, succeeded=succeeded)
+
+
+def record_failure(*, agent: Agent, error: str, unreachable: bool) -> None:
+    """`agent` (locked by the caller) failed a stage; `error` status when its server is unreachable or after
+    `AGENT_ERROR_AFTER_FAILURES` failures in a row."""
+    _finish(agent, succeeded=False, error=error, unreachable=unreachable)
+
+
+def _finish(agent: Agent, *, succeeded: bool, error: str | None = None, unreachable: bool = False) -> None:
+    before = (agent.status, agent.current_task)
+    fields = ["status", "current_task", "last_heartbeat", "consecutive_failures", "last_error"]
+    agent.last_heartbeat = timezone.now()
+    if succeeded:
+        agent.consecutive_failures = 0
+        agent.last_error = ""
+    elif error is not None:
+        agent.consecutive_failures += 1
+        agent.last_error = error
+    still_running = StageRun.objects.filter(agent=agent, status=StageRun.Status.RUNNING).exists()
+    if not still_running:
+        agent.current_task = ""
+    if agent.status == Agent.Status.INACTIVE:
+        pass  # stopped by an operator: only `start` changes that
+    elif error is not None and (unreachable or agent.consecutive_failures >= _failures_before_error()):
+        agent.status = Agent.Status.ERROR
+    elif succeeded or agent.status == Agent.Status.PROCESSING:
+        agent.status = Agent.Status.PROCESSING if still_running else Agent.Status.ACTIVE
+    _save(agent, before, fields)

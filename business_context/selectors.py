@@ -1,0 +1,34 @@
+"""Reads of business contexts (one per user)."""
+
+from typing import Any
+
+from business_context.models import BusinessContext
+
+AGENT_DATA_FIELDS = (
+    "business_description",
+    "product_service_description",
+    "target_market",
+    "value_proposition",
+    "ideal_customer",
+    "pain_points",
+    "competitive_advantage",
+    "competitors",
+    "industry_focus",
+    "geographic_focus",
+    "language",
+    "version",
+)
+
+
+def context_for(user: Any) -> BusinessContext | None:
+    """`user`'s business context, or None until they save one."""
+    if not getattr(user, "is_authenticated", False) and not getattr(user, "pk", None):
+        return None
+    return BusinessContext.objects.filter(owner=user).first()
+
+
+def context_as_agent_data(ctx: BusinessContext | None) -> dict[str, Any] | None:
+    """The agent server's `BusinessContextData` dict for `ctx` (None stays None)."""
+    if ctx is None:
+        return None
+    return {name: getattr(ctx, name) for name in AGENT_DATA_FIELDS}

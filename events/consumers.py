@@ -1,0 +1,188 @@
+"""WebSocket presentation of the event log: `/ws/events/` and the shared machinery of every event socket.
+
+A thin adapter: authenticate in `connect` (the middleware put the user in the scope), join the user's groups,
+replay the log after `last_event_id`, then forward live events — checking per event that the caller may see it.
+Joining the groups *before* reading the log, and skipping live events already replayed, means a resuming
+client gets every event once: nothing is lost between the replay and the live stream, nothing is doubled.
+"""
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import timezone
+
+from events.frames import event_frame
+from events.groups import ADMIN_GROUP, GLOBAL_GROUP, user_group
+from events.selectors import events_after
+
+logger = logging.getLogger(__name__)
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_NOT_FOUND = 4404
+MAX_CLIENT_MESSAGE_BYTES = 64 * 1024
+
+
+class EventStreamConsumer(AsyncWebsocketConsumer):
+    """Base of the event sockets. Subclasses say which groups to join, what to replay, what clients may send."""
+
+    async def connect(self) -> None:
+        self.user = self.scope.get("user")
+        self.joined: list[str] = []
+        self.replayed_ids: set[int] = set()
+        self.expiry_task: asyncio.Task | None = None
+        if self.user is None or not self.user.is_authenticated:
+            # Accept first so the browser sees the close code (a refused handshake shows up as 1006).
+            await self.accept()
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        if not await self.authorize():
+            await self.accept()
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        last_event_id = self._last_event_id()
+        for group in self.groups_to_join():
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.joined.append(group)
+        await self.accept()
+        self._watch_token_expiry()
+        if last_event_id is not None:
+            await self._replay(last_event_id)
+        # Live events that arrived during the replay were held in our channel; they are dispatched after
+        # this handler returns and filtered in `event_message`.
+
+    async def disconnect(self, code: int) -> None:
+        if self.expiry_task is not None:
+            self.expiry_task.cancel()
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined = []
+
+    # ---- to override ----------------------------------------------------------------------------------
+
+    async def authorize(self) -> bool:
+        return True
+
+    def groups_to_join(self) -> list[str]:
+        raise NotImplementedError
+
+    def replay_batch(self, after_id: int) -> list[dict[str, Any]]:
+        """Frames of the caller's events after `after_id`, oldest first (sync: runs in a thread)."""
+        raise NotImplementedError
+
+    async def handle_client_message(self, message_type: str, payload: dict[str, Any]) -> None:
+        await self.send_error("unknown_type", f"Unknown message type {message_type!r}.")
+
+    # ---- live events -------------------------------------------------------------------------------------
+
+    async def event_message(self, message: dict[str, Any]) -> None:
+        """A published event from the channel layer (transport message type `event.message`)."""
+        frame = message["event"]
+        if frame["id"] in self.replayed_ids:
+            return  # already sent by the replay
+        if not self.may_receive(message.get("user_id") or "", frame):
+            return
+        await self.send(text_data=json.dumps(frame))
+
+    def may_receive(self, owner_id: str, frame: dict[str, Any]) -> bool:
+        """Per-event check before sending: the caller's own events, global ones, or anything for an admin."""
+        return not owner_id or owner_id == str(self.user.pk) or bool(getattr(self.user, "is_admin", False))
+
+    # ---- client messages -------------------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self._token_expired():
+            await self.close(code=CLOSE_UNAUTHORIZED)
+            return
+        if text_data is None:
+            await self.send_error("invalid_message", "Messages must be JSON text frames.")
+            return
+        if len(text_data) > MAX_CLIENT_MESSAGE_BYTES:
+            await self.send_error("message_too_large", "The message is too large.")
+            return
+        try:
+            payload = json.loads(text_data)
+        except ValueError:
+            await self.send_error("invalid_json", "The message is not valid JSON.")
+            return
+        if not isinstance(payload, dict) or not isinstance(payload.get("type"), str):
+            await self.send_error("invalid_message", 'A message is a JSON object with a "type".')
+            return
+        if payload["type"] == "ping":
+            await self.send(text_data=json.dumps({"type": "pong"}))
+            return
+        try:
+            await self.handle_client_message(payload["type"], payload)
+        except Exception:
+            logger.exception("Error handling a %r message", payload["type"])
+            await self.send_error("server_error", "The message could not be handled.")
+
+    async def send_error(self, code: str, detail: str, **extra: Any) -> None:
+        frame = {
+            "id": None,
+            "type": "error",
+            "data": {"code": code, "detail": detail, **extra},
+            "timestamp": timezone.now().isoformat(),
+        }
+        await self.send(text_data=json.dumps(frame))
+
+    # ---- helpers ---------------------------------------------------------------------------------------------
+
+    def _query_param(self, name: str) -> str | None:
+        params = self.scope.get("query_params")
+        if params is None:
+            from urllib.parse import parse_qs
+
+            params = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        values = params.get(name) or []
+        return values[-1] if values else None
+
+    def _last_event_id(self) -> int | None:
+        raw = self._query_param("last_event_id")
+        if raw is None or raw == "":
+            return None
+        try:
+            value = int(raw)
+        except ValueError:
+            return None
+        return max(value, 0)
+
+    async def _replay(self, after_id: int) -> None:
+        while True:
+            frames = await database_sync_to_async(self.replay_batch)(after_id)
+            if not frames:
+                return
+            for frame in frames:
+                self.replayed_ids.add(frame["id"])
+                await self.send(text_data=json.dumps(frame))
+            after_id = frames[-1]["id"]
+
+    def _token_expired(self) -> bool:
+        exp = self.scope.get("token_exp")
+        return exp is not None and time.time() >= exp
+
+    def _watch_token_expiry(self) -> None:
+        exp = self.scope.get("token_exp")
+        if exp is None:
+            return
+
+        async def close_at_expiry() -> None:
+            await asyncio.sleep(max(0.0, exp - time.time()))
+            await self.close(code=CLOSE_UNAUTHORIZED)
+
+        self.expiry_task = asyncio.ensure_future(close_at_expiry())
+
+
+class EventsConsumer(EventStreamConsumer):
+    """`/ws/events/`: the caller's events (admins: everyone's) and the global agent events."""
+
+    def groups_to_join(self) -> list[str]:
+        own = ADMIN_GROUP if getattr(self.user, "is_admin", False) else user_group(self.user.pk)
+        return [own, GLOBAL_GROUP]
+
+    def replay_batch(self, after_id: int) -> list[dict[str, Any]]:
+        return [event_frame(event) for event in events_after(self.user, after_id)]

@@ -1,0 +1,35 @@
+"""Channel-layer group names: who receives an event. One place, shared by the transport and the consumers."""
+
+from typing import Any
+
+GLOBAL_GROUP = "events.global"  # user_id=None events (agent status): every connected user
+ADMIN_GROUP = "events.admins"  # every user's events, for admins (who see everything)
+
+
+def user_group(user_id: Any) -> str:
+    return f"user.{user_id}"
+
+
+def chat_group(user_id: Any, agent_id: Any) -> str:
+    return f"chat.{user_id}.{agent_id}"
+
+
+def chat_agent_id(event_type: str, data: dict[str, Any]) -> str | None:
+    """The agent a chat event belongs to (None for other events)."""
+    if event_type == "chat.message":
+        message = data.get("message") or {}
+        return str(message["agent_id"]) if message.get("agent_id") else None
+    if event_type == "chat.typing":
+        return str(data["agent_id"]) if data.get("agent_id") else None
+    return None
+
+
+def groups_for(event_type: str, data: dict[str, Any], user_id: Any) -> list[str]:
+    """The groups an event is sent to."""
+    if user_id is None:
+        return [GLOBAL_GROUP]
+    groups = [user_group(user_id), ADMIN_GROUP]
+    agent_id = chat_agent_id(event_type, data)
+    if agent_id:
+        groups.append(chat_group(user_id, agent_id))
+    return groups

@@ -1,0 +1,277 @@
+"""Domain events → Socket.IO events of the frontend (FRONTEND.md §10.2–10.4). Pure rendering: each handler gets
+one published `events.models.Event` and returns `(socket event, flat payload, room)` triples (room None: all)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+
+Emit = tuple[str, dict[str, Any], str | None]
+STAGE_FIELDS = {"board_stage", "processing_stage", "qualification_tier"}
+UNLIMITED_REMAINING = 9007199254740991  # JavaScript's Number.MAX_SAFE_INTEGER (FRONTEND.md §7.3)
+
+
+def _room(event: Any) -> str | None:
+    return f"user-{event.user_id}" if event.user_id else None
+
+
+def _ts(event: Any) -> str:
+    return (event.created_at or timezone.now()).isoformat()
+
+
+def _lead(lead_id: Any) -> dict[str, Any] | None:
+    from frontend.selectors import lead_row_by_id
+    from frontend.serializers.leads import present_lead
+
+    row = lead_row_by_id(lead_id)
+    return present_lead(row) if row else None
+
+
+def _enrichment(event: Any, event_type: str, job_id: str | None = None, **fields: Any) -> Emit:
+    data = event.data
+    payload = {
+        "event_type": event_type,
+        "job_id": str(job_id or data.get("job_id") or data.get("lead_id") or ""),
+        "user_id": str(event.user_id or ""),
+        "timestamp": _ts(event),
+        **fields,
+    }
+    return ("enrichment-update", payload, _room(event))
+
+
+def _lead_created(event: Any) -> list[Emit]:
+    lead = _lead(event.data.get("lead_id"))
+    return [("lead-created", {"lead": lead, "userId": str(event.user_id)}, _room(event))] if lead else []
+
+
+def _lead_updated(event: Any) -> list[Emit]:
+    data = event.data
+    changed = set(data.get("changed") or [])
+    emits: list[Emit] = []
+    if "queued_at" in changed and data.get("status") == "queued":  # enqueue_processing: the pipeline starts
+        from leads.models import Lead, ProspectJob
+
+        row = Lead.objects.filter(pk=data.get("lead_id")).values("company_name", "prospect_job_id", "prospect_job__status").first()
+        if row:
+            running = row["prospect_job_id"] and row["prospect_job__status"] in ProspectJob.RUNNING
+            job = {"job_id": str(row["prospect_job_id"])} if running else {}
+            emits.append(_enrichment(event, "lead_enrichment_start", lead_id=str(data.get("lead_id")),
+                                     company_name=row["company_name"], **job))
+    if changed & STAGE_FIELDS:
+        lead = _lead(data.get("lead_id"))
+        if lead:
+            emits.append(
+                ("lead-stage-update", {"leadId": lead["id"], "stage": lead["processing_stage"], "updatedAt": lead["updated_at"]}, _room(event))
+            )
+    return emits
+
+
+def _lead_progress(event: Any) -> list[Emit]:
+    data = event.data
+    stage_status = data.get("stage_status")
+    agent = data.get("agent_name") or ""
+    company = data.get("company_name") or ""
+    common = {"lead_id": str(data.get("lead_id")), "agent_name": agent}
+    if stage_status == "running":
+        return [_enrichment(event, "agent_start", **common, status_message=f"{agent}: processando {company}".strip())]
+    if stage_status in ("done", "failed"):
+        duration = data.get("duration_ms")
+        return [
+            _enrichment(
+                event,
+                "agent_end",
+                **common,
+                success=stage_status == "done",
+                execution_time_seconds=round(duration / 1000, 3) if isinstance(duration, int | float) else 0.0,
+                progress_percentage=data.get("progress") or 0,
+                status_message=f"{agent}: {'concluído' if stage_status == 'done' else 'falhou'} ({company})",
+            )
+        ]
+    return []
+
+
+def _lead_completed(event: Any) -> list[Emit]:
+    data = event.data
+    emits = [_enrichment(event, "lead_enrichment_end", lead_id=str(data.get("lead_id")), success=True)]
+    lead = _lead(data.get("lead_id"))
+    if lead:
+        emits.append(("lead-enriched", {"lead": lead, "userId": str(event.user_id)}, _room(event)))
+    return emits
+
+
+def _lead_failed(event: Any) -> list[Emit]:
+    data = event.data
+    error = str(data.get("error") or "")
+    return [
+        _enrichment(event, "lead_enrichment_end", lead_id=str(data.get("lead_id")), success=False, error_message=error),
+        ("lead_enrichment_failed", {"leadId": str(data.get("lead_id")), "error": error}, _room(event)),
+    ]
+
+
+def _lead_deleted(event: Any) -> list[Emit]:
+    return [("lead-deleted", {"leadId": str(event.data.get("lead_id"))}, _room(event))]
+
+
+def _agent_status(event: Any) -> list[Emit]:
+    from agents.models import Agent
+    from frontend.serializers.agents import present_agents
+
+    agent = Agent.objects.filter(pk=event.data.get("agent_id")).first()
+    return [("agent-update", present_agents([agent])[0], None)] if agent else []
+
+
+def _metrics_updated(event: Any) -> list[Emit]:
+    if not event.user_id:
+        return []  # global invalidation: per-user numbers are refetched by the app
+    from django.contrib.auth import get_user_model
+
+    from frontend.serializers.metrics import metrics_update
+
+    user = get_user_model().objects.filter(pk=event.user_id).first()
+    return [("metrics-update", metrics_update(user), _room(event))] if user else []
+
+
+def _job_progress(event: Any) -> list[Emit]:
+    data = event.data
+    emits: list[Emit] = [
+        (
+            "job-progress",
+            {
+                "jobId": data.get("job_id"),
+                "userId": str(event.user_id),
+                "status": data.get("status"),
+                "progress": data.get("progress") or 0,
+                "currentStep": data.get("current_step") or "",
+                "searchQuery": data.get("search_query") or "",
+                "timestamp": _ts(event),
+            },
+            _room(event),
+        )
+    ]
+    if data.get("status") == "active" and not data.get("progress"):
+        emits.append(
+            _enrichment(event, "pipeline_start", initial_query=data.get("search_query") or "",
+                        max_leads_to_generate=data.get("max_leads") or 0)
+        )
+    return emits
+
+
+def _seconds_between(start: str | None, end: str | None) -> float:
+    from django.utils.dateparse import parse_datetime
+
+    if not start or not end:
+        return 0.0
+    began, ended = parse_datetime(start), parse_datetime(end)
+    return round((ended - began).total_seconds(), 3) if began and ended else 0.0
+
+
+def _job_completed(event: Any) -> list[Emit]:
+    from django.contrib.auth import get_user_model
+
+    from leads.prospecting import plan_status
+
+    data = event.data
+    user = get_user_model().objects.filter(pk=event.user_id).first()
+    quota = {}
+    if user is not None:
+        status = plan_status(user)
+        quota = {
+            "used": status.used,
+            "total": status.total,
+            "remaining": UNLIMITED_REMAINING if status.remaining is None else status.remaining,
+        }
+    return [
+        (
+            "job-completed",
+            {
+                "jobId": data.get("job_id"),
+                "userId": str(event.user_id),
+                "status": "completed",
+                "leadsGenerated": data.get("leads_generated") or 0,
+                "searchQuery": data.get("search_query") or "",
+                "quotaUpdate": quota,
+                "startedAt": data.get("started_at"),
+                "completedAt": data.get("finished_at"),
+                "timestamp": _ts(event),
+            },
+            _room(event),
+        ),
+        _enrichment(
+            event,
+            "pipeline_end",
+            total_leads_generated=data.get("leads_generated") or 0,
+            execution_time_seconds=_seconds_between(data.get("started_at"), data.get("finished_at")),
+            success=True,
+        ),
+    ]
+
+
+def _job_failed(event: Any) -> list[Emit]:
+    data = event.data
+    return [
+        (
+            "job-failed",
+            {
+                "jobId": data.get("job_id"),
+                "userId": str(event.user_id),
+                "status": "failed",
+                "error": data.get("error") or "",
+                "searchQuery": data.get("search_query") or "",
+                "startedAt": data.get("started_at"),
+                "failedAt": data.get("finished_at"),
+                "timestamp": _ts(event),
+            },
+            _room(event),
+        )
+    ]
+
+
+def _quota_updated(event: Any) -> list[Emit]:
+    from accounts.plans import PLANS
+
+    data = event.data
+    total, used = data.get("total"), data.get("used") or 0
+    remaining = data.get("remaining")
+    plan = PLANS.get(data.get("plan_id") or "free", PLANS["free"])
+    return [
+        (
+            "quota-update",
+            {
+                "userId": str(event.user_id),
+                "planId": plan.id,
+                "planName": plan.name,
+                "quotaUsed": used,
+                "quotaTotal": total,
+                "quotaRemaining": UNLIMITED_REMAINING if remaining is None else remaining,
+                "quotaUsagePercentage": round(100 * used / total, 2) if total else 0,
+                "nextResetAt": data.get("next_reset_at"),
+                "leadsGenerated": data.get("leads_generated") or 0,
+                "timestamp": _ts(event),
+            },
+            _room(event),
+        )
+    ]
+
+
+HANDLERS: dict[str, Callable[[Any], list[Emit]]] = {
+    "lead.created": _lead_created,
+    "lead.updated": _lead_updated,
+    "lead.progress": _lead_progress,
+    "lead.completed": _lead_completed,
+    "lead.failed": _lead_failed,
+    "lead.deleted": _lead_deleted,
+    "agent.status": _agent_status,
+    "metrics.updated": _metrics_updated,
+    "job.progress": _job_progress,
+    "job.completed": _job_completed,
+    "job.failed": _job_failed,
+    "quota.updated": _quota_updated,
+}
+
+
+def render(event: Any) -> list[Emit]:
+    """The Socket.IO events for one domain event (chat and unknown types: none)."""
+    handler = HANDLERS.get(event.type)
+    return handler(event) if handler else []

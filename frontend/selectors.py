@@ -1,0 +1,111 @@
+"""Reads of the frontend profile: the `/api/` ownership selectors plus the presented board stage, in the query.
+
+`processing_stage` as the frontend sees it (FRONTEND.md §4.3) is computed by the database (`leads.board`), so
+filtering and sorting use it, and list rows are fetched as plain values (no model instances, no per-row queries).
+"""
+
+import uuid
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from frontend.vocab import parse_tier
+from leads.board import presented_stage
+from leads.models import Lead
+from leads.selectors import leads_for
+
+PRESENTED_STAGE = presented_stage()  # leads.board: the one definition of FRONTEND.md §4.3
+
+# The columns a frontend Lead is built from (analysis and source_text stay out: the frontend never shows them).
+LEAD_VALUES: tuple[str, ...] = (
+    "id", "company_name", "website", "description", "company_sector", "company_size", "market_region",
+    "contact_email", "contact_phone", "contact_role", "annual_revenue", "source", "status", "processing_stage",
+    "progress", "board_stage", "relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score",
+    "qualification_tier", "persona", "pain_point_analysis", "purchase_triggers", "strategy", "message",
+    "enrichment_data", "last_error", "prospect_job_id", "created_at", "updated_at", "processed_at",
+)
+
+SORTABLE = {"company_name", "relevance_score", "roi_potential_score", "brazilian_market_fit", "created_at", "updated_at"}
+
+
+def presented_leads_for(user: Any) -> QuerySet[Lead]:
+    """The caller's leads (admins: all) annotated with `presented_stage`."""
+    return leads_for(user).annotate(presented_stage=PRESENTED_STAGE)
+
+
+def lead_rows(queryset: QuerySet[Lead]) -> list[dict[str, Any]]:
+    """Plain rows for `frontend.serializers.leads.present_lead` (one query)."""
+    return list(queryset.values(*LEAD_VALUES, "presented_stage"))
+
+
+def lead_row_for(user: Any, lead_id: Any) -> dict[str, Any]:
+    """One of the caller's leads as a row; Http404 when it is not theirs (or not a valid id)."""
+    try:
+        pk = lead_id if isinstance(lead_id, uuid.UUID) else uuid.UUID(str(lead_id))
+    except (ValueError, TypeError, AttributeError):
+        raise Http404("No lead matches the given id.") from None
+    rows = lead_rows(presented_leads_for(user).filter(pk=pk))
+    if not rows:
+        raise Http404
+    return rows[0]
+
+
+def lead_row_by_id(lead_id: Any) -> dict[str, Any] | None:
+    """A lead row whoever owns it (for event rendering, already scoped by the event's user)."""
+    rows = list(Lead.objects.filter(pk=lead_id).annotate(presented_stage=PRESENTED_STAGE).values(*LEAD_VALUES, "presented_stage"))
+    return rows[0] if rows else None
+
+
+def filter_presented_leads(
+    user: Any,
+    *,
+    search: str = "",
+    company_sector: str = "",
+    qualification_tier: str = "",
+    processing_stage: str = "",
+    sort_by: str = "",
+    sort_order: str = "",
+) -> QuerySet[Lead]:
+    """`GET /api/v1/leads` filters (FRONTEND.md §4.4); bad tier or sort values are ignored."""
+    queryset = presented_leads_for(user)
+    if search:
+        queryset = queryset.filter(
+            Q(company_name__icontains=search) | Q(website__icontains=search) | Q(description__icontains=search)
+        )
+    if company_sector:
+        queryset = queryset.filter(company_sector__iexact=company_sector)
+    if qualification_tier:
+        try:
+            tier = parse_tier(qualification_tier)
+        except ValueError:
+            pass
+        else:
+            queryset = queryset.filter(qualification_tier=tier) if tier else queryset.filter(qualification_tier__isnull=True)
+    if processing_stage:
+        queryset = queryset.filter(presented_stage=processing_stage)
+    field = sort_by if sort_by in SORTABLE else "created_at"
+    descending = sort_order.lower() != "asc"
+    order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return queryset.order_by(order, "-id" if descending else "id")
+
+
+def presented_stage_stats(user: Any) -> list[dict[str, Any]]:
+    """Per presented stage: count, mean ROI score and high-potential count (one GROUP BY)."""
+    from django.db.models import Avg, Count
+
+    rows = (
+        presented_leads_for(user)
+        .order_by()
+        .values("presented_stage")
+        .annotate(
+            count=Count("id"),
+            average_roi=Avg("roi_potential_score"),
+            high_potential=Count("id", filter=Q(qualification_tier=Lead.Tier.HIGH)),
+        )
+    )
+    return sorted(
+        ({"stage": row["presented_stage"], "count": row["count"], "average_roi": row["average_roi"],
+          "high_potential": row["high_potential"]} for row in rows),
+        key=lambda row: row["stage"],
+    )

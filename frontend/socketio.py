@@ -1,0 +1,141 @@
+"""The Socket.IO server of the frontend profile (FRONTEND.md §10) and its event-publisher transport.
+
+Server: python-socketio `AsyncServer` mounted at `/socket.io/` next to Channels (nellia/asgi.py). A socket
+authenticates with `auth.token` (a simplejwt access token) and joins room `user-<id>`.
+
+Transport (registered in FrontendConfig.ready): renders each published domain event (frontend.realtime) and emits
+it. Real mode (REDIS_URL set): every process — Daphne's threads and Celery workers alike — publishes through a
+write-only `socketio.RedisManager`; the Daphne processes' `AsyncRedisManager` delivers to their sockets. Embedded
+default: the in-process manager; sync code schedules the emit onto the server's event loop (nobody connected to
+this process yet → nothing to deliver).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import socketio
+from django.conf import settings
+from socketio.exceptions import ConnectionRefusedError as SocketRefused
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_server: socketio.AsyncServer | None = None
+_loop: asyncio.AbstractEventLoop | None = None
+_writer: tuple[int, socketio.RedisManager] | None = None
+
+
+def redis_channel() -> str:
+    """The pub/sub channel; Redis pub/sub ignores the db number, so it is part of the name."""
+    db = urlsplit(settings.REDIS_URL).path.strip("/") or "0"
+    return f"nellia-socketio-{db}"
+
+
+def room_for(user_id: Any) -> str:
+    return f"user-{user_id}"
+
+
+def get_server() -> socketio.AsyncServer:
+    """The process's AsyncServer (created on first use, with its handlers)."""
+    global _server
+    with _lock:
+        if _server is None:
+            manager = (
+                socketio.AsyncRedisManager(settings.REDIS_URL, channel=redis_channel()) if settings.REDIS_URL else None
+            )
+            server = socketio.AsyncServer(
+                async_mode="asgi",
+                cors_allowed_origins=list(settings.CORS_ALLOWED_ORIGINS),
+                client_manager=manager,
+                logger=False,
+                engineio_logger=False,
+            )
+            _register_handlers(server)
+            _server = server
+    return _server
+
+
+def _token_from(auth: Any, environ: dict[str, Any]) -> str | None:
+    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
+        return auth["token"]
+    params = parse_qs(environ.get("QUERY_STRING", ""))
+    return params["token"][-1] if params.get("token") else None
+
+
+def _register_handlers(server: socketio.AsyncServer) -> None:
+    from nellia.ws_auth import user_from_token
+
+    @server.event
+    async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        global _loop
+        _loop = asyncio.get_running_loop()
+        token = _token_from(auth, environ)
+        user, _exp = await user_from_token(token or "")
+        if not getattr(user, "is_authenticated", False):
+            raise SocketRefused("unauthorized")
+        await server.save_session(sid, {"user_id": str(user.pk)})
+        await server.enter_room(sid, room_for(user.pk))
+
+    @server.on("join-user-room")
+    async def join_user_room(sid: str, data: Any = None) -> None:
+        session = await server.get_session(sid)
+        if isinstance(data, dict) and str(data.get("userId")) == session.get("user_id"):
+            await server.enter_room(sid, room_for(session["user_id"]))  # already in it: honoured, no effect
+
+    @server.on("subscribe")
+    async def subscribe(sid: str, data: Any = None) -> None:
+        return None
+
+    @server.on("unsubscribe")
+    async def unsubscribe(sid: str, data: Any = None) -> None:
+        return None
+
+
+def _redis_writer() -> socketio.RedisManager:
+    """A write-only Redis manager per process (re-created after fork: Celery prefork children)."""
+    global _writer
+    pid = os.getpid()
+    with _lock:
+        if _writer is None or _writer[0] != pid:
+            _writer = (pid, socketio.RedisManager(settings.REDIS_URL, channel=redis_channel(), write_only=True))
+        return _writer[1]
+
+
+def can_deliver() -> bool:
+    """False when no socket can be listening (embedded default before any connection): skip rendering."""
+    return bool(settings.REDIS_URL) or (_loop is not None and not _loop.is_closed())
+
+
+def emit(event: str, data: dict[str, Any], room: str | None) -> None:
+    """Emit `event` to `room` (None: every socket) from sync code, in any process."""
+    if settings.REDIS_URL:
+        _redis_writer().emit(event, data, room=room, namespace="/")
+        return
+    loop = _loop
+    if loop is None or loop.is_closed():
+        return
+    coroutine = get_server().emit(event, data, room=room, namespace="/")
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        loop.create_task(coroutine)
+    else:
+        asyncio.run_coroutine_threadsafe(coroutine, loop)
+
+
+def socketio_transport(event: Any) -> None:
+    """The events.publisher transport: one domain event → its Socket.IO events (frontend.realtime)."""
+    if not can_deliver():
+        return
+    from frontend.realtime import render
+
+    for name, payload, room in render(event):
+        emit(name, payload, room)

@@ -1,0 +1,208 @@
+"""`/api/v1/leads...` (FRONTEND.md §4): thin adapters over leads.selectors/services/pipeline."""
+
+import math
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from frontend.exceptions import BadRequest
+from frontend.selectors import filter_presented_leads, lead_row_for, lead_rows, presented_leads_for
+from frontend.serializers.leads import (
+    BulkLeadSerializer,
+    BulkResultSerializer,
+    LeadPageSerializer,
+    LeadSerializer,
+    LeadStageSerializer,
+    LeadWriteSerializer,
+    present_lead,
+)
+from frontend.views.base import FrontendView
+from frontend.vocab import BOARD_STAGES, PRESENTED_STAGES
+from leads import pipeline, services
+from leads.selectors import get_lead_for
+from nellia.api.exceptions import Conflict
+
+MAX_LIMIT = 1000
+BULK_MAX = 1000
+
+
+def _int_param(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise exceptions.ValidationError({name: ["A valid integer is required."]}) from None
+
+
+def _duplicate(exc: services.DuplicateLead) -> Conflict:
+    return Conflict(str(exc), code="duplicate_lead", existing_id=str(exc.existing_id))
+
+
+def _lead_response(request: Request, lead_id: Any, status_code: int = 200) -> Response:
+    return Response(present_lead(lead_row_for(request.user, lead_id)), status=status_code)
+
+
+def _update(request: Request, lead: Any, data: dict[str, Any]) -> None:
+    serializer = LeadWriteSerializer(data=data, partial=True)
+    serializer.is_valid(raise_exception=True)
+    current = lead_row_for(request.user, lead.pk)["presented_stage"]
+    try:
+        services.update_lead(lead=lead, data=serializer.to_service_data(current_stage=current))
+    except services.DuplicateLead as exc:
+        raise _duplicate(exc) from None
+
+
+def _create(request: Request, data: dict[str, Any]) -> Any:
+    serializer = LeadWriteSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    if "company_name" not in serializer.validated_data:
+        raise exceptions.ValidationError({"company_name": ["This field is required."]})
+    try:
+        return services.create_lead(owner=request.user, data=serializer.to_service_data(), source="api")
+    except services.DuplicateLead as exc:
+        raise _duplicate(exc) from None
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("search", str, description="Company name, website or description contains."),
+    OpenApiParameter("company_sector", str),
+    OpenApiParameter("qualification_tier", str, description="Any spelling of FRONTEND.md §4.2."),
+    OpenApiParameter("processing_stage", str, description="The presented stage (board stage or pipeline stage)."),
+    OpenApiParameter("sort_by", str, enum=sorted(["company_name", "relevance_score", "roi_potential_score", "brazilian_market_fit", "created_at", "updated_at"])),
+    OpenApiParameter("sort_order", str, enum=["asc", "desc"]),
+    OpenApiParameter("limit", int, description="Default and maximum 1000."),
+    OpenApiParameter("offset", int),
+]
+
+
+class LeadListView(FrontendView):
+    @extend_schema(summary="The caller's leads (one page of up to 1000)", parameters=LIST_PARAMETERS, responses={200: LeadPageSerializer})
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        limit = min(max(_int_param(request, "limit", MAX_LIMIT), 1), MAX_LIMIT)
+        offset = max(_int_param(request, "offset", 0), 0)
+        queryset = filter_presented_leads(
+            request.user,
+            search=params.get("search", "").strip(),
+            company_sector=params.get("company_sector", "").strip(),
+            qualification_tier=params.get("qualification_tier", "").strip(),
+            processing_stage=params.get("processing_stage", "").strip(),
+            sort_by=params.get("sort_by", ""),
+            sort_order=params.get("sort_order", ""),
+        )
+        rows = lead_rows(queryset[offset : offset + limit])
+        total = offset + len(rows) if len(rows) < limit and (rows or offset == 0) else queryset.count()
+        return Response(
+            {
+                "data": [present_lead(row) for row in rows],
+                "total": total,
+                "page": offset // limit + 1,
+                "limit": limit,
+                "totalPages": math.ceil(total / limit),
+            }
+        )
+
+    @extend_schema(summary="Create a lead (no processing)", request=LeadWriteSerializer, responses={201: LeadSerializer})
+    def post(self, request: Request) -> Response:
+        lead = _create(request, self.body())
+        return _lead_response(request, lead.pk, status.HTTP_201_CREATED)
+
+
+class LeadDetailView(FrontendView):
+    @extend_schema(summary="One lead", responses={200: LeadSerializer})
+    def get(self, request: Request, lead_id: str) -> Response:
+        return _lead_response(request, lead_id)
+
+    @extend_schema(summary="Partial update (PUT = PATCH)", request=LeadWriteSerializer, responses={200: LeadSerializer})
+    def put(self, request: Request, lead_id: str) -> Response:
+        lead = get_lead_for(request.user, lead_id)
+        _update(request, lead, self.body())
+        return _lead_response(request, lead.pk)
+
+    @extend_schema(summary="Partial update", request=LeadWriteSerializer, responses={200: LeadSerializer})
+    def patch(self, request: Request, lead_id: str) -> Response:
+        return self.put(request, lead_id)
+
+    @extend_schema(summary="Delete a lead", responses={204: None})
+    def delete(self, request: Request, lead_id: str) -> Response:
+        services.delete_lead(lead=get_lead_for(request.user, lead_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LeadStageView(FrontendView):
+    @extend_schema(summary="Move a lead on the sales board", request=LeadStageSerializer, responses={200: LeadSerializer})
+    def patch(self, request: Request, lead_id: str) -> Response:
+        lead = get_lead_for(request.user, lead_id)
+        body = self.body()
+        if "stage" not in body:
+            raise exceptions.ValidationError({"stage": ["This field is required."]})
+        stage = body["stage"] or None
+        if stage is not None and stage not in BOARD_STAGES:
+            raise BadRequest(f"'{stage}' is not a board stage (one of: {', '.join(BOARD_STAGES)}).", code="invalid_stage")
+        services.update_lead(lead=lead, data={"board_stage": stage})
+        return _lead_response(request, lead.pk)
+
+
+class LeadProcessView(FrontendView):
+    @extend_schema(summary="Queue a lead for the pipeline", request=None, responses={202: LeadSerializer})
+    def post(self, request: Request, lead_id: str) -> Response:
+        lead = get_lead_for(request.user, lead_id)
+        try:
+            pipeline.enqueue_processing(lead=lead, restart=self.body().get("restart") is True)
+        except pipeline.AlreadyProcessing:
+            raise Conflict("This lead is already queued or processing.", code="already_processing") from None
+        return _lead_response(request, lead.pk, status.HTTP_202_ACCEPTED)
+
+
+class LeadsByStageView(FrontendView):
+    @extend_schema(summary="The caller's leads grouped by presented stage", responses={200: {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}}}})
+    def get(self, request: Request) -> Response:
+        groups: dict[str, list] = {stage: [] for stage in PRESENTED_STAGES}
+        for row in lead_rows(presented_leads_for(request.user).order_by("-created_at")):
+            groups.setdefault(row["presented_stage"], []).append(present_lead(row))
+        return Response(groups)
+
+
+class LeadBulkView(FrontendView):
+    @extend_schema(summary="Bulk process/delete/create/update", request=BulkLeadSerializer, responses={200: BulkResultSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = BulkLeadSerializer(data=self.body())
+        serializer.is_valid(raise_exception=True)
+        operation = serializer.validated_data["operation"]
+        items = serializer.validated_data["leads"]
+        if len(items) > BULK_MAX:
+            raise exceptions.ValidationError({"leads": [f"At most {BULK_MAX} leads per request."]})
+        done: list[str] = []
+        skipped: list[dict[str, str]] = []
+        for item in items:
+            item_id = str(item.get("id") or "")
+            try:
+                with transaction.atomic():
+                    if operation == "create":
+                        item_id = str(_create(request, item).pk)
+                    else:
+                        lead = get_lead_for(request.user, item_id)
+                        if operation == "delete":
+                            services.delete_lead(lead=lead)
+                        elif operation == "process":
+                            pipeline.enqueue_processing(lead=lead)
+                        else:
+                            _update(request, lead, item)
+                done.append(item_id)
+            except Http404:
+                skipped.append({"id": item_id, "reason": "not_found"})
+            except pipeline.AlreadyProcessing:
+                skipped.append({"id": item_id, "reason": "already_processing"})
+            except Conflict:
+                skipped.append({"id": item_id, "reason": "duplicate_lead"})
+            except (exceptions.ValidationError, DjangoValidationError):
+                skipped.append({"id": item_id, "reason": "invalid"})
+        return Response({"done": done, "skipped": skipped})

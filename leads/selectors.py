@@ -1,0 +1,43 @@
+"""Reads of leads: the ownership filter and the query shape live here, once."""
+
+import uuid
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from leads.models import Lead
+
+
+def _is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_admin", False))
+
+
+def leads_for(user: Any) -> QuerySet[Lead]:
+    """The leads `user` may see: their own; admins see every lead. Anonymous users see none."""
+    if not getattr(user, "is_authenticated", False):
+        return Lead.objects.none()
+    queryset = Lead.objects.select_related("owner")
+    return queryset if _is_admin(user) else queryset.filter(owner=user)
+
+
+def get_lead_for(user: Any, lead_id: Any) -> Lead:
+    """The lead `lead_id` if `user` may see it; Http404 otherwise (also for a malformed id)."""
+    try:
+        pk = lead_id if isinstance(lead_id, uuid.UUID) else uuid.UUID(str(lead_id))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404("No lead matches the given id.") from None
+    try:
+        return leads_for(user).get(pk=pk)
+    except Lead.DoesNotExist:
+        raise Http404("No lead matches the given id.") from None
+
+
+def find_duplicate_id(*, owner: Any, website: str, exclude_id: Any = None) -> uuid.UUID | None:
+    """The id of `owner`'s lead with the (already normalised) `website`, if any."""
+    if not website:
+        return None
+    queryset = Lead.objects.filter(owner=owner, website=website)
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    return queryset.values_list("id", flat=True).first()

@@ -1,0 +1,83 @@
+"""`/api/leads`: CRUD over leads.selectors / leads.services (import, export, bulk, process live elsewhere)."""
+
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.filters import SearchFilter
+from rest_framework.serializers import BaseSerializer
+
+from leads import selectors, services
+from leads.filters import ORDERING_FIELDS, SEARCH_FIELDS, LeadFilter
+from leads.models import Lead
+from leads.serializers import LeadSerializer
+from nellia.api.exceptions import Conflict
+from nellia.api.filters import NullsLastOrderingFilter
+from nellia.api.schema import ConflictSerializer, errors
+
+UUID_REGEX = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+_CONFLICT = {409: OpenApiResponse(ConflictSerializer, description="Same website as an existing lead of yours.")}
+
+
+def duplicate_conflict(exc: services.DuplicateLead) -> Conflict:
+    """The 409 `duplicate_lead` error for a DuplicateLead (shared with other lead endpoints)."""
+    return Conflict(
+        "You already have a lead with this website.", code="duplicate_lead", existing_id=str(exc.existing_id)
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List leads", responses={200: LeadSerializer(many=True), **errors(400, 401)}),
+    create=extend_schema(summary="Create a lead", responses={201: LeadSerializer, **errors(400, 401), **_CONFLICT}),
+    retrieve=extend_schema(summary="A lead", responses={200: LeadSerializer, **errors(401, 404)}),
+    update=extend_schema(
+        summary="Replace a lead's editable fields", responses={200: LeadSerializer, **errors(400, 401, 404), **_CONFLICT}
+    ),
+    partial_update=extend_schema(
+        summary="Update some of a lead's editable fields",
+        responses={200: LeadSerializer, **errors(400, 401, 404), **_CONFLICT},
+    ),
+    destroy=extend_schema(summary="Delete a lead", responses={204: None, **errors(401, 404)}),
+)
+@extend_schema(tags=["leads"])
+class LeadViewSet(viewsets.ModelViewSet):
+    """Your leads (admins: everyone's). Scores, tiers and stage results are written by the pipeline."""
+
+    serializer_class = LeadSerializer
+    queryset = Lead.objects.none()  # for the schema; requests use the selector
+    filter_backends = [
+        DjangoFilterBackend,
+        SearchFilter,
+        NullsLastOrderingFilter,
+    ]
+    filterset_class = LeadFilter
+    search_fields = SEARCH_FIELDS
+    ordering_fields = ORDERING_FIELDS
+    ordering = ["-created_at"]
+    lookup_value_regex = UUID_REGEX
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Lead]:
+        return selectors.leads_for(self.request.user)
+
+    def get_object(self) -> Lead:
+        lead = selectors.get_lead_for(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, lead)
+        return lead
+
+    def perform_create(self, serializer: BaseSerializer) -> None:
+        try:
+            serializer.instance = services.create_lead(
+                owner=self.request.user, data=dict(serializer.validated_data), source=Lead.Source.API
+            )
+        except services.DuplicateLead as exc:
+            raise duplicate_conflict(exc) from None
+
+    def perform_update(self, serializer: BaseSerializer) -> None:
+        try:
+            serializer.instance = services.update_lead(lead=serializer.instance, data=dict(serializer.validated_data))
+        except services.DuplicateLead as exc:
+            raise duplicate_conflict(exc) from None
+
+    def perform_destroy(self, instance: Lead) -> None:
+        services.delete_lead(lead=instance)

@@ -1,0 +1,57 @@
+"""Streamable HTTP transport: the MCP app at /mcp behind a bearer token, plus an open GET /health."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from dataclasses import replace
+
+import uvicorn
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .config import Settings
+from .server import build_server
+
+MCP_PATH = "/mcp"
+OPEN_PATHS = frozenset({"/health"})
+
+
+class BearerAuth:
+    """Rejects HTTP requests without `Authorization: Bearer <token>` (401) when a token is configured."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app, self.expected = app, f"Bearer {token}".encode()
+        self.enabled = bool(token)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.enabled and scope["type"] == "http" and scope["path"] not in OPEN_PATHS:
+            supplied = next((v for k, v in scope["headers"] if k == b"authorization"), b"")
+            if not hmac.compare_digest(supplied, self.expected):  # constant time: no token oracle
+                await self._deny(send)
+                return
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _deny(send: Send) -> None:
+        body = json.dumps({"error": "unauthorized", "detail": "missing or invalid bearer token"}).encode()
+        await send({"type": "http.response.start", "status": 401, "headers": [
+            (b"content-type", b"application/json"), (b"www-authenticate", b'Bearer realm="nellia-agents"'),
+            (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def build_app(settings: Settings | None = None) -> ASGIApp:
+    """The ASGI app served by `run` (stateless JSON responses: any worker can answer any request)."""
+    settings = settings or Settings.from_env()
+    starlette_app = build_server(settings).streamable_http_app(
+        streamable_http_path=MCP_PATH, stateless_http=True, json_response=True, host=settings.host)
+    return BearerAuth(starlette_app, settings.token)
+
+
+def run(host: str | None = None, port: int | None = None, token: str | None = None,
+        settings: Settings | None = None) -> None:
+    """Serve the agent server over streamable HTTP until interrupted (used by `manage.py run_agent_server`)."""
+    base = settings or Settings.from_env()
+    settings = replace(base, host=host or base.host, port=port or base.port,
+                       token=base.token if token is None else token)
+    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_level="info")

@@ -1,0 +1,182 @@
+"""Lead scores: each rule is a small named function returning a `Rule` (value 0..1 plus why it fired).
+
+Scores (all 0..1, rounded to 4 places):
+- relevance  = 0.40 sector_focus + 0.20 size_fit + 0.25 pain_fit + 0.15 b2b_fit
+- roi_potential = size_base (x0.85 when the size is estimated, not a stated headcount)
+  + growth_bonus (0.10 per growth trigger, at most 0.25), capped at 1
+- brazilian_market_fit = 0.25 br_domain + 0.20 portuguese + 0.15 br_phone + 0.15 cnpj + 0.15 br_location
+  + 0.10 geographic_focus
+- overall = 0.45 relevance + 0.35 roi_potential + 0.20 brazilian_market_fit
+
+Tiers (TIER_THRESHOLDS): overall >= 0.70 high_potential, >= 0.50 medium_potential, >= 0.30 low_potential, else
+not_qualified. Two gates: a market fit below MIN_MARKET_FIT is not_qualified (outside the market served), and
+high_potential also needs relevance >= HIGH_MIN_RELEVANCE (a big company outside the ICP is not a top lead).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from . import geo
+from .extraction import is_brazilian_phone
+from .models import BusinessContextData
+from .profile import SIZE_NAMES_PT, TYPICAL_HEADCOUNT, LeadProfile
+from .taxonomy import focus_sectors
+from .text import contains_any, fold, pick, tokens
+from .triggers import context_pains
+
+RELEVANCE_WEIGHTS = {"sector_focus": 0.40, "size_fit": 0.20, "pain_fit": 0.25, "b2b_fit": 0.15}
+OVERALL_WEIGHTS = {"relevance": 0.45, "roi_potential": 0.35, "brazilian_market_fit": 0.20}
+SIZE_BASE_ROI = {"micro": 0.10, "small": 0.30, "medium": 0.55, "large": 0.70, "enterprise": 0.80}
+# (minimum overall score, tier), checked top-down.
+TIER_THRESHOLDS = ((0.70, "high_potential"), (0.50, "medium_potential"), (0.30, "low_potential"))
+# Below this Brazilian-market fit the company is outside the market served: not_qualified whatever else it scores.
+MIN_MARKET_FIT = 0.20
+HIGH_MIN_RELEVANCE = 0.60
+ESTIMATED_SIZE_FACTOR = 0.85
+
+_B2B_CUES = ("b2b", "para empresas", "clientes corporativos", "pmes", "pequenas e medias empresas", "mid-market",
+             "industrias", "industria", "atendemos", "e-commerce e industria", "varejo", "corporate", "enterprise",
+             "companies", "distribuidores", "exportamos", "inside sales", "equipe comercial", "time comercial")
+_B2C_CUES = ("consulta", "pacientes", "aniversario", "de bairro", "encomende", "aberto todos os dias", "clareamento",
+             "consumidor final", "delivery")
+_SALES_MOTION_TRIGGERS = {"hiring_sales", "funding_round", "leadership_change"}
+_RANGE_RE = re.compile(r"(\d[\d.]*)\s*(?:-|–|a|to|ate)\s*(\d[\d.]*)\s*(?:employees|funcionarios|colaboradores)")
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    value: float
+    why_pt: str
+    why_en: str
+
+    def why(self, lang_pt: bool) -> str:
+        return pick(lang_pt, self.why_pt, self.why_en)
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    relevance: float
+    roi_potential: float
+    brazilian_market_fit: float
+    overall: float
+    tier: str
+    rules: dict[str, list[Rule]]
+
+
+def sector_focus(p: LeadProfile, ctx: BusinessContextData) -> Rule:
+    focus = focus_sectors(ctx.industry_focus)
+    if p.sector is None:
+        return Rule("sector_focus", 0.2, "setor não identificado", "sector not identified")
+    if not ctx.industry_focus:
+        return Rule("sector_focus", 0.5, "sem foco de setor definido", "no industry focus defined")
+    if p.sector in focus:
+        return Rule("sector_focus", 1.0, f"setor {p.sector.label_pt} está no foco",
+                    f"sector {p.sector.label_en} is in the industry focus")
+    icp = fold(f"{ctx.ideal_customer} {ctx.target_market}")
+    if contains_any(icp, p.sector.synonyms):
+        return Rule("sector_focus", 0.7, f"setor {p.sector.label_pt} citado no cliente ideal",
+                    f"sector {p.sector.label_en} named in the ideal customer")
+    return Rule("sector_focus", 0.0, f"setor {p.sector.label_pt} fora do foco",
+                f"sector {p.sector.label_en} outside the industry focus")
+
+
+def target_range(ctx: BusinessContextData) -> tuple[int, int] | None:
+    m = _RANGE_RE.search(fold(f"{ctx.target_market} {ctx.ideal_customer}"))
+    return (int(m.group(1).replace(".", "")), int(m.group(2).replace(".", ""))) if m else None
+
+
+def size_fit(p: LeadProfile, ctx: BusinessContextData) -> Rule:
+    """1 inside the target headcount range, decaying by half a point per doubling outside it."""
+    bounds = target_range(ctx)
+    if bounds is None:
+        return Rule("size_fit", 0.5, "público-alvo sem faixa de porte", "target market has no size range")
+    headcount = p.facts.employees or TYPICAL_HEADCOUNT[p.size]
+    low, high = bounds
+    ratio = low / headcount if headcount < low else headcount / high if headcount > high else 1.0
+    value = max(0.0, 1.0 - 0.5 * math.log2(ratio))
+    if not p.facts.employees:
+        value *= 0.8  # an estimated size is weaker evidence than a stated headcount
+    who = f"{p.facts.employees} colaboradores" if p.facts.employees else f"porte estimado {SIZE_NAMES_PT[p.size]}"
+    who_en = f"{p.facts.employees} employees" if p.facts.employees else f"estimated size {p.size}"
+    inside = ratio == 1.0
+    return Rule("size_fit", value, f"{who} {'dentro' if inside else 'fora'} da faixa {low}-{high}",
+                f"{who_en} {'inside' if inside else 'outside'} the {low}-{high} range")
+
+
+def pain_fit(p: LeadProfile, ctx: BusinessContextData) -> Rule:
+    """Context pains the lead shows, a sales motion the product helps (hiring sellers, funding), shared vocabulary."""
+    seen = {s.key for s, _ in p.pains}
+    direct = [pain for pain, rule in context_pains(ctx.pain_points) if rule and rule.key in seen]
+    motion = [s for s, _ in p.triggers if s.key in _SALES_MOTION_TRIGGERS]
+    vocabulary = tokens(f"{ctx.target_market} {ctx.ideal_customer} {' '.join(ctx.pain_points)}") & tokens(p.text)
+    value = min(1.0, 0.4 * len(direct) + (0.5 if motion else 0.0) + 0.05 * min(4, len(vocabulary)))
+    parts_pt = [f"dores em comum: {', '.join(direct)}"] if direct else []
+    parts_en = [f"shared pains: {', '.join(direct)}"] if direct else []
+    if motion:
+        parts_pt.append(motion[0].label_pt.lower())
+        parts_en.append(motion[0].label_en.lower())
+    return Rule("pain_fit", value, "; ".join(parts_pt) or "nenhuma dor do contexto identificada",
+                "; ".join(parts_en) or "no context pain identified")
+
+
+def b2b_fit(p: LeadProfile, ctx: BusinessContextData) -> Rule:
+    folded = fold(p.text)
+    b2b, b2c = contains_any(folded, _B2B_CUES), contains_any(folded, _B2C_CUES)
+    value = 0.6 if b2b and b2c else 1.0 if b2b else 0.0 if b2c else 0.5
+    kind_pt = "vende para empresas" if value >= 0.6 else "vende ao consumidor final" if b2c else "modelo B2B incerto"
+    kind_en = "sells to businesses" if value >= 0.6 else "sells to consumers" if b2c else "B2B model unclear"
+    return Rule("b2b_fit", value, kind_pt, kind_en)
+
+
+def roi_potential(p: LeadProfile) -> list[Rule]:
+    growth = [s for s, _ in p.triggers if s.growth]
+    base = SIZE_BASE_ROI[p.size] * (1.0 if p.facts.employees else ESTIMATED_SIZE_FACTOR)
+    rules = [Rule("size_base", base, f"porte {p.size_text(True)}", f"{p.size_text(False)} company")]
+    if growth:
+        names_pt = ", ".join(s.label_pt.lower() for s in growth)
+        names_en = ", ".join(s.label_en.lower() for s in growth)
+        rules.append(Rule("growth_bonus", min(0.25, 0.10 * len(growth)), f"sinais de crescimento: {names_pt}",
+                          f"growth signals: {names_en}"))
+    return rules
+
+
+def market_fit_rules(p: LeadProfile, ctx: BusinessContextData) -> list[Rule]:
+    f = p.facts
+    domains = [p.domain, *(e.rsplit("@", 1)[-1] for e in f.emails)]
+    focus = ctx.geographic_focus or ["Brasil"]
+    in_focus = bool(f.state) and any(geo.matches_geography(t, f.city, f.state) for t in focus)
+    checks = (
+        ("br_domain", 0.25, any(d.endswith(".br") for d in domains if d), "domínio .br", ".br domain"),
+        ("portuguese", 0.20, f.language == "pt", "texto em português", "Portuguese text"),
+        ("br_phone", 0.15, any(is_brazilian_phone(x) for x in f.phones), "telefone brasileiro", "Brazilian phone"),
+        ("cnpj", 0.15, bool(f.cnpj), "CNPJ válido", "valid CNPJ"),
+        ("br_location", 0.15, bool(f.state), f"localizada em {f.state}", f"located in {f.state}"),
+        ("geographic_focus", 0.10, in_focus, "dentro do foco geográfico", "inside the geographic focus"),
+    )
+    return [Rule(name, weight, why_pt, why_en) for name, weight, ok, why_pt, why_en in checks if ok]
+
+
+def tier_for(overall: float, relevance: float, market_fit: float) -> str:
+    if market_fit < MIN_MARKET_FIT:
+        return "not_qualified"
+    tier = next((tier for minimum, tier in TIER_THRESHOLDS if overall >= minimum), "not_qualified")
+    if tier == "high_potential" and relevance < HIGH_MIN_RELEVANCE:
+        return "medium_potential"
+    return tier
+
+
+def score(p: LeadProfile, ctx: BusinessContextData) -> ScoreCard:
+    relevance_rules = [rule(p, ctx) for rule in (sector_focus, size_fit, pain_fit, b2b_fit)]
+    relevance = sum(RELEVANCE_WEIGHTS[r.name] * r.value for r in relevance_rules)
+    roi_rules = roi_potential(p)
+    roi = min(1.0, sum(r.value for r in roi_rules))
+    fit_rules = market_fit_rules(p, ctx)
+    fit = min(1.0, sum(r.value for r in fit_rules))
+    overall = sum(w * v for w, v in zip(OVERALL_WEIGHTS.values(), (relevance, roi, fit), strict=True))
+    rounded = [round(v, 4) for v in (relevance, roi, fit, overall)]
+    return ScoreCard(*rounded, tier=tier_for(rounded[3], rounded[0], rounded[2]),
+                     rules={"relevance": relevance_rules, "roi_potential": roi_rules, "brazilian_market_fit": fit_rules})

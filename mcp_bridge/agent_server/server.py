@@ -1,0 +1,85 @@
+"""The MCP server: one tool per agent, each a thin adapter over a plain function in agents.py."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from . import agents
+from .config import Settings
+from .llm import AgentError
+from .models import (
+    AnalysisOutput,
+    ChatInput,
+    ChatOutput,
+    HarvestInput,
+    HarvestOutput,
+    IntakeOutput,
+    MessageOutput,
+    PersonaOutput,
+    StageInput,
+    StrategyOutput,
+)
+
+# name -> (direct callable, input model, output model, description)
+TOOLS: dict[str, tuple[Callable[..., BaseModel], type[BaseModel], type[BaseModel], str]] = {
+    "intake_lead": (agents.intake_lead, StageInput, IntakeOutput,
+                    "Stage 1: normalise the lead and extract contacts (e-mails, phones, CNPJ), place, size and age."),
+    "analyze_lead": (agents.analyze_lead, StageInput, AnalysisOutput,
+                     "Stage 2: sector, size, pains, triggers, explained 0..1 scores and the qualification tier."),
+    "create_persona": (agents.create_persona, StageInput, PersonaOutput,
+                       "Stage 3: the likely buyer persona at the lead."),
+    "build_strategy": (agents.build_strategy, StageInput, StrategyOutput,
+                       "Stage 4: channels, talking points, objections and a 3-5 step contact sequence."),
+    "craft_message": (agents.craft_message, StageInput, MessageOutput,
+                      "Stage 5: the first outreach message in the business context's language."),
+    "chat": (agents.chat, ChatInput, ChatOutput,
+             "Answer an operator as the named agent, grounded in the lead, pipeline and attachments sent."),
+    "harvest_leads": (agents.harvest_leads, HarvestInput, HarvestOutput,
+                      "Find Brazilian companies matching the business context and query in the bundled corpus."),
+}
+
+
+def _adapter(name: str, fn: Callable[..., BaseModel], input_model: type[BaseModel], output_model: type[BaseModel],
+             settings: Settings) -> Callable[..., BaseModel]:
+    """A tool function whose signature mirrors the input model's fields, so MCP publishes and validates them."""
+
+    def tool(**arguments: Any) -> BaseModel:
+        try:
+            return fn(input_model.model_validate(arguments), settings)
+        except AgentError as exc:
+            raise ToolError(str(exc)) from exc  # a readable isError result, not a generic crash
+
+    params = [
+        inspect.Parameter(field_name, inspect.Parameter.KEYWORD_ONLY, annotation=field.annotation,
+                          default=inspect.Parameter.empty if field.is_required() else field)
+        for field_name, field in input_model.model_fields.items()
+    ]
+    tool.__signature__ = inspect.Signature(params, return_annotation=output_model)  # type: ignore[attr-defined]
+    tool.__name__ = tool.__qualname__ = name
+    return tool
+
+
+def build_server(settings: Settings | None = None) -> MCPServer:
+    """An MCP server exposing every agent tool with published input and output schemas."""
+    settings = settings or Settings.from_env()
+    server: MCPServer = MCPServer(
+        name="nellia-agents", version="1.0.0",
+        instructions="Nellia Prospector agents: the five lead-pipeline stages, chat and harvest_leads.",
+    )
+    for name, (fn, input_model, output_model, description) in TOOLS.items():
+        server.add_tool(_adapter(name, fn, input_model, output_model, settings), name=name, description=description,
+                        structured_output=True)
+
+    @server.custom_route("/health", methods=["GET"])
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "mode": "llm" if settings.llm_enabled else "offline"})
+
+    return server

@@ -1,0 +1,29 @@
+"""`python manage.py run_agent_server [--host H] [--port P] [--token T]`: serve the bundled agent server over
+streamable HTTP (MCP at /mcp, bearer token). Defaults come from the agent server's environment
+(AGENT_SERVER_HOST, AGENT_SERVER_PORT, AGENT_SERVER_TOKEN), the token falling back to MCP_SERVER_TOKEN."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from mcp_bridge.agent_server import run
+
+
+class Command(BaseCommand):
+    help = "Run the MCP agent server (streamable HTTP at /mcp with a bearer token)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=None, help="Bind address (default AGENT_SERVER_HOST or 127.0.0.1).")
+        parser.add_argument("--port", type=int, default=None, help="Port (default AGENT_SERVER_PORT or 8765).")
+        parser.add_argument("--token", default=None,
+                            help="Bearer token clients must send (default AGENT_SERVER_TOKEN, else MCP_SERVER_TOKEN).")
+
+    def handle(self, *args: Any, host: str | None, port: int | None, token: str | None, **options: Any) -> None:
+        import os
+
+        if token is None and not os.environ.get("AGENT_SERVER_TOKEN") and settings.MCP_SERVER_TOKEN:
+            token = settings.MCP_SERVER_TOKEN
+        if token is None and not os.environ.get("AGENT_SERVER_TOKEN"):
+            self.stderr.write(self.style.WARNING("No token set: the agent server accepts unauthenticated calls."))
+        run(host, port, token)

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mcp_bridge.agent_server import scoring
+from mcp_bridge.agent_server.models import BusinessContextData, LeadData
+from mcp_bridge.agent_server.profile import build_profile, classify_size, estimate_size
+
+
+def profile(text: str, website: str = "https://acme.com.br", **fields: str):
+    return build_profile(LeadData(company_name="Acme", website=website, source_text=text, **fields), None, 2025)
+
+
+@pytest.fixture
+def ctx(business_context: dict[str, Any]) -> BusinessContextData:
+    return BusinessContextData.model_validate(business_context)
+
+
+def test_sector_focus(ctx: BusinessContextData) -> None:
+    assert scoring.sector_focus(profile("Transportadora de cargas com frota própria"), ctx).value == 1.0
+    assert scoring.sector_focus(profile("Padaria com pães e bolos"), ctx).value == 0.0
+    assert scoring.sector_focus(profile("Padaria"), BusinessContextData()).value == 0.5  # no focus given
+    assert scoring.sector_focus(profile("nada a declarar"), ctx).value == 0.2  # unknown sector
+
+
+def test_size_fit_decays_outside_the_target_range(ctx: BusinessContextData) -> None:
+    inside = scoring.size_fit(profile("Temos 500 colaboradores"), ctx).value
+    above = scoring.size_fit(profile("Temos 2000 colaboradores"), ctx).value
+    tiny = scoring.size_fit(profile("Somos 5 pessoas"), ctx).value
+    assert inside == 1.0 and 0.4 < above < 0.6 and tiny == 0.0
+    assert scoring.size_fit(profile("Temos 500 colaboradores"), BusinessContextData()).value == 0.5
+
+
+def test_pain_fit_counts_shared_pains_and_sales_motion(ctx: BusinessContextData) -> None:
+    assert scoring.pain_fit(profile("Queremos reduzir o ciclo de vendas"), ctx).value >= 0.4
+    assert scoring.pain_fit(profile("Estamos contratando executivos de vendas"), ctx).value >= 0.5
+    assert scoring.pain_fit(profile("Fazemos bolos"), ctx).value == 0.0
+
+
+def test_b2b_fit(ctx: BusinessContextData) -> None:
+    assert scoring.b2b_fit(profile("Atendemos indústrias e distribuidores"), ctx).value == 1.0
+    assert scoring.b2b_fit(profile("Agende sua consulta, pacientes bem-vindos"), ctx).value == 0.0
+    assert scoring.b2b_fit(profile("Texto neutro"), ctx).value == 0.5
+
+
+def test_roi_potential_from_size_and_growth() -> None:
+    big = scoring.roi_potential(profile("1.500 colaboradores. Recebemos aporte de R$ 10 milhões em Série A."))
+    assert [r.name for r in big] == ["size_base", "growth_bonus"]
+    assert sum(r.value for r in big) == pytest.approx(0.9)
+    estimated = scoring.roi_potential(profile("Padaria de bairro"))
+    assert estimated[0].value == pytest.approx(0.10 * scoring.ESTIMATED_SIZE_FACTOR)
+
+
+def test_brazilian_market_fit_rules(ctx: BusinessContextData) -> None:
+    full = profile("Empresa de São Paulo - SP, CNPJ 11.222.333/0001-81, (11) 3456-7890, somos uma transportadora")
+    assert {r.name for r in scoring.market_fit_rules(full, ctx)} == {
+        "br_domain", "portuguese", "br_phone", "cnpj", "br_location", "geographic_focus"}
+    foreign = profile("We are a manufacturer in Ohio. Call +1 (614) 555-0142", website="https://acme.com")
+    assert scoring.market_fit_rules(foreign, ctx) == []
+    northeast = BusinessContextData(geographic_focus=["Nordeste"])
+    assert "geographic_focus" not in {r.name for r in scoring.market_fit_rules(full, northeast)}
+
+
+def test_tiers_and_gates() -> None:
+    assert scoring.tier_for(0.85, 0.9, 1.0) == "high_potential"
+    assert scoring.tier_for(0.85, 0.5, 1.0) == "medium_potential"  # big but outside the ICP
+    assert scoring.tier_for(0.55, 0.9, 1.0) == "medium_potential"
+    assert scoring.tier_for(0.35, 0.9, 1.0) == "low_potential"
+    assert scoring.tier_for(0.10, 0.9, 1.0) == "not_qualified"
+    assert scoring.tier_for(0.90, 0.9, 0.1) == "not_qualified"  # outside the Brazilian market
+
+
+def test_overall_is_the_documented_weighted_mix(ctx: BusinessContextData) -> None:
+    card = scoring.score(profile("Transportadora com 300 colaboradores em Campinas - SP"), ctx)
+    expected = 0.45 * card.relevance + 0.35 * card.roi_potential + 0.20 * card.brazilian_market_fit
+    assert card.overall == pytest.approx(expected, abs=1e-3)
+    assert all(0 <= v <= 1 for v in (card.relevance, card.roi_potential, card.brazilian_market_fit, card.overall))
+
+
+def test_size_classes() -> None:
+    assert [classify_size(n) for n in (3, 20, 100, 500, 5000)] == ["micro", "small", "medium", "large", "enterprise"]
+    assert estimate_size(None, "Rede de 18 clínicas")[0] == "large"
+    assert estimate_size(None, "3.500 cooperados")[0] == "large"
+    assert estimate_size(None, "Consultório da Dra. Ana")[0] == "micro"

@@ -1,0 +1,57 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from business_context.models import BusinessContext
+from leads import pipeline
+from leads import tasks as lead_tasks
+from leads.models import Lead
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, "--no-progress", stdout=out)
+    return out.getvalue()
+
+
+def test_idempotent_users_context_and_leads(db):
+    output = seed("--process", "0")
+    users = get_user_model().objects
+    admin = users.get(email="admin@nellia.local")
+    demo = users.get(email="demo@nellia.local")
+    assert admin.is_superuser and admin.is_admin and admin.check_password("nellia-admin")
+    assert not demo.is_admin and demo.check_password("nellia-demo")
+    assert BusinessContext.objects.get(owner=demo).version == 1
+    assert Lead.objects.filter(owner=demo, source="demo").count() == 12
+    assert "admin@nellia.local / nellia-admin" in output
+    assert "demo@nellia.local / nellia-demo" in output
+    assert "/admin/" in output
+
+    output = seed("--process", "0")
+    assert users.filter(email__endswith="@nellia.local").count() == 2
+    assert Lead.objects.filter(owner=demo).count() == 12
+    assert BusinessContext.objects.get(owner=demo).version == 1
+    assert "12 already there" in output
+
+
+def test_processes_some_leads_end_to_end(db, monkeypatch, django_capture_on_commit_callbacks):
+    # The worker: each stage message runs the real pipeline stage (in-process agent server) right away.
+    monkeypatch.setattr(
+        lead_tasks.run_stage, "delay",
+        lambda lead_id, stage, token: pipeline.run_stage(lead_id=lead_id, stage=stage, run_token=token),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        seed("--process", "2", "--no-wait")
+    demo = get_user_model().objects.get(email="demo@nellia.local")
+    done = Lead.objects.filter(owner=demo, status="completed")
+    assert done.count() == 2
+    assert all(lead.message and lead.qualification_tier for lead in done)
+    assert Lead.objects.filter(owner=demo, status="new").count() == 10
+
+
+def test_negative_process_is_an_error(db):
+    with pytest.raises(CommandError, match="--process"):
+        seed("--process", "-1")

@@ -1,0 +1,90 @@
+"""publish(): recorded in the transaction, broadcast to the right groups after commit, never on rollback."""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from events.groups import ADMIN_GROUP, GLOBAL_GROUP, chat_group, groups_for, user_group
+from events.models import Event
+from events.publisher import _transports, publish, register_transport
+from events.transports import channels_transport
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    calls = []
+    monkeypatch.setattr("events.publisher._transports", [calls.append])
+    return calls
+
+
+def test_channels_transport_is_registered():
+    assert channels_transport in _transports
+
+
+def test_register_transport_is_idempotent(monkeypatch):
+    registry: list = []
+    monkeypatch.setattr("events.publisher._transports", registry)
+
+    def transport(event):
+        return None
+
+    register_transport(transport)
+    register_transport(transport)
+    assert registry == [transport]
+
+
+def test_broadcast_after_commit(db, user, sent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = publish("lead.deleted", {"lead_id": "x"}, user_id=user.pk)
+        assert sent == []
+    assert sent == [event]
+    assert Event.objects.get(pk=event.pk).type == "lead.deleted"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_on_rollback(user, sent):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        publish("lead.deleted", {"lead_id": "x"}, user_id=user.pk)
+        raise RuntimeError
+    assert sent == []
+    assert not Event.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_transport_does_not_stop_the_others(user, monkeypatch):
+    calls = []
+
+    def broken(event):
+        raise ConnectionError("down")
+
+    monkeypatch.setattr("events.publisher._transports", [broken, calls.append])
+    event = publish("lead.deleted", {"lead_id": "x"}, user_id=user.pk)
+    assert calls == [event]
+
+
+def test_groups():
+    assert groups_for("agent.status", {}, None) == [GLOBAL_GROUP]
+    assert groups_for("lead.created", {}, "u1") == [user_group("u1"), ADMIN_GROUP]
+    message = {"message": {"agent_id": "a1"}}
+    assert groups_for("chat.message", message, "u1") == [user_group("u1"), ADMIN_GROUP, chat_group("u1", "a1")]
+    assert chat_group("u1", "a1") in groups_for("chat.typing", {"agent_id": "a1", "typing": True}, "u1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_channels_transport_sends_the_frame_to_the_user_group(user):
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(user_group(user.pk), channel)
+    try:
+        event = publish("lead.progress", {"lead_id": "x", "progress": 20}, user_id=user.pk)
+        message = async_to_sync(layer.receive)(channel)
+    finally:
+        async_to_sync(layer.group_discard)(user_group(user.pk), channel)
+    assert message["type"] == "event.message"
+    assert message["event"] == {
+        "id": event.id,
+        "type": "lead.progress",
+        "data": {"lead_id": "x", "progress": 20},
+        "timestamp": event.created_at.isoformat(),
+    }

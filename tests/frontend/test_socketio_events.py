@@ -1,0 +1,120 @@
+"""FRONTEND.md §10.2–10.4: how each domain event renders as Socket.IO events (names, flat payloads, rooms)."""
+
+from unittest import mock
+
+import pytest
+
+from events.models import Event
+from frontend import socketio as sio_module
+from frontend.realtime import render
+from leads import services
+from tests.factories import LeadFactory, pipeline_agent
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(type_, data, user_id=None):
+    return Event.objects.create(type=type_, data=data, user_id=user_id)
+
+
+def test_lead_created_and_deleted(user):
+    lead = services.create_lead(owner=user, data={"company_name": "Acme", "website": "acme.com.br"})
+    [(name, payload, room)] = render(Event.objects.get(type="lead.created"))
+    assert name == "lead-created" and room == f"user-{user.id}"
+    assert payload["userId"] == str(user.id) and payload["lead"]["id"] == str(lead.id)
+    assert payload["lead"]["qualification_tier"] == "N/A"
+    lead_id = str(lead.id)
+    services.delete_lead(lead=lead)
+    assert render(Event.objects.get(type="lead.deleted")) == [("lead-deleted", {"leadId": lead_id}, f"user-{user.id}")]
+
+
+def test_stage_update_on_board_move(user):
+    lead = LeadFactory(owner=user)
+    services.update_lead(lead=lead, data={"board_stage": "negociando"})
+    [(name, payload, _room)] = render(Event.objects.get(type="lead.updated"))
+    assert name == "lead-stage-update" and payload["stage"] == "negociando" and payload["leadId"] == str(lead.id)
+    assert isinstance(payload["updatedAt"], str)
+
+
+def test_enrichment_updates(user):
+    lead = LeadFactory(owner=user, company_name="TransLog")
+    uid = user.id
+    start = render(_event("lead.updated", {"lead_id": str(lead.id), "changed": ["status", "queued_at"], "status": "queued"}, uid))
+    assert start[0][0] == "enrichment-update"
+    assert start[0][1]["event_type"] == "lead_enrichment_start" and start[0][1]["company_name"] == "TransLog"
+    assert start[0][1]["job_id"] == str(lead.id)
+    running = {"lead_id": str(lead.id), "company_name": "TransLog", "stage": "analysis", "agent_name": "lead_analysis_agent",
+               "progress": 20, "status": "processing", "duration_ms": None, "job_id": None}
+    [(name, payload, room)] = render(_event("lead.progress", {**running, "stage_status": "running"}, uid))
+    assert name == "enrichment-update" and payload["event_type"] == "agent_start" and room == f"user-{uid}"
+    for key in ("event_type", "job_id", "user_id", "timestamp"):
+        assert isinstance(payload[key], str)
+    [(name, payload, _)] = render(_event("lead.progress", {**running, "stage_status": "done", "duration_ms": 1800, "progress": 40}, uid))
+    assert payload["event_type"] == "agent_end" and payload["success"] is True
+    assert payload["execution_time_seconds"] == 1.8 and payload["progress_percentage"] == 40
+    assert render(_event("lead.progress", {**running, "stage_status": "waiting"}, uid)) == []
+    completed = render(_event("lead.completed", {"lead_id": str(lead.id), "qualification_tier": None, "overall_score": None,
+                                                 "duration_ms": 10, "job_id": "j1"}, uid))
+    assert [c[0] for c in completed] == ["enrichment-update", "lead-enriched"]
+    assert completed[0][1]["event_type"] == "lead_enrichment_end" and completed[0][1]["job_id"] == "j1"
+    assert completed[1][1]["lead"]["id"] == str(lead.id)
+    failed = render(_event("lead.failed", {"lead_id": str(lead.id), "stage": "intake", "error": "Agent server unreachable",
+                                           "job_id": None}, uid))
+    assert failed[0][1]["success"] is False and failed[0][1]["error_message"] == "Agent server unreachable"
+    assert failed[1] == ("lead_enrichment_failed", {"leadId": str(lead.id), "error": "Agent server unreachable"}, f"user-{uid}")
+
+
+def test_agent_update_goes_to_everyone(user):
+    agent = pipeline_agent("analysis")
+    [(name, payload, room)] = render(_event("agent.status", {"agent_id": str(agent.id), "status": "processing"}))
+    assert name == "agent-update" and room is None and payload["category"] and payload["name"] == "lead_analysis_agent"
+
+
+def test_metrics_update(user):
+    [(name, payload, room)] = render(_event("metrics.updated", {}, user.id))
+    assert name == "metrics-update" and room == f"user-{user.id}"
+    assert set(payload) == {"totalLeads", "completedLeads", "averageProcessingTime", "averageRoiPotential", "successRate",
+                            "activeAgents", "lastUpdated"}
+    assert render(_event("metrics.updated", {}, None)) == []
+
+
+def test_job_events(user):
+    uid = user.id
+    start = render(_event("job.progress", {"job_id": "j1", "status": "active", "progress": 0, "current_step": "Buscando",
+                                           "search_query": "ERP", "max_leads": 10}, uid))
+    assert start[0][0] == "job-progress"
+    assert set(start[0][1]) == {"jobId", "userId", "status", "progress", "currentStep", "searchQuery", "timestamp"}
+    assert start[1][1]["event_type"] == "pipeline_start" and start[1][1]["max_leads_to_generate"] == 10
+    later = render(_event("job.progress", {"job_id": "j1", "status": "active", "progress": 60, "current_step": "x",
+                                           "search_query": "ERP"}, uid))
+    assert [e[0] for e in later] == ["job-progress"]
+    done = render(_event("job.completed", {"job_id": "j1", "leads_generated": 8, "search_query": "ERP",
+                                           "started_at": "2025-03-01T12:00:00+00:00",
+                                           "finished_at": "2025-03-01T12:01:35+00:00"}, uid))
+    assert done[0][0] == "job-completed" and done[0][1]["leadsGenerated"] == 8 and done[0][1]["status"] == "completed"
+    assert set(done[0][1]["quotaUpdate"]) == {"used", "total", "remaining"}
+    assert done[1][1] == {**done[1][1], "event_type": "pipeline_end", "total_leads_generated": 8,
+                          "execution_time_seconds": 95.0, "success": True}
+    failed = render(_event("job.failed", {"job_id": "j1", "error": "boom", "search_query": "", "started_at": None,
+                                          "finished_at": None}, uid))
+    assert failed[0][0] == "job-failed" and failed[0][1]["error"] == "boom" and "failedAt" in failed[0][1]
+    [(name, quota, _)] = render(_event("quota.updated", {"plan_id": "free", "used": 8, "total": 10, "remaining": 2,
+                                                         "next_reset_at": "x", "leads_generated": 8}, uid))
+    assert name == "quota-update" and quota["quotaUsagePercentage"] == 80 and quota["planName"] == "Free"
+    assert render(_event("chat.message", {"message": {}}, uid)) == []
+
+
+def test_transport_embedded_without_a_connected_server_does_nothing(user, settings):
+    settings.REDIS_URL = ""
+    with mock.patch.object(sio_module, "_loop", None), mock.patch("frontend.realtime.render") as rendered:
+        sio_module.socketio_transport(_event("lead.deleted", {"lead_id": "x"}, user.id))
+    rendered.assert_not_called()
+
+
+def test_transport_real_mode_publishes_through_the_write_only_manager(user, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/5"
+    writer = mock.Mock()
+    with mock.patch.object(sio_module, "_redis_writer", return_value=writer):
+        sio_module.socketio_transport(_event("lead.deleted", {"lead_id": "x"}, user.id))
+    writer.emit.assert_called_once_with("lead-deleted", {"leadId": "x"}, room=f"user-{user.id}", namespace="/")
+    assert sio_module.redis_channel() == "nellia-socketio-5"

@@ -1,0 +1,86 @@
+"""An unreachable agent server fails the lead with a readable reason; reprocessing after recovery completes."""
+
+import pytest
+
+from agents.models import Agent, StageRun
+from events.models import Event
+from leads import pipeline
+from leads.models import Lead
+from tests.mcp_bridge.conftest import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def server_down(settings):
+    settings.MCP_SERVER_URL = f"http://127.0.0.1:{free_port()}/mcp"
+    settings.MCP_MAX_RETRIES = 1
+    settings.MCP_RETRY_BACKOFF = 0.01
+    return settings
+
+
+def test_unreachable_server_fails_the_lead_and_errors_the_agent(stage_queue, lead, server_down):
+    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    assert stage_queue.run_all() == ["failed"]
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.FAILED and lead.processing_stage == "intake"
+    assert lead.last_error.startswith("Agent server unreachable")
+    assert "connection refused after 2 attempts" in lead.last_error
+    run = StageRun.objects.get(lead=lead)
+    assert run.status == "failed" and run.error == lead.last_error and run.finished_at
+    agent = Agent.objects.get(stage="intake")
+    assert agent.status == "error" and agent.last_error == lead.last_error and agent.current_task == ""
+    failed = Event.objects.get(type="lead.failed")
+    assert failed.data == {"lead_id": str(lead.pk), "stage": "intake", "error": lead.last_error, "job_id": None}
+    assert Event.objects.filter(type="lead.progress", data__stage_status="failed").count() == 1
+
+    server_down.MCP_SERVER_URL = ""  # the server is back (embedded)
+    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    assert stage_queue.run_all() == ["done"] * 5
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.COMPLETED and lead.last_error == ""
+    agent.refresh_from_db()
+    assert agent.status == "active" and agent.last_error == ""
+
+
+def test_repeated_tool_failures_put_the_agent_in_error(stage_queue, user, context, monkeypatch, settings):
+    from mcp_bridge import client
+    from mcp_bridge.errors import AgentToolError
+    from tests.factories import LeadFactory
+
+    settings.AGENT_ERROR_AFTER_FAILURES = 2
+
+    def broken(tool, arguments, **kwargs):
+        raise AgentToolError("bad output", tool=tool)
+
+    monkeypatch.setattr(client, "call_tool", broken)
+    agent = Agent.objects.get(stage="intake")
+    for expected in ("active", "error"):
+        stage_queue.call(pipeline.enqueue_processing, lead=LeadFactory(owner=user))
+        stage_queue.run_all()
+        agent.refresh_from_db()
+        assert agent.status == expected
+    assert agent.consecutive_failures == 2 and "bad output" in agent.last_error
+
+
+def test_contract_violation_in_a_result_fails_the_stage(stage_queue, lead, monkeypatch):
+    from mcp_bridge import client
+
+    monkeypatch.setattr(client, "call_tool", lambda tool, arguments, **kw: {"enrichment_data": "nope"})
+    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    assert stage_queue.run_all() == ["failed"]
+    lead.refresh_from_db()
+    assert "breaks the contract" in lead.last_error
+
+
+def test_a_crash_never_leaves_the_lead_processing(stage_queue, lead, monkeypatch):
+    from mcp_bridge import client
+
+    def crash(tool, arguments, **kwargs):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(client, "call_tool", crash)
+    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    assert stage_queue.run_all() == ["failed"]
+    lead.refresh_from_db()
+    assert lead.status == "failed" and "ZeroDivisionError" in lead.last_error
