@@ -17,8 +17,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
 from events.frames import event_frame
-from events.groups import ADMIN_GROUP, GLOBAL_GROUP, user_group
+from events.groups import ADMIN_GROUP, GLOBAL_GROUP, is_chat_event, user_chat_group, user_group
 from events.selectors import events_after
+from events.transports import remember_server_loop
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
     """Base of the event sockets. Subclasses say which groups to join, what to replay, what clients may send."""
 
     async def connect(self) -> None:
+        remember_server_loop()
         self.user = self.scope.get("user")
         self.joined: list[str] = []
         self.replayed_ids: set[int] = set()
@@ -89,8 +91,10 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=json.dumps(frame))
 
     def may_receive(self, owner_id: str, frame: dict[str, Any]) -> bool:
-        """Per-event check before sending: the caller's own events, global ones, or anything for an admin."""
-        return not owner_id or owner_id == str(self.user.pk) or bool(getattr(self.user, "is_admin", False))
+        """Per-event check before sending: the caller's own events, global ones, or (admins) others' non-chat ones."""
+        if not owner_id or owner_id == str(self.user.pk):
+            return True
+        return bool(getattr(self.user, "is_admin", False)) and not is_chat_event(frame["type"])
 
     # ---- client messages -------------------------------------------------------------------------------
 
@@ -181,8 +185,10 @@ class EventsConsumer(EventStreamConsumer):
     """`/ws/events/`: the caller's events (admins: everyone's) and the global agent events."""
 
     def groups_to_join(self) -> list[str]:
-        own = ADMIN_GROUP if getattr(self.user, "is_admin", False) else user_group(self.user.pk)
-        return [own, GLOBAL_GROUP]
+        if getattr(self.user, "is_admin", False):
+            # Every user's non-chat events (their own included), their own chats, the global events.
+            return [ADMIN_GROUP, user_chat_group(self.user.pk), GLOBAL_GROUP]
+        return [user_group(self.user.pk), GLOBAL_GROUP]
 
     def replay_batch(self, after_id: int) -> list[dict[str, Any]]:
         return [event_frame(event) for event in events_after(self.user, after_id)]

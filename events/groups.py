@@ -3,7 +3,7 @@
 from typing import Any
 
 GLOBAL_GROUP = "events.global"  # user_id=None events (agent status): every connected user
-ADMIN_GROUP = "events.admins"  # every user's events, for admins (who see everything)
+ADMIN_GROUP = "events.admins"  # every user's events except chat, for admins (who see every lead)
 
 
 def user_group(user_id: Any) -> str:
@@ -12,6 +12,15 @@ def user_group(user_id: Any) -> str:
 
 def chat_group(user_id: Any, agent_id: Any) -> str:
     return f"chat.{user_id}.{agent_id}"
+
+
+def user_chat_group(user_id: Any) -> str:
+    """All of one user's chat events (an admin's events socket joins its own, not the admin group's)."""
+    return f"userchat.{user_id}"
+
+
+def is_chat_event(event_type: str) -> bool:
+    return event_type.startswith("chat.")
 
 
 def chat_agent_id(event_type: str, data: dict[str, Any]) -> str | None:
@@ -28,7 +37,10 @@ def groups_for(event_type: str, data: dict[str, Any], user_id: Any) -> list[str]
     """The groups an event is sent to."""
     if user_id is None:
         return [GLOBAL_GROUP]
-    groups = [user_group(user_id), ADMIN_GROUP]
+    if not is_chat_event(event_type):
+        return [user_group(user_id), ADMIN_GROUP]
+    # A conversation is private, admins included: it goes to its owner only.
+    groups = [user_group(user_id), user_chat_group(user_id)]
     agent_id = chat_agent_id(event_type, data)
     if agent_id:
         groups.append(chat_group(user_id, agent_id))

@@ -16,11 +16,11 @@ def _sees_everything(user: Any) -> bool:
 
 
 def events_for(user: Any) -> QuerySet[Event]:
-    """The events `user` may receive: their own and the global ones (admins: all)."""
-    queryset = Event.objects.all()
-    if not _sees_everything(user):
-        queryset = queryset.filter(Q(user=user) | Q(user__isnull=True))
-    return queryset.order_by("id")
+    """The events `user` may receive: their own and the global ones (admins: every user's, except chats)."""
+    visible = Q(user=user) | Q(user__isnull=True)
+    if _sees_everything(user):
+        visible |= ~Q(type__startswith="chat.")
+    return Event.objects.filter(visible).order_by("id")
 
 
 def events_after(user: Any, after_id: int, *, limit: int | None = None) -> list[Event]:

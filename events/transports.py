@@ -3,12 +3,17 @@
 Registered in `EventsConfig.ready`. From web processes and Celery workers alike it reaches the WebSocket
 consumers through the configured channel layer (channels-redis in the real mode). A full channel drops a live
 message silently; clients recover it from the event log (`last_event_id`).
+
+The in-memory layer of the embedded default keeps asyncio queues bound to the server's event loop; a publisher
+on another thread (the embedded Celery worker) must hand the send to that loop rather than run it on a loop of
+its own, or the waiting consumer may not be woken.
 """
 
+import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from events.frames import event_frame
 from events.groups import groups_for
@@ -18,6 +23,15 @@ logger = logging.getLogger(__name__)
 
 # The handler method on the consumers (`event_message`).
 MESSAGE_TYPE = "event.message"
+SEND_TIMEOUT = 10.0
+
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def remember_server_loop() -> None:
+    """Called by the consumers (on the server's loop) so in-process publishers can reach it."""
+    global _server_loop
+    _server_loop = asyncio.get_running_loop()
 
 
 def channels_transport(event: Event) -> None:
@@ -25,7 +39,19 @@ def channels_transport(event: Event) -> None:
     if layer is None:
         return
     message = {"type": MESSAGE_TYPE, "event": event_frame(event), "user_id": str(event.user_id or "")}
-    async_to_sync(_send_all)(layer, groups_for(event.type, event.data, event.user_id), message)
+    groups = groups_for(event.type, event.data, event.user_id)
+    loop = _server_loop
+    if isinstance(layer, InMemoryChannelLayer) and loop is not None and loop.is_running() and not _on(loop):
+        asyncio.run_coroutine_threadsafe(_send_all(layer, groups, message), loop).result(timeout=SEND_TIMEOUT)
+    else:
+        async_to_sync(_send_all)(layer, groups, message)
+
+
+def _on(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
 
 
 async def _send_all(layer, groups: list[str], message: dict) -> None:

@@ -7,7 +7,8 @@ filtering and sorting use it, and list rows are fetched as plain values (no mode
 import uuid
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from frontend.vocab import parse_tier
@@ -22,9 +23,12 @@ LEAD_VALUES: tuple[str, ...] = (
     "id", "company_name", "website", "description", "company_sector", "company_size", "market_region",
     "contact_email", "contact_phone", "contact_role", "annual_revenue", "source", "status", "processing_stage",
     "progress", "board_stage", "relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score",
-    "qualification_tier", "persona", "pain_point_analysis", "purchase_triggers", "strategy", "message",
-    "enrichment_data", "last_error", "prospect_job_id", "created_at", "updated_at", "processed_at",
+    "qualification_tier", "last_error", "prospect_job_id", "created_at", "updated_at", "processed_at",
 )
+# JSON columns come as their JSON text (`<name>_json`) and are decoded by orjson when presenting: the JSONField
+# decoder (stdlib json) is most of the cost of a 1,000-lead list (LIMITS.md).
+JSON_VALUES: tuple[str, ...] = ("persona", "pain_point_analysis", "purchase_triggers", "strategy", "message", "enrichment_data")
+JSON_TEXT = {f"{name}_json": Cast(name, TextField()) for name in JSON_VALUES}
 
 SORTABLE = {"company_name", "relevance_score", "roi_potential_score", "brazilian_market_fit", "created_at", "updated_at"}
 
@@ -36,7 +40,7 @@ def presented_leads_for(user: Any) -> QuerySet[Lead]:
 
 def lead_rows(queryset: QuerySet[Lead]) -> list[dict[str, Any]]:
     """Plain rows for `frontend.serializers.leads.present_lead` (one query)."""
-    return list(queryset.values(*LEAD_VALUES, "presented_stage"))
+    return list(queryset.values(*LEAD_VALUES, "presented_stage", **JSON_TEXT))
 
 
 def lead_row_for(user: Any, lead_id: Any) -> dict[str, Any]:
@@ -53,7 +57,7 @@ def lead_row_for(user: Any, lead_id: Any) -> dict[str, Any]:
 
 def lead_row_by_id(lead_id: Any) -> dict[str, Any] | None:
     """A lead row whoever owns it (for event rendering, already scoped by the event's user)."""
-    rows = list(Lead.objects.filter(pk=lead_id).annotate(presented_stage=PRESENTED_STAGE).values(*LEAD_VALUES, "presented_stage"))
+    rows = lead_rows(Lead.objects.filter(pk=lead_id).annotate(presented_stage=PRESENTED_STAGE))
     return rows[0] if rows else None
 
 

@@ -7,9 +7,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
 
 from leads import services
 from leads.models import Lead, ProspectJob
+from leads.pipeline_admin import process_selected
+from leads.resources import LeadResource
 from leads.selectors import find_duplicate_id
 
 RESULT_FIELDS = ["analysis", "persona", "pain_point_analysis", "purchase_triggers", "strategy", "message", "enrichment_data"]
@@ -62,8 +65,10 @@ class LeadAdminForm(forms.ModelForm):
 
 
 @admin.register(Lead)
-class LeadAdmin(admin.ModelAdmin):
-    """Leads with their pipeline results (read-only: the pipeline writes them)."""
+class LeadAdmin(ImportExportMixin, admin.ModelAdmin):
+    """Leads with their pipeline results (read-only: the pipeline writes them). Import/export: leads.resources."""
+
+    resource_classes = [LeadResource]
 
     list_display = [
         "company_name", "website", "owner", "status", "processing_stage", "progress", "qualification_tier",
@@ -106,7 +111,7 @@ class LeadAdmin(admin.ModelAdmin):
         ("Timestamps", {"fields": ("created_at", "updated_at")}),
     )
     # The pipeline adds "process selected" here (actions are looked up by name on this class or globally).
-    actions = ["mark_disqualified", "clear_board_stage"]
+    actions = [process_selected, "mark_disqualified", "clear_board_stage"]
 
     def save_model(self, request: HttpRequest, obj: Lead, form: Any, change: bool) -> None:
         """Through the services, so the website is deduplicated and the change is published."""

@@ -33,8 +33,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from psycopg import errors as psycopg_errors
 
 from events.publisher import publish
 from leads.models import Lead
@@ -43,6 +44,7 @@ from leads.websites import normalize_website
 BATCH_SIZE = 2000
 PER_LEAD_EVENT_LIMIT = 50
 MAX_REPORTED_ERRORS = 1000
+ANALYZE_AFTER_ROWS = 10_000
 REQUIRED_COLUMNS = ("company_name",)
 # Columns an import may set; everything else in a file (an export's id, status, scores...) is ignored.
 IMPORT_FIELDS = (
@@ -284,13 +286,13 @@ def _convert(name: str, raw: Any) -> Any:
     return "" if raw is None else str(raw).strip()
 
 
-def build_lead(*, owner: Any, row: dict[str, Any], source: str = Lead.Source.IMPORT) -> Lead:
-    """An unsaved, validated Lead from an import row; raises ValidationError with field errors.
+def clean_row(*, owner: Any, row: dict[str, Any], source: str = Lead.Source.IMPORT) -> list[Any]:
+    """The validated column values of an import row, in model field order; raises ValidationError.
 
     The checks of `POST /api/leads` (`LeadSerializer` + `leads.services.create_lead`): website normalisation,
     a non-blank name, a non-negative revenue, then each model field's own validation (`Field.clean`: lengths,
     e-mail, decimal digits) — what `Model.clean_fields` runs, applied directly to the fields the row sets.
-    The instance is built positionally (4x faster than keyword arguments; it matters at 100k rows).
+    Plain values, no model instance: at 100k rows `Lead.__init__` alone would cost seconds.
     """
     if "_invalid" in row:
         raise ValidationError({"non_field_errors": ["Expected an object with the lead's fields."]})
@@ -315,7 +317,17 @@ def build_lead(*, owner: Any, row: dict[str, Any], source: str = Lead.Source.IMP
     args[_POSITION["source"]] = row.get("_source") or source
     for name, value in values.items():
         args[_POSITION[name]] = value
-    return Lead(*args)
+    return args
+
+
+def build_lead(*, owner: Any, row: dict[str, Any], source: str = Lead.Source.IMPORT) -> Lead:
+    """An unsaved, validated Lead from an import row (`clean_row`); raises ValidationError with field errors."""
+    return Lead(*clean_row(owner=owner, row=row, source=source))
+
+
+_ID, _WEBSITE = _POSITION["id"], _POSITION["website"]
+_CREATED, _UPDATED = _POSITION["created_at"], _POSITION["updated_at"]
+_JSON = [i for i, f in enumerate(_MODEL_FIELDS) if f.get_internal_type() == "JSONField"]
 
 
 def _existing_websites(owner: Any, websites: set[str]) -> set[str]:
@@ -323,59 +335,79 @@ def _existing_websites(owner: Any, websites: set[str]) -> set[str]:
     ordered = sorted(websites)
     for start in range(0, len(ordered), 1000):
         chunk = ordered[start : start + 1000]
-        found.update(Lead.objects.filter(owner=owner, website__in=chunk).values_list("website", flat=True))
+        # `exclude(website="")` repeats the unique index's predicate so PostgreSQL can use that partial index.
+        found.update(
+            Lead.objects.filter(owner=owner, website__in=chunk)
+            .exclude(website="")
+            .order_by()
+            .values_list("website", flat=True)
+        )
     return found
 
 
-def _insert(leads: list[Lead], progress: Callable[[int], None] | None) -> set[uuid.UUID]:
-    """Insert `leads`, skipping any that conflict (a concurrent insert of the same website); the created ids."""
-    if not leads:
+def _insert(rows: list[list[Any]], progress: Callable[[int], None] | None) -> set[uuid.UUID]:
+    """Insert `rows` (clean_row values), skipping any that conflict (a concurrent insert of the same website);
+    returns the created ids."""
+    if not rows:
         return set()
     now = timezone.now()
-    for lead in leads:
-        lead.created_at = lead.updated_at = now
+    for values in rows:
+        values[_CREATED] = values[_UPDATED] = now
     if connection.vendor == "postgresql":
-        return _insert_copy(leads, progress)
+        return _insert_copy(rows, progress)
     created: set[uuid.UUID] = set()
-    for batch in _chunks(leads, BATCH_SIZE):
-        Lead.objects.bulk_create(batch, ignore_conflicts=True)
-        created.update(Lead.objects.filter(pk__in=[lead.id for lead in batch]).values_list("id", flat=True))
+    for batch in _chunks(rows, BATCH_SIZE):
+        Lead.objects.bulk_create([Lead(*values) for values in batch], ignore_conflicts=True)
+        created.update(Lead.objects.filter(pk__in=[values[_ID] for values in batch]).values_list("id", flat=True))
         if progress:
             progress(len(batch))
     return created
 
 
-def _insert_copy(leads: list[Lead], progress: Callable[[int], None] | None) -> set[uuid.UUID]:
-    """PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING RETURNING id.
+def _copy(cursor: Any, table: str, rows: list[list[Any]], progress: Callable[[int], None] | None) -> None:
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in _MODEL_FIELDS)
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for count, values in enumerate(rows, start=1):
+            row = values.copy()
+            for index in _JSON:
+                if row[index] is not None:
+                    row[index] = json.dumps(row[index])
+            copy.write_row(row)
+            if progress and count % BATCH_SIZE == 0:
+                progress(BATCH_SIZE)
+    if progress:
+        progress(len(rows) % BATCH_SIZE)
 
-    `bulk_create` spends ~0.3 ms per row compiling SQL parameters for 37 columns; COPY streams the rows.
+
+def _insert_copy(rows: list[list[Any]], progress: Callable[[int], None] | None) -> set[uuid.UUID]:
+    """PostgreSQL: `COPY` straight into the table (the rows are already deduplicated). Only when a concurrent
+    insert made one of them conflict: `COPY` into a temporary table, then `INSERT ... ON CONFLICT DO NOTHING`.
+
+    `bulk_create` spends ~0.3 ms per row building SQL parameters for 37 columns; COPY streams the rows.
     """
     table = connection.ops.quote_name(Lead._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _MODEL_FIELDS)
-    json_fields = {i for i, f in enumerate(_MODEL_FIELDS) if f.get_internal_type() == "JSONField"}
-    attnames = [f.attname for f in _MODEL_FIELDS]
     with connection.cursor() as cursor:
+        try:
+            with transaction.atomic():  # a savepoint: a conflict rolls back only this attempt
+                _copy(cursor, table, rows, progress)
+            if len(rows) >= ANALYZE_AFTER_ROWS:
+                # Fresh statistics, or the planner keeps estimating the owner has a handful of leads.
+                cursor.execute(f"ANALYZE {table}")
+            return {values[_ID] for values in rows}
+        except (IntegrityError, psycopg_errors.IntegrityError):
+            pass
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in _MODEL_FIELDS)
         cursor.execute(f"CREATE TEMPORARY TABLE nellia_import (LIKE {table}) ON COMMIT DROP")
-        with cursor.cursor.copy(f"COPY nellia_import ({columns}) FROM STDIN") as copy:
-            for count, lead in enumerate(leads, start=1):
-                row = [getattr(lead, name) for name in attnames]
-                for index in json_fields:
-                    if row[index] is not None:
-                        row[index] = json.dumps(row[index])
-                copy.write_row(row)
-                if progress and count % BATCH_SIZE == 0:
-                    progress(BATCH_SIZE)
+        _copy(cursor, "nellia_import", rows, None)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM nellia_import ON CONFLICT DO NOTHING RETURNING id"
         )
         created = {row[0] for row in cursor.fetchall()}
         cursor.execute("DROP TABLE nellia_import")
-    if progress:
-        progress(len(leads) % BATCH_SIZE)
     return created
 
 
-def _chunks(items: list[Lead], size: int) -> Iterator[list[Lead]]:
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -393,32 +425,33 @@ def import_leads(
     `progress(n)` is called as rows are validated and written (for a progress bar).
     """
     report = ImportReport()
-    valid: list[Lead] = []
+    valid: list[list[Any]] = []
     seen: set[str] = set()
     for index, row in enumerate(rows, start=1):
         try:
-            lead = build_lead(owner=owner, row=row, source=source)
+            values = clean_row(owner=owner, row=row, source=source)
         except ValidationError as exc:
             fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
             report.add_error(index, fields)
         else:
-            if lead.website and lead.website in seen:
+            website = values[_WEBSITE]
+            if website and website in seen:
                 report.duplicates += 1
             else:
-                if lead.website:
-                    seen.add(lead.website)
-                valid.append(lead)
+                if website:
+                    seen.add(website)
+                valid.append(values)
         if progress and index % 1000 == 0:
             progress(1000)
     if progress:
         progress(0)
     existing = _existing_websites(owner, seen)
-    fresh = [lead for lead in valid if not lead.website or lead.website not in existing]
+    fresh = [values for values in valid if not values[_WEBSITE] or values[_WEBSITE] not in existing]
     report.duplicates += len(valid) - len(fresh)
 
     with transaction.atomic():
         created = _insert(fresh, progress)
-        report.lead_ids = [lead.id for lead in fresh if lead.id in created]
+        report.lead_ids = [values[_ID] for values in fresh if values[_ID] in created]
         report.duplicates += len(fresh) - len(report.lead_ids)
         report.created = len(report.lead_ids)
         if report.created:
@@ -428,20 +461,20 @@ def import_leads(
     return report
 
 
-def _publish_created(owner: Any, leads: list[Lead], created_ids: set[uuid.UUID]) -> None:
+def _publish_created(owner: Any, rows: list[list[Any]], created_ids: set[uuid.UUID]) -> None:
     from metrics.services import invalidate_metrics
 
     if len(created_ids) <= PER_LEAD_EVENT_LIMIT:
-        for lead in leads:
-            if lead.id in created_ids:
+        for values in rows:
+            if values[_ID] in created_ids:
                 publish(
                     "lead.created",
                     {
-                        "lead_id": str(lead.id),
-                        "company_name": lead.company_name,
-                        "status": lead.status,
-                        "processing_stage": lead.processing_stage,
-                        "source": lead.source,
+                        "lead_id": str(values[_ID]),
+                        "company_name": values[_POSITION["company_name"]],
+                        "status": values[_POSITION["status"]],
+                        "processing_stage": values[_POSITION["processing_stage"]],
+                        "source": values[_POSITION["source"]],
                         "job_id": None,
                     },
                     user_id=owner.pk,
@@ -471,6 +504,7 @@ __all__ = [
     "ImportRejectedError",
     "ImportReport",
     "build_lead",
+    "clean_row",
     "import_leads",
     "parse_csv",
     "parse_payload",

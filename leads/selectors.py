@@ -17,8 +17,8 @@ def leads_for(user: Any) -> QuerySet[Lead]:
     """The leads `user` may see: their own; admins see every lead. Anonymous users see none."""
     if not getattr(user, "is_authenticated", False):
         return Lead.objects.none()
-    queryset = Lead.objects.select_related("owner")
-    return queryset if _is_admin(user) else queryset.filter(owner=user)
+    # No join: the representations carry `owner` as an id. Callers that show the owner add select_related.
+    return Lead.objects.all() if _is_admin(user) else Lead.objects.filter(owner=user)
 
 
 def get_lead_for(user: Any, lead_id: Any) -> Lead:

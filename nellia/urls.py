@@ -28,6 +28,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     re_path(r"^api$", api_not_found),
     path("", include("events.urls")),
+    path("", include("frontend.spa")),  # keep last: the built frontend when FRONTEND_DIST_DIR is set (else 404)
 ]
 
 # Error pages: JSON in the contract's shape under /api/, Django's HTML pages elsewhere.

@@ -3,10 +3,15 @@
 from datetime import datetime
 from typing import Any
 
+import orjson
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from frontend.vocab import BOARD_STAGES, parse_tier, tier_label
+
+
+def _json(text: str | None) -> Any:
+    return orjson.loads(text) if text else None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -84,10 +89,12 @@ def present_lead(row: dict[str, Any]) -> dict[str, Any]:
         "status": row["status"],
         "progress": row["progress"] or 0,
         "source": row["source"],
-        "persona": _persona(row["persona"]),
-        "pain_point_analysis": _strings(row["pain_point_analysis"]),
-        "purchase_triggers": _strings(row["purchase_triggers"]),
-        "enrichment_data": _enrichment(row["enrichment_data"], row["strategy"], row["message"]),
+        "persona": _persona(_json(row["persona_json"])),
+        "pain_point_analysis": _strings(_json(row["pain_point_analysis_json"])),
+        "purchase_triggers": _strings(_json(row["purchase_triggers_json"])),
+        "enrichment_data": _enrichment(
+            _json(row["enrichment_data_json"]), _json(row["strategy_json"]), _json(row["message_json"])
+        ),
         "last_error": row["last_error"] or "",
         "prospect_job_id": str(job_id) if job_id else None,
         "created_at": _iso(row["created_at"]),

@@ -11,7 +11,7 @@ import socketio
 from tests.e2e.harness import RealStack, access_token_for, live_db, wait_for  # noqa: F401 - live_db is a fixture
 from tests.factories import BusinessContextFactory, LeadFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("live_db")]
 
 ORIGIN = "http://localhost:4173"  # an allowed frontend origin (the list excludes same-origin)
 
@@ -56,7 +56,7 @@ class Listener:
         self.client.disconnect()
 
 
-def test_refused_without_or_with_a_bad_token(stack, live_db):
+def test_refused_without_or_with_a_bad_token(stack):
     errors = []
     for token in (None, "not-a-jwt"):
         client = make_client()
@@ -68,7 +68,7 @@ def test_refused_without_or_with_a_bad_token(stack, live_db):
     assert errors == [{"message": "unauthorized"}] * 2
 
 
-def test_polling_transport_and_foreign_origin(stack, live_db):
+def test_polling_transport_and_foreign_origin(stack):
     user = UserFactory()
     client = make_client()
     client.connect(stack.base_url, auth={"token": access_token_for(user)}, headers={"Origin": ORIGIN},
@@ -81,7 +81,7 @@ def test_polling_transport_and_foreign_origin(stack, live_db):
         foreign.connect(stack.base_url, auth={"token": access_token_for(user)}, transports=["websocket"], wait_timeout=10)
 
 
-def test_processing_a_lead_streams_to_its_owner_only(stack, live_db):
+def test_processing_a_lead_streams_to_its_owner_only(stack):
     owner, stranger = UserFactory(), UserFactory()
     BusinessContextFactory(owner=owner)
     lead = LeadFactory(owner=owner, company_name="TransLog Cargas", website="https://translog-e2e.com.br")
@@ -113,7 +113,7 @@ def test_processing_a_lead_streams_to_its_owner_only(stack, live_db):
         other.close()
 
 
-def test_prospecting_job_end_to_end(stack, live_db):
+def test_prospecting_job_end_to_end(stack):
     user = UserFactory()
     BusinessContextFactory(owner=user)
     listener = Listener(stack.base_url, access_token_for(user))

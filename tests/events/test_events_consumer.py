@@ -85,11 +85,17 @@ async def test_bad_token_does_not_fall_back_to_the_session(user):
     await expect_close(ws, 4401)
 
 
-async def test_admin_receives_every_users_events_once(admin_user, user):
+async def test_admin_receives_every_users_events_once_but_not_their_chats(admin_user, user):
     ws = await connect(f"/ws/events/?token={token_for(admin_user)}")
     theirs = await publish("lead.created", {"lead_id": "a"}, user_id=user.pk)
     mine = await publish("lead.created", {"lead_id": "b"}, user_id=admin_user.pk)
-    assert [f["id"] for f in await receive_all(ws)] == [theirs.id, mine.id]
+    await publish("chat.typing", {"agent_id": "x", "typing": True}, user_id=user.pk)
+    my_chat = await publish("chat.typing", {"agent_id": "x", "typing": True}, user_id=admin_user.pk)
+    assert [f["id"] for f in await receive_all(ws)] == [theirs.id, mine.id, my_chat.id]
+    await ws.disconnect()
+
+    ws = await connect(f"/ws/events/?token={token_for(admin_user)}&last_event_id={theirs.id - 1}")
+    assert [f["id"] for f in await receive_all(ws)] == [theirs.id, mine.id, my_chat.id]
     await ws.disconnect()
 
 

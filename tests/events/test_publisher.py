@@ -5,7 +5,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from events.groups import ADMIN_GROUP, GLOBAL_GROUP, chat_group, groups_for, user_group
+from events.groups import ADMIN_GROUP, GLOBAL_GROUP, chat_group, groups_for, user_chat_group, user_group
 from events.models import Event
 from events.publisher import _transports, publish, register_transport
 from events.transports import channels_transport
@@ -67,7 +67,7 @@ def test_groups():
     assert groups_for("agent.status", {}, None) == [GLOBAL_GROUP]
     assert groups_for("lead.created", {}, "u1") == [user_group("u1"), ADMIN_GROUP]
     message = {"message": {"agent_id": "a1"}}
-    assert groups_for("chat.message", message, "u1") == [user_group("u1"), ADMIN_GROUP, chat_group("u1", "a1")]
+    assert groups_for("chat.message", message, "u1") == [user_group("u1"), user_chat_group("u1"), chat_group("u1", "a1")]
     assert chat_group("u1", "a1") in groups_for("chat.typing", {"agent_id": "a1", "typing": True}, "u1")
 
 

@@ -11,7 +11,7 @@ def assert_error(response, status: int, code: str | None = None) -> dict:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
-    assert ERROR_KEYS <= set(body), body
+    assert set(body) >= ERROR_KEYS, body
     assert body["statusCode"] == status
     assert isinstance(body["message"], str) and body["message"]
     assert isinstance(body["error"], str) and body["error"]

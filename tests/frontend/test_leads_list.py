@@ -21,7 +21,7 @@ def test_full_lead_object(api, completed_lead):
     assert set(page) == {"data", "total", "page", "limit", "totalPages"}
     assert page["total"] == 1 and page["page"] == 1 and page["limit"] == 1000 and page["totalPages"] == 1
     lead = page["data"][0]
-    assert LEAD_KEYS <= set(lead)
+    assert set(lead) >= LEAD_KEYS
     assert lead["id"] == str(completed_lead.id)
     assert lead["relevance_score"] == 0.82 and isinstance(lead["roi_potential_score"], float)
     assert lead["qualification_tier"] == "Alto Potencial"

@@ -14,7 +14,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_prospect_command(user, context, monkeypatch):
-    monkeypatch.setattr(run_prospect_job, "delay", lambda job_id: prospecting.run_job(job_id))
+    start = prospecting.start_job
+
+    def start_and_run(**kwargs):  # the worker's part, at once (the test transaction never commits)
+        job = start(**kwargs)
+        prospecting.run_job(job.pk)
+        return job
+
+    monkeypatch.setattr(run_prospect_job, "delay", lambda job_id: None)
+    monkeypatch.setattr(prospecting, "start_job", start_and_run)
     out = StringIO()
     with mock.patch("mcp_bridge.client.call_tool", return_value={"candidates": []}):
         call_command("prospect", "--user", user.email.upper(), "--query", "ERP", stdout=out)

@@ -46,12 +46,12 @@ def test_latin1_semicolon_quoted_newlines(api, user):
 
 def test_per_row_errors_keep_valid_rows(api, user):
     content = (
-        "company_name,website,contact_email,annual_revenue\n"
-        "Boa,boa.com.br,ok@boa.com.br,10\n"
-        ",semnome.com.br,,\n"
-        "Site Ruim,not a website,,\n"
-        "Email Ruim,emailruim.com.br,nope,-5\n"
-    ).encode()
+        b"company_name,website,contact_email,annual_revenue\n"
+        b"Boa,boa.com.br,ok@boa.com.br,10\n"
+        b",semnome.com.br,,\n"
+        b"Site Ruim,not a website,,\n"
+        b"Email Ruim,emailruim.com.br,nope,-5\n"
+    )
     response = upload(api, content)
     body = response.json()
     assert response.status_code == 201
@@ -67,14 +67,14 @@ def test_duplicates_in_file_and_existing(api, user, other_user):
     LeadFactory(owner=user, website="https://existing.com.br")
     LeadFactory(owner=other_user, website="https://other.com.br")  # another user's: not a duplicate for me
     content = (
-        "company_name,website\n"
-        "A,https://existing.com.br/\n"
-        "B,HTTPS://NEW.com.br\n"
-        "C,new.com.br/\n"
-        "D,other.com.br\n"
-        "E,\n"
-        "F,\n"
-    ).encode()
+        b"company_name,website\n"
+        b"A,https://existing.com.br/\n"
+        b"B,HTTPS://NEW.com.br\n"
+        b"C,new.com.br/\n"
+        b"D,other.com.br\n"
+        b"E,\n"
+        b"F,\n"
+    )
     body = upload(api, content).json()
     assert (body["created"], body["duplicates"], body["failed"]) == (4, 2, 0)
     assert Lead.objects.filter(owner=user).count() == 5
@@ -148,3 +148,12 @@ def test_process_flag_queues_created_leads(api, user, process, django_capture_on
     assert body["created"] == 2
     assert set(Lead.objects.filter(owner=user).values_list("status", flat=True)) == {"queued"}
     assert len(sent) == 2
+
+
+def test_a_concurrent_insert_of_the_same_website_counts_as_duplicate(api, user, monkeypatch):
+    LeadFactory(owner=user, website="https://race.com.br")
+    # As if the other insert landed after our dedupe query ran.
+    monkeypatch.setattr("leads.importing._existing_websites", lambda owner, websites: set())
+    body = upload(api, b"company_name,website\nRace,race.com.br\nNew,new-one.com.br\n").json()
+    assert (body["created"], body["duplicates"]) == (1, 1)
+    assert Lead.objects.filter(owner=user).count() == 2

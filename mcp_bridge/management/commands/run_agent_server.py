@@ -2,6 +2,7 @@
 streamable HTTP (MCP at /mcp, bearer token). Defaults come from the agent server's environment
 (AGENT_SERVER_HOST, AGENT_SERVER_PORT, AGENT_SERVER_TOKEN), the token falling back to MCP_SERVER_TOKEN."""
 
+import os
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +21,6 @@ class Command(BaseCommand):
                             help="Bearer token clients must send (default AGENT_SERVER_TOKEN, else MCP_SERVER_TOKEN).")
 
     def handle(self, *args: Any, host: str | None, port: int | None, token: str | None, **options: Any) -> None:
-        import os
-
         if token is None and not os.environ.get("AGENT_SERVER_TOKEN") and settings.MCP_SERVER_TOKEN:
             token = settings.MCP_SERVER_TOKEN
         if token is None and not os.environ.get("AGENT_SERVER_TOKEN"):

@@ -1,0 +1,178 @@
+"""Shared helpers for bench/ scripts: a fresh PostgreSQL database `nellia_bench`, Django set up against it,
+data built with SQL, a server on loopback and `wrk` for load. Not part of the test suite."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = os.environ.get("BENCH_DB", "nellia_bench")
+DATABASE_URL = f"{PG}/{DB_NAME}"
+SECRET = "bench-secret-key-bench-secret-key-0123456789abcdef"
+
+
+def setup_django(*, fresh: bool) -> None:
+    """Point Django at nellia_bench (recreated and migrated when `fresh`) and set it up."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="nellia.settings", DATABASE_URL=DATABASE_URL, SECRET_KEY=SECRET,
+        CELERY_EMBEDDED_WORKER="0", ACCESS_TOKEN_LIFETIME="7200", LOG_LEVEL="WARNING",
+    )
+    os.environ.pop("REDIS_URL", None)
+    if fresh:
+        import psycopg
+
+        with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    import django
+
+    django.setup()
+    if fresh:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+
+
+def bench_user(email: str = "bench@nellia.local"):
+    from accounts.models import User
+
+    return User.objects.filter(email=email).first() or User.objects.create_user(email=email, password="bench-pass-1")
+
+
+def access_token(user) -> str:
+    from rest_framework_simplejwt.tokens import RefreshToken
+
+    return str(RefreshToken.for_user(user).access_token)
+
+
+def generate_leads_sql(owner_id, count: int, *, start: int = 0) -> None:
+    """`count` realistic leads for `owner_id` in one INSERT ... SELECT generate_series (no ORM)."""
+    from django.db import connection
+
+    analysis = (
+        '{"company_sector": "Logística", "main_services": ["transporte", "armazenagem", "distribuição"], '
+        '"company_size_estimate": "média", "potential_challenges": ["ciclo de vendas longo", "baixa resposta"], '
+        '"recent_activities": ["contratando vendas"], "general_diagnosis": "' + "Empresa em expansão. " * 40 + '", '
+        '"opportunity_fit": "alto", "score_explanations": {}}'
+    )
+    sql = """
+    INSERT INTO leads_lead (
+        id, owner_id, company_name, website, description, source_text, company_sector, company_size, market_region,
+        contact_email, contact_phone, contact_role, annual_revenue, source, status, processing_stage, progress,
+        board_stage, queued_at, relevance_score, roi_potential_score, brazilian_market_fit, overall_score,
+        qualification_tier, analysis, persona, pain_point_analysis, purchase_triggers, strategy, message,
+        enrichment_data, context_version, last_error, prospect_job_id, created_at, updated_at, processed_at)
+    SELECT
+        gen_random_uuid(), %s, 'Empresa ' || g || ' Ltda', 'https://empresa' || g || '.com.br',
+        'Transportadora rodoviária com frota própria', 'Texto do site da empresa ' || g,
+        (ARRAY['Logística','Saúde','Tecnologia','Indústria','Varejo'])[1 + mod(g, 5)], '',
+        (ARRAY['SP','RJ','MG','SC','PR','RS'])[1 + mod(g, 6)], '', '', '', NULL, 'import',
+        s.status, s.stage, CASE WHEN s.status = 'completed' THEN 100 ELSE 0 END, NULL,
+        CASE WHEN s.status IN ('completed','failed','processing','queued') THEN c - interval '5 minutes' END,
+        sc.r, sc.roi, sc.fit, (sc.r + sc.roi + sc.fit) / 3,
+        CASE WHEN s.status = 'completed' THEN
+            (ARRAY['high_potential','medium_potential','low_potential','not_qualified'])[1 + mod(g, 4)] END,
+        CASE WHEN s.status = 'completed' THEN %s::jsonb END, NULL, '[]'::jsonb, '[]'::jsonb, NULL, NULL,
+        '{}'::jsonb, NULL, '', NULL, c, c,
+        CASE WHEN s.status = 'completed' THEN c + interval '20 seconds' END
+    FROM generate_series(%s, %s) AS g
+    CROSS JOIN LATERAL (SELECT now() - (mod(g, 129600)) * interval '1 minute' AS c) t
+    CROSS JOIN LATERAL (SELECT
+        (ARRAY['new','new','queued','processing','completed','completed','completed','failed'])[1 + mod(g, 8)] AS status,
+        (ARRAY['intake','intake','intake','analysis','completed','completed','completed','persona'])[1 + mod(g, 8)] AS stage
+    ) s
+    CROSS JOIN LATERAL (SELECT
+        CASE WHEN s.status = 'completed' THEN (mod(g * 7, 100)) / 100.0 END AS r,
+        CASE WHEN s.status = 'completed' THEN (mod(g * 13, 100)) / 100.0 END AS roi,
+        CASE WHEN s.status = 'completed' THEN (mod(g * 17, 100)) / 100.0 END AS fit
+    ) sc
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [owner_id, analysis, start + 1, start + count])
+        cursor.execute("ANALYZE leads_lead")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """uvicorn (ASGI, `nellia.asgi:application`) with N worker processes on loopback."""
+
+    def __init__(self, *, workers: int = 2, env: dict[str, str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environment = {**os.environ, **(env or {}), "DB_POOL_MAX_SIZE": "4"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "nellia.asgi:application", "--host", "127.0.0.1", "--port",
+             str(self.port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+            cwd=ROOT, env=environment,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, token: str, *, seconds: int = 10, connections: int = 4, threads: int = 1) -> dict[str, float]:
+    """Run wrk (Debian's package) → {rps, p50_ms, p99_ms, requests, errors}."""
+    if not shutil.which("wrk"):
+        raise RuntimeError("wrk is not installed: apt-get install wrk")
+    output = subprocess.run(
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+         "-H", f"Authorization: Bearer {token}", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    p50 = re.search(r"50%\s+([\d.]+\w+)", output).group(1)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", output).group(1)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    return {"rps": rps, "p50_ms": _ms(p50), "p99_ms": _ms(p99), "requests": requests,
+            "errors": int(errors.group(1)) if errors else 0}
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), load average {os.getloadavg()[0]:.1f} at start"

@@ -1,0 +1,34 @@
+"""The embedded default: a Celery worker *thread* publishes; the in-memory layer must still wake the socket."""
+
+import asyncio
+import threading
+
+import pytest
+from django.db import close_old_connections
+
+from events.publisher import publish
+from tests.events.ws import connect, receive, token_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def publish_from_a_plain_thread(user_id) -> int:
+    result = {}
+
+    def work():
+        try:
+            result["id"] = publish("lead.progress", {"lead_id": "x"}, user_id=user_id).id
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(10)
+    return result["id"]
+
+
+async def test_event_from_a_worker_thread_reaches_the_socket(user):
+    ws = await connect(f"/ws/events/?token={token_for(user)}")
+    event_id = await asyncio.get_running_loop().run_in_executor(None, publish_from_a_plain_thread, user.pk)
+    assert (await receive(ws, timeout=3))["id"] == event_id
+    await ws.disconnect()
