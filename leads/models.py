@@ -162,6 +162,13 @@ class Lead(models.Model):
             models.Index(fields=["created_at"], name="lead_created"),
             models.Index(fields=["status", "processing_stage", "queued_at"], name="lead_queue"),
             models.Index(fields=["processed_at"], name="lead_processed"),
+            # Covering index for the dashboard aggregate (metrics.selectors.overview): an index-only scan instead
+            # of reading the wide rows (JSON results) of every lead.
+            models.Index(
+                fields=["owner", "status", "processing_stage", "qualification_tier"],
+                include=["relevance_score", "roi_potential_score", "brazilian_market_fit", "processed_at", "queued_at"],
+                name="lead_owner_overview",
+            ),
         ]
 
     def __str__(self) -> str:
