@@ -61,11 +61,20 @@ def _lead_updated(event: Any) -> list[Emit]:
                                      company_name=row["company_name"], **job))
     if changed & STAGE_FIELDS:
         lead = _lead(data.get("lead_id"))
-        if lead:
+        if lead and _presented_stage_changed(lead, changed):
             emits.append(
                 ("lead-stage-update", {"leadId": lead["id"], "stage": lead["processing_stage"], "updatedAt": lead["updated_at"]}, _room(event))
             )
     return emits
+
+
+def _presented_stage_changed(lead: dict[str, Any], changed: set[str]) -> bool:
+    """Whether a change of `changed` can move the presented stage (FRONTEND.md §4.3) of `lead` (as it is now)."""
+    if "board_stage" in changed:
+        return True
+    if lead.get("board_stage"):
+        return False  # a board stage hides the pipeline's moves
+    return "processing_stage" in changed or lead.get("pipeline_stage") == "completed"
 
 
 def _lead_progress(event: Any) -> list[Emit]:
@@ -135,7 +144,15 @@ def _metrics_updated(event: Any) -> list[Emit]:
 
 def _job_progress(event: Any) -> list[Emit]:
     data = event.data
-    emits: list[Emit] = [
+    emits: list[Emit] = []
+    if data.get("status") == "active" and not data.get("progress"):
+        # First, so the app's `["enrichment-status", jobId]` cache is filled before `job-progress` shows the
+        # "Nellia is Working" widget: that query has no queryFn and would fail ("Missing queryFn") if empty.
+        emits.append(
+            _enrichment(event, "pipeline_start", initial_query=data.get("search_query") or "",
+                        max_leads_to_generate=data.get("max_leads") or 0)
+        )
+    emits.append(
         (
             "job-progress",
             {
@@ -149,12 +166,7 @@ def _job_progress(event: Any) -> list[Emit]:
             },
             _room(event),
         )
-    ]
-    if data.get("status") == "active" and not data.get("progress"):
-        emits.append(
-            _enrichment(event, "pipeline_start", initial_query=data.get("search_query") or "",
-                        max_leads_to_generate=data.get("max_leads") or 0)
-        )
+    )
     return emits
 
 

@@ -113,3 +113,23 @@ def presented_stage_stats(user: Any) -> list[dict[str, Any]]:
           "high_potential": row["high_potential"]} for row in rows),
         key=lambda row: row["stage"],
     )
+
+
+# Dashboard "recent activity" (FRONTEND.md §8): the event types the app knows; a job's start is its first
+# `job.progress` (active, progress 0). Agents flip active↔processing on every stage of every lead: only a stop
+# or an error is news (else a running pipeline fills all 20 lines).
+ACTIVITY_FILTER = (
+    Q(type__in=("lead.created", "job.completed"))
+    | Q(type="agent.status", data__status__in=("inactive", "error"))
+    | Q(type="job.progress", data__status="active", data__progress=0)
+)
+
+
+def recent_activity_events(user: Any, *, limit: int) -> list[dict[str, Any]]:
+    """The newest activity events `user` may see (their own and global ones; admins: all), newest first."""
+    from events.models import Event
+
+    events = Event.objects.filter(ACTIVITY_FILTER)
+    if not getattr(user, "is_admin", False):
+        events = events.filter(Q(user_id=user.pk) | Q(user__isnull=True))
+    return list(events.order_by("-id").values("id", "type", "data", "created_at")[:limit])

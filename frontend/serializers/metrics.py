@@ -6,12 +6,13 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from frontend.selectors import recent_activity_events
 from metrics import selectors
 
 ACTIVITY_TYPES = {
     "lead.created": "lead_created",
     "agent.status": "agent_status_change",
-    "job.started": "prospect_job_started",
+    "job.progress": "prospect_job_started",  # only a job's first progress event is selected
     "job.completed": "prospect_job_completed",
 }
 RECENT_ACTIVITY = 20
@@ -25,13 +26,32 @@ def _percent(ratio: Any) -> float:
     return round(float(ratio or 0.0) * 100, 2)
 
 
+def _describe(event_type: str, data: dict[str, Any]) -> str:
+    name = data.get("company_name") or data.get("name") or ""
+    query = data.get("search_query") or ""
+    if event_type == "lead.created":
+        return f"Lead {name} created"
+    if event_type == "agent.status":
+        return f"Agent {name} is {data.get('status') or '?'}"
+    if event_type == "job.progress":
+        return f"Prospecting '{query}' started" if query else "Prospecting started"
+    return f"Prospecting '{query}' found {data.get('leads_generated') or 0} leads" if query else (
+        f"Prospecting found {data.get('leads_generated') or 0} leads"
+    )
+
+
 def recent_activity(user: Any) -> list[dict[str, Any]]:
-    items = []
-    for item in selectors.recent_activity(user, limit=RECENT_ACTIVITY * 3):
-        kind = ACTIVITY_TYPES.get(item["type"])
-        if kind:
-            items.append({**item, "id": str(item["id"]), "type": kind})
-    return items[:RECENT_ACTIVITY]
+    """The newest 20 activity items, newest first; `type` in the app's four kinds."""
+    return [
+        {
+            "id": str(row["id"]),
+            "type": ACTIVITY_TYPES[row["type"]],
+            "description": _describe(row["type"], row["data"] or {}),
+            "timestamp": row["created_at"].isoformat(),
+            "metadata": row["data"] or {},
+        }
+        for row in recent_activity_events(user, limit=RECENT_ACTIVITY)
+    ]
 
 
 def dashboard(user: Any) -> dict[str, Any]:

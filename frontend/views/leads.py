@@ -1,5 +1,6 @@
 """`/api/v1/leads...` (FRONTEND.md §4): thin adapters over leads.selectors/services/pipeline."""
 
+import contextlib
 import gc
 import math
 from collections.abc import Iterator
@@ -169,13 +170,18 @@ class LeadStageView(FrontendView):
 
 
 class LeadProcessView(FrontendView):
-    @extend_schema(summary="Queue a lead for the pipeline", request=None, responses={202: LeadSerializer})
+    @extend_schema(
+        summary="Queue a lead for the pipeline",
+        description="Idempotent: a lead already queued, processing or waiting answers 202 with its current state "
+        "(the app retries a failed or timed-out mutation once; `/api/` answers 409 instead).",
+        request=None,
+        responses={202: LeadSerializer},
+    )
     def post(self, request: Request, lead_id: str) -> Response:
         lead = get_lead_for(request.user, lead_id)
-        try:
+        # Already queued/processing/waiting: nothing to do, the answer shows where it is.
+        with contextlib.suppress(pipeline.AlreadyProcessing):
             pipeline.enqueue_processing(lead=lead, restart=self.body().get("restart") is True)
-        except pipeline.AlreadyProcessing:
-            raise Conflict("This lead is already queued or processing.", code="already_processing") from None
         return _lead_response(request, lead.pk, status.HTTP_202_ACCEPTED)
 
 

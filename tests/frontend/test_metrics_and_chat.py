@@ -55,3 +55,27 @@ def test_chat(api, other_api):
     assert env(other_api.get(f"/api/v1/chat/{agent.id}/messages")) == []
     assert_error(api.get("/api/v1/chat/nobody/messages"), 404)
     assert_error(api.post("/api/v1/chat/messages", {"agentId": agent.name, "message": ""}, format="json"), 400)
+
+
+def test_dashboard_recent_activity_includes_prospect_jobs(api, user, other_user):
+    """Acceptance: a job's start (its first job.progress) is `prospect_job_started`, its end
+    `prospect_job_completed`; later progress ticks, other users' events and other types stay out."""
+    from events.models import Event
+
+    job = {"job_id": "j1", "search_query": "ERP"}
+    Event.objects.create(type="lead.created", data={"lead_id": "l1", "company_name": "TransLog"}, user=user)
+    Event.objects.create(type="job.progress", data={**job, "status": "active", "progress": 0}, user=user)
+    Event.objects.create(type="job.progress", data={**job, "status": "active", "progress": 20}, user=user)
+    Event.objects.create(type="lead.completed", data={"lead_id": "l1"}, user=user)
+    Event.objects.create(type="job.completed", data={**job, "leads_generated": 3}, user=user)
+    Event.objects.create(type="job.progress", data={**job, "status": "active", "progress": 0}, user=other_user)
+    agent = {"agent_id": "a1", "name": "lead_analysis_agent", "current_task": ""}
+    for status in ("processing", "active", "inactive"):  # routine flips are noise; a stop is news
+        Event.objects.create(type="agent.status", data={**agent, "status": status})
+    activity = env(api.get("/api/v1/metrics/dashboard"))["recentActivity"]
+    assert [item["type"] for item in activity] == [
+        "agent_status_change", "prospect_job_completed", "prospect_job_started", "lead_created"]
+    assert all(isinstance(item["id"], str) and isinstance(item["description"], str) and item["description"]
+               for item in activity)
+    assert activity[0]["metadata"]["status"] == "inactive"
+    assert activity[1]["metadata"]["leads_generated"] == 3 and "ERP" in activity[2]["description"]

@@ -36,6 +36,23 @@ def test_stage_update_on_board_move(user):
     assert isinstance(payload["updatedAt"], str)
 
 
+def test_stage_update_only_when_the_presented_stage_can_move(user):
+    """Acceptance review: pipeline steps under a board stage, or a tier change mid-pipeline, keep the presented
+    stage: no `lead-stage-update` for them; a pipeline step without board stage, or completion, sends one."""
+    def stage_updates(lead, changed):
+        emitted = render(_event("lead.updated", {"lead_id": str(lead.id), "changed": changed, "status": lead.status}, user.id))
+        return [payload["stage"] for name, payload, _ in emitted if name == "lead-stage-update"]
+
+    on_board = LeadFactory(owner=user, board_stage="negociando", processing_stage="analysis", status="processing")
+    assert stage_updates(on_board, ["processing_stage", "progress"]) == []
+    assert stage_updates(on_board, ["board_stage"]) == ["negociando"]
+    in_pipeline = LeadFactory(owner=user, processing_stage="analysis", status="processing")
+    assert stage_updates(in_pipeline, ["processing_stage", "progress"]) == ["analysis"]
+    assert stage_updates(in_pipeline, ["qualification_tier"]) == []
+    done = LeadFactory(owner=user, processing_stage="completed", status="completed", qualification_tier="not_qualified")
+    assert stage_updates(done, ["qualification_tier"]) == ["desqualificado"]
+
+
 def test_enrichment_updates(user):
     lead = LeadFactory(owner=user, company_name="TransLog")
     uid = user.id
@@ -82,9 +99,12 @@ def test_job_events(user):
     uid = user.id
     start = render(_event("job.progress", {"job_id": "j1", "status": "active", "progress": 0, "current_step": "Buscando",
                                            "search_query": "ERP", "max_leads": 10}, uid))
-    assert start[0][0] == "job-progress"
-    assert set(start[0][1]) == {"jobId", "userId", "status", "progress", "currentStep", "searchQuery", "timestamp"}
-    assert start[1][1]["event_type"] == "pipeline_start" and start[1][1]["max_leads_to_generate"] == 10
+    # pipeline_start first: the app's "Nellia is Working" widget (shown by job-progress) reads an
+    # ["enrichment-status", jobId] query without queryFn, which must already be filled (else "Missing queryFn").
+    assert [e[0] for e in start] == ["enrichment-update", "job-progress"]
+    assert start[0][1]["event_type"] == "pipeline_start" and start[0][1]["max_leads_to_generate"] == 10
+    assert start[0][1]["job_id"] == "j1" == start[1][1]["jobId"]
+    assert set(start[1][1]) == {"jobId", "userId", "status", "progress", "currentStep", "searchQuery", "timestamp"}
     later = render(_event("job.progress", {"job_id": "j1", "status": "active", "progress": 60, "current_step": "x",
                                            "search_query": "ERP"}, uid))
     assert [e[0] for e in later] == ["job-progress"]
