@@ -3,6 +3,21 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+# What the user writes about their business: the agents' input, in every presentation.
+CONTENT_FIELDS = (
+    "business_description",
+    "product_service_description",
+    "target_market",
+    "value_proposition",
+    "ideal_customer",
+    "pain_points",
+    "competitive_advantage",
+    "competitors",
+    "industry_focus",
+    "geographic_focus",
+    "language",
+)
+
 
 def default_geographic_focus() -> list[str]:
     return ["Brasil"]

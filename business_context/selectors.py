@@ -2,22 +2,9 @@
 
 from typing import Any
 
-from business_context.models import BusinessContext
+from business_context.models import CONTENT_FIELDS, BusinessContext
 
-AGENT_DATA_FIELDS = (
-    "business_description",
-    "product_service_description",
-    "target_market",
-    "value_proposition",
-    "ideal_customer",
-    "pain_points",
-    "competitive_advantage",
-    "competitors",
-    "industry_focus",
-    "geographic_focus",
-    "language",
-    "version",
-)
+AGENT_DATA_FIELDS = (*CONTENT_FIELDS, "version")
 
 
 def context_for(user: Any) -> BusinessContext | None:

@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from business_context.models import BusinessContext
+from business_context.models import CONTENT_FIELDS, BusinessContext
 from business_context.services import REQUIRED_TEXT_FIELDS, validate_context_data
 
 
@@ -20,23 +20,7 @@ class BusinessContextSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BusinessContext
-        fields = [
-            "id",
-            "business_description",
-            "product_service_description",
-            "target_market",
-            "value_proposition",
-            "ideal_customer",
-            "pain_points",
-            "competitive_advantage",
-            "competitors",
-            "industry_focus",
-            "geographic_focus",
-            "language",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", *CONTENT_FIELDS, "version", "created_at", "updated_at"]
         read_only_fields = ["id", "version", "created_at", "updated_at"]
         extra_kwargs = {
             **{name: {"required": True, "allow_blank": True} for name in REQUIRED_TEXT_FIELDS},

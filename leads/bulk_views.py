@@ -20,15 +20,10 @@ from leads import board, exporting, importing
 from leads.bulk import ACTIONS, MAX_IDS, bulk_action
 from leads.serializers import LeadSerializer
 from leads.views import LeadViewSet
+from nellia.api.exceptions import PayloadTooLarge
 from nellia.api.schema import errors
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The file is too large."
-    default_code = "file_too_large"
 
 
 class UnsupportedImport(exceptions.APIException):

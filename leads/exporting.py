@@ -15,32 +15,19 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 
-from leads.models import Lead
+from leads.models import INPUT_FIELDS, RESULT_FIELDS, SCORE_FIELDS, Lead
 
 CHUNK_SIZE = 2000
 FORMATS = ("csv", "json")
 FLAT_FIELDS = (
     "id",
-    "company_name",
-    "website",
-    "description",
-    "source_text",
-    "company_sector",
-    "company_size",
-    "market_region",
-    "contact_email",
-    "contact_phone",
-    "contact_role",
-    "annual_revenue",
+    *INPUT_FIELDS,
     "source",
     "status",
     "processing_stage",
     "progress",
     "board_stage",
-    "relevance_score",
-    "roi_potential_score",
-    "brazilian_market_fit",
-    "overall_score",
+    *SCORE_FIELDS,
     "qualification_tier",
     "last_error",
     "created_at",
@@ -48,16 +35,7 @@ FLAT_FIELDS = (
     "processed_at",
 )
 # The JSON export also carries what the pipeline produced.
-JSON_FIELDS = (
-    *FLAT_FIELDS,
-    "analysis",
-    "persona",
-    "pain_point_analysis",
-    "purchase_triggers",
-    "strategy",
-    "message",
-    "enrichment_data",
-)
+JSON_FIELDS = (*FLAT_FIELDS, *(name for name in RESULT_FIELDS if name not in FLAT_FIELDS))
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 

@@ -41,7 +41,7 @@ from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
 from events.publisher import publish
-from leads.models import Lead
+from leads.models import INPUT_FIELDS, Lead
 from leads.websites import normalize_website
 
 BATCH_SIZE = 2000
@@ -50,19 +50,7 @@ MAX_REPORTED_ERRORS = 1000
 ANALYZE_AFTER_ROWS = 10_000
 REQUIRED_COLUMNS = ("company_name",)
 # Columns an import may set; everything else in a file (an export's id, status, scores...) is ignored.
-IMPORT_FIELDS = (
-    "company_name",
-    "website",
-    "description",
-    "source_text",
-    "company_sector",
-    "company_size",
-    "market_region",
-    "contact_email",
-    "contact_phone",
-    "contact_role",
-    "annual_revenue",
-)
+IMPORT_FIELDS = INPUT_FIELDS
 ALIASES = {
     "name": "company_name",
     "company": "company_name",

@@ -10,6 +10,34 @@ from leads.websites import normalize_website
 
 SCORE_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
+# What a person, an import or a harvest supplies about a company; everything else is computed.
+INPUT_FIELDS = (
+    "company_name",
+    "website",
+    "description",
+    "source_text",
+    "company_sector",
+    "company_size",
+    "market_region",
+    "contact_email",
+    "contact_phone",
+    "contact_role",
+    "annual_revenue",
+)
+SCORE_FIELDS = ("relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score")
+# The pipeline's results: read-only to clients.
+RESULT_FIELDS = (
+    *SCORE_FIELDS,
+    "qualification_tier",
+    "analysis",
+    "persona",
+    "pain_point_analysis",
+    "purchase_triggers",
+    "strategy",
+    "message",
+    "enrichment_data",
+)
+
 
 class ProspectJob(models.Model):
     """A harvest of new leads for a user, then their enrichment through the pipeline."""

@@ -41,6 +41,7 @@ from agents.stages import AGENT_FOR_STAGE, COMPLETED, PIPELINE, TOOL_FOR_STAGE, 
 from business_context.selectors import context_as_agent_data, context_for
 from events.publisher import publish
 from leads.models import Lead
+from leads.services import publish_lead_updated
 from leads.websites import normalize_website
 from mcp_bridge import client as bridge
 from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
@@ -87,21 +88,6 @@ def _job_id(lead: Lead) -> str | None:
 
 
 # ---- events ---------------------------------------------------------------------------------------------------
-
-
-def _publish_updated(lead: Lead, changed: list[str]) -> None:
-    publish(
-        "lead.updated",
-        {
-            "lead_id": str(lead.pk),
-            "changed": changed,
-            "status": lead.status,
-            "processing_stage": lead.processing_stage,
-            "board_stage": lead.board_stage,
-            "progress": lead.progress,
-        },
-        user_id=lead.owner_id,
-    )
 
 
 def _publish_progress(lead: Lead, stage: str, stage_status: str, agent: Agent | None, duration_ms: int | None,
@@ -151,7 +137,7 @@ def enqueue_processing(*, lead: Lead, restart: bool = False) -> Lead:
         locked.last_error = ""
         changed = ["status", "processing_stage", "progress", "queued_at", "last_error"]
         locked.save(update_fields=[*changed, "updated_at"])
-        _publish_updated(locked, changed)
+        publish_lead_updated(locked, changed)
         agent = Agent.objects.filter(stage=locked.processing_stage).first()
         if agent is not None and agent.is_stopped:
             _mark_waiting(locked, agent)
@@ -164,7 +150,7 @@ def _mark_waiting(lead: Lead, agent: Agent) -> None:
     """Park `lead` (locked, in a transaction) at its stage until `agent` starts again."""
     lead.status = Lead.Status.WAITING
     lead.save(update_fields=["status", "updated_at"])
-    _publish_updated(lead, ["status"])
+    publish_lead_updated(lead, ["status"])
     _publish_progress(lead, lead.processing_stage, "waiting", agent, None, _job_id(lead))
 
 
@@ -180,7 +166,7 @@ def resume_waiting(*, agent: Agent) -> int:
         for lead in waiting:
             lead.status = Lead.Status.QUEUED
             lead.save(update_fields=["status", "updated_at"])
-            _publish_updated(lead, ["status"])
+            publish_lead_updated(lead, ["status"])
             _enqueue_stage_on_commit(lead, lead.processing_stage)
             count += 1
     return count
@@ -275,7 +261,7 @@ def _start_stage(lead_id: Any, stage: str, run_token: str, task_id: str) -> _Sta
             changed.append("status")
         lead.save(update_fields=[*changed, "updated_at"])
         if changed:
-            _publish_updated(lead, changed)
+            publish_lead_updated(lead, changed)
         _publish_progress(lead, stage, "running", agent, None, _job_id(lead))
         agent_services.mark_working(agent=agent, lead=lead)
     # Built after the commit: no lock is held while reading the context (or importing the contract models).
@@ -396,7 +382,7 @@ def _finish_stage(started: _Started, result: dict[str, Any]) -> None:
             lead.processed_at = now
             changed += ["status", "processed_at"]
         lead.save(update_fields=[*dict.fromkeys([*changed, "last_error"]), "updated_at"])
-        _publish_updated(lead, list(dict.fromkeys(changed)))
+        publish_lead_updated(lead, list(dict.fromkeys(changed)))
         _publish_progress(lead, stage, "done", agent, duration_ms, job_id)
         agent_services.mark_idle(agent=agent, succeeded=True)
         if upcoming == COMPLETED:
@@ -442,7 +428,7 @@ def _fail_lead(lead: Lead, stage: str, error: str, agent: Agent | None) -> None:
     lead.last_error = error
     lead.save(update_fields=["status", "last_error", "updated_at"])
     job_id = _job_id(lead)
-    _publish_updated(lead, ["status", "last_error"])
+    publish_lead_updated(lead, ["status", "last_error"])
     _publish_progress(lead, stage, "failed", agent, None, job_id)
     publish("lead.failed", {"lead_id": str(lead.pk), "stage": stage, "error": error, "job_id": job_id},
             user_id=lead.owner_id)
@@ -552,7 +538,7 @@ def _sweep_one(lead_id: Any, cutoff: datetime, now: datetime) -> str | None:
             return "failed"
         lead.status = Lead.Status.QUEUED
         lead.save(update_fields=["status", "updated_at"])
-        _publish_updated(lead, ["status"])
+        publish_lead_updated(lead, ["status"])
         _enqueue_stage_on_commit(lead, stage)
         logger.warning("Lead %s: stage %s stale, requeued (%d)", lead.pk, stage, stale_count)
         return "requeued"

@@ -2,28 +2,10 @@
 
 from rest_framework import serializers
 
-from leads.models import Lead
+from leads.models import INPUT_FIELDS, RESULT_FIELDS, Lead
 from leads.services import normalized_website
 
-PIPELINE_FIELDS = [
-    "status",
-    "processing_stage",
-    "progress",
-    "relevance_score",
-    "roi_potential_score",
-    "brazilian_market_fit",
-    "overall_score",
-    "qualification_tier",
-    "analysis",
-    "persona",
-    "pain_point_analysis",
-    "purchase_triggers",
-    "strategy",
-    "message",
-    "enrichment_data",
-    "last_error",
-    "processed_at",
-]
+PIPELINE_FIELDS = ["status", "processing_stage", "progress", *RESULT_FIELDS, "last_error", "processed_at"]
 
 
 class LeadSerializer(serializers.ModelSerializer):
@@ -41,40 +23,14 @@ class LeadSerializer(serializers.ModelSerializer):
         model = Lead
         fields = [
             "id",
-            "company_name",
-            "website",
-            "description",
-            "source_text",
-            "company_sector",
-            "company_size",
-            "market_region",
-            "contact_email",
-            "contact_phone",
-            "contact_role",
-            "annual_revenue",
+            *INPUT_FIELDS,
             "source",
-            "status",
-            "processing_stage",
-            "progress",
-            "relevance_score",
-            "roi_potential_score",
-            "brazilian_market_fit",
-            "overall_score",
-            "qualification_tier",
-            "analysis",
-            "persona",
-            "pain_point_analysis",
-            "purchase_triggers",
-            "strategy",
-            "message",
-            "enrichment_data",
-            "last_error",
+            *PIPELINE_FIELDS,
             "board_stage",
             "prospect_job",
             "owner",
             "created_at",
             "updated_at",
-            "processed_at",
         ]
         read_only_fields = ["id", "source", *PIPELINE_FIELDS, "owner", "created_at", "updated_at"]
         extra_kwargs = {"annual_revenue": {"min_value": 0}}

@@ -136,20 +136,25 @@ def update_lead(*, lead: Lead, data: dict[str, Any]) -> Lead:
             raise DuplicateLead(existing, lead.website)
     with transaction.atomic():
         _save_unique(lead, update_fields=[*changed, "updated_at"])
-        publish(
-            "lead.updated",
-            {
-                "lead_id": str(lead.id),
-                "changed": changed,
-                "status": lead.status,
-                "processing_stage": lead.processing_stage,
-                "board_stage": lead.board_stage,
-                "progress": lead.progress,
-            },
-            user_id=lead.owner_id,
-        )
+        publish_lead_updated(lead, changed)
         _notify_metrics(lead.owner_id)
     return lead
+
+
+def publish_lead_updated(lead: Lead, changed: list[str]) -> None:
+    """The `lead.updated` event (call inside the transaction that saved `changed`)."""
+    publish(
+        "lead.updated",
+        {
+            "lead_id": str(lead.pk),
+            "changed": changed,
+            "status": lead.status,
+            "processing_stage": lead.processing_stage,
+            "board_stage": lead.board_stage,
+            "progress": lead.progress,
+        },
+        user_id=lead.owner_id,
+    )
 
 
 def delete_lead(*, lead: Lead) -> None:

@@ -28,8 +28,8 @@ class Conflict(exceptions.APIException):
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "payload_too_large"
+    default_detail = "The file is too large."
+    default_code = "file_too_large"
 
 
 class ServiceUnavailable(exceptions.APIException):
