@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from agents.stages import COMPLETED, Stage
 from leads.websites import normalize_website
@@ -176,16 +176,25 @@ class Lead(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="lead_owner_created"),
-            models.Index(fields=["owner", "status"], name="lead_owner_status"),
+            # (owner, status) queries use it too; `processed_at` serves "completed since" (processed today).
+            models.Index(fields=["owner", "status", "processed_at"], name="lead_owner_status_processed"),
             models.Index(fields=["owner", "processing_stage"], name="lead_owner_stage"),
             models.Index(fields=["owner", "qualification_tier"], name="lead_owner_tier"),
             models.Index(fields=["owner", "board_stage"], name="lead_owner_board"),
             models.Index(fields=["owner", "company_sector"], name="lead_owner_sector"),
             models.Index(fields=["owner", "market_region"], name="lead_owner_region"),
-            models.Index(fields=["owner", "relevance_score"], name="lead_owner_relevance"),
-            models.Index(fields=["owner", "roi_potential_score"], name="lead_owner_roi"),
-            models.Index(fields=["owner", "brazilian_market_fit"], name="lead_owner_fit"),
-            models.Index(fields=["owner", "overall_score"], name="lead_owner_overall"),
+            # Scores: in the order lists ask for ("best first": `-score` = DESC NULLS LAST, then `-id` to break
+            # ties), so a page is a walk of the index instead of a sort of every matching (wide) row. They serve
+            # the score range filters as well.
+            *(
+                models.Index("owner", F(score).desc(nulls_last=True), F("id").desc(), name=f"lead_owner_{short}_desc")
+                for score, short in (
+                    ("relevance_score", "relevance"),
+                    ("roi_potential_score", "roi"),
+                    ("brazilian_market_fit", "fit"),
+                    ("overall_score", "overall"),
+                )
+            ),
             models.Index(fields=["owner", "updated_at"], name="lead_owner_updated"),
             models.Index(fields=["created_at"], name="lead_created"),
             models.Index(fields=["status", "processing_stage", "queued_at"], name="lead_queue"),

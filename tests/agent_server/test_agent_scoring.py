@@ -84,3 +84,11 @@ def test_size_classes() -> None:
     assert estimate_size(None, "Rede de 18 clínicas")[0] == "large"
     assert estimate_size(None, "3.500 cooperados")[0] == "large"
     assert estimate_size(None, "Consultório da Dra. Ana")[0] == "micro"
+
+
+def test_food_processing_plants_are_industry() -> None:
+    from mcp_bridge.agent_server.taxonomy import detect_sector
+
+    sector, matched = detect_sector("Frigorífico com 1200 colaboradores em Chapecó/SC, laticínios e abatedouro próprio.")
+    assert sector is not None and sector.key == "industry"
+    assert "frigorifico" in matched

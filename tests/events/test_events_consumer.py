@@ -62,6 +62,7 @@ async def test_socket_closes_4401_when_the_token_expires(user):
     ws = await connect(f"/ws/events/?token={token_for(user, lifetime=timedelta(seconds=1))}")
     message = await ws.receive_output(timeout=4)
     assert message == {"type": "websocket.close", "code": 4401}
+    await ws.disconnect()
 
 
 def _session_cookie(user) -> bytes:

@@ -46,6 +46,7 @@ async def receive_all(ws: WebsocketCommunicator, *, settle: float = 0.3, count: 
 async def expect_close(ws: WebsocketCommunicator, code: int) -> None:
     message = await ws.receive_output(timeout=2)
     assert message == {"type": "websocket.close", "code": code}
+    await ws.disconnect()  # let the application instance finish (its channel-layer receive included)
 
 
 def _publish(event_type: str, data: dict, user_id: Any):
