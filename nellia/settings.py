@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/(v1/)?",
+    "PREPROCESSING_HOOKS": ["nellia.api.schema.contract_paths"],
     "ENUM_NAME_OVERRIDES": {
         "LeadStatusEnum": "leads.models.Lead.Status",
         "AgentStatusEnum": "agents.models.Agent.Status",

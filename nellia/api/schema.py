@@ -1,5 +1,7 @@
 """OpenAPI helpers: the contract's error body, declared once for every endpoint's documentation."""
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -41,3 +43,8 @@ _DESCRIPTIONS = {
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
     """`responses=` entries documenting the contract's error body for each HTTP status in `codes`."""
     return {code: OpenApiResponse(response=ErrorSerializer, description=_DESCRIPTIONS.get(code, "")) for code in codes}
+
+
+def contract_paths(endpoints: list[tuple], **kwargs: Any) -> list[tuple]:
+    """Document paths as the contracts write them (`/api/leads`), not as the optional-slash regex renders."""
+    return [(path.rstrip("/") if path != "/" else path, *rest) for path, *rest in endpoints]
