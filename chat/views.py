@@ -5,7 +5,7 @@ from typing import Any
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,13 +21,7 @@ from chat.serializers import (
     PostMessageSerializer,
     UploadSerializer,
 )
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The file is too large."
-    default_code = "file_too_large"
-
+from nellia.api.exceptions import PayloadTooLarge
 
 AGENT_ID = OpenApiParameter(
     "agent_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="The agent's id (its name or stage also work)."

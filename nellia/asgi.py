@@ -9,16 +9,15 @@ django_asgi_app = get_asgi_application()
 
 import socketio  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from frontend.socketio import get_server  # noqa: E402
 from nellia.routing import websocket_urlpatterns  # noqa: E402
-from nellia.ws_auth import JWTAuthMiddlewareStack  # noqa: E402
+from nellia.ws_auth import CookieOriginValidator, JWTAuthMiddlewareStack  # noqa: E402
 
 channels_app = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(JWTAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "websocket": CookieOriginValidator(JWTAuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
 # `/socket.io/` → the frontend profile's Socket.IO server (FRONTEND.md §10); everything else → Channels/Django.

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -67,6 +68,23 @@ class JWTAuthMiddleware(BaseMiddleware):
         elif getattr(scope.get("user"), "is_authenticated", False):
             scope["auth_method"] = "session"
         return await super().__call__(scope, receive, send)
+
+
+class CookieOriginValidator:
+    """Checks the Origin only for sockets that would ride on the session cookie.
+
+    The cookie is the one credential a browser sends on its own, so only it needs cross-site protection; a
+    socket that presents a token (scripts and services often send no Origin at all) is judged by the token.
+    """
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.origin_checked = AllowedHostsOriginValidator(inner)
+
+    async def __call__(self, scope, receive, send):
+        params = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        presents_token = "token" in params or _bearer_header(scope) is not None
+        return await (self.inner if presents_token else self.origin_checked)(scope, receive, send)
 
 
 def JWTAuthMiddlewareStack(inner):  # noqa: N802 - mirrors Channels' AuthMiddlewareStack

@@ -4,8 +4,10 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.test import Client
 
+from nellia.asgi import application
 from tests.events.ws import communicator, connect, expect_close, publish, receive, receive_all, token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -144,3 +146,18 @@ async def test_disconnect_leaves_the_groups(user):
     layer = get_channel_layer()
     if hasattr(layer, "groups"):  # in-memory layer: membership is inspectable
         assert not any(layer.groups.get(f"user.{user.pk}", {}))
+
+
+async def test_token_sockets_need_no_origin(user):
+    ws = WebsocketCommunicator(application, f"/ws/events/?token={token_for(user)}")  # a script: no Origin header
+    connected, _ = await ws.connect(timeout=5)
+    assert connected
+    await ws.disconnect()
+
+
+async def test_session_sockets_from_another_site_are_refused(user):
+    cookie = await database_sync_to_async(_session_cookie)(user)
+    ws = WebsocketCommunicator(application, "/ws/events/", headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie)])
+    connected, _ = await ws.connect(timeout=5)
+    assert not connected
+    await ws.disconnect()
