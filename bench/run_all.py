@@ -8,13 +8,12 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["import_100k.py", "api_load.py"]
-OPTIONAL = ["frontend_leads.py"]  # the frontend engineer's benchmark, when present
+SCRIPTS = ["import_100k.py", "api_load.py", "frontend_leads.py"]
 
 
 def main() -> int:
     failures = 0
-    for name in SCRIPTS + [name for name in OPTIONAL if (HERE / name).exists()]:
+    for name in SCRIPTS:
         print(f"\n######## {name} ########", flush=True)
         started = time.perf_counter()
         code = subprocess.call([sys.executable, str(HERE / name)])

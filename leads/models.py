@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OrderBy, Q
 
 from agents.stages import COMPLETED, Stage
 from leads.websites import normalize_website
@@ -37,6 +37,22 @@ RESULT_FIELDS = (
     "message",
     "enrichment_data",
 )
+
+
+class NullsOrderIndex(models.Index):
+    """An index on ordered expressions whose NULLS FIRST/LAST applies where the database allows it in an index.
+
+    SQLite rejects NULLS LAST in CREATE INDEX; there NULLs sort lowest, so a plain DESC already puts them last.
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "postgresql":
+            return super().create_sql(model, schema_editor, using=using, **kwargs)
+        plain = [
+            (e.expression.desc() if e.descending else e.expression.asc()) if isinstance(e, OrderBy) else e
+            for e in self.expressions
+        ]
+        return models.Index(*plain, name=self.name).create_sql(model, schema_editor, using=using, **kwargs)
 
 
 class ProspectJob(models.Model):
@@ -187,7 +203,7 @@ class Lead(models.Model):
             # ties), so a page is a walk of the index instead of a sort of every matching (wide) row. They serve
             # the score range filters as well.
             *(
-                models.Index("owner", F(score).desc(nulls_last=True), F("id").desc(), name=f"lead_owner_{short}_desc")
+                NullsOrderIndex("owner", F(score).desc(nulls_last=True), F("id").desc(), name=f"lead_owner_{short}_desc")
                 for score, short in (
                     ("relevance_score", "relevance"),
                     ("roi_potential_score", "roi"),

@@ -1,4 +1,18 @@
+from functools import partial
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from rest_framework import pagination
+from rest_framework.request import Request
+
+
+class KnownCountPaginator(Paginator):
+    """A Django paginator told the total (no COUNT query)."""
+
+    def __init__(self, *args: Any, count: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count  # `count` is a cached_property
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -7,3 +21,10 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list | None:
+        """A view may know the total without counting: `view.known_count(queryset) -> int | None`."""
+        known = getattr(view, "known_count", None)
+        count = known(queryset) if known is not None else None
+        self.django_paginator_class = Paginator if count is None else partial(KnownCountPaginator, count=count)
+        return super().paginate_queryset(queryset, request, view)
