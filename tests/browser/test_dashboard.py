@@ -6,19 +6,11 @@ import pytest
 from django.test import Client
 
 from tests.browser.cdp import Browser, chromium_path
-from tests.e2e.harness import RealStack, require_real_services
+from tests.e2e.harness import BUSINESS_CONTEXT, RealStack, require_real_services
 from tests.factories import AdminFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
-CONTEXT = {
-    "business_description": "A Nellia é uma empresa B2B de software que automatiza a prospecção de vendas com IA.",
-    "product_service_description": "Plataforma de IA que qualifica leads e escreve primeiras mensagens personalizadas.",
-    "target_market": "Empresas B2B brasileiras de médio porte com times de vendas internas",
-    "value_proposition": "Reduza em 80% o tempo de pesquisa de prospects e dobre a taxa de resposta.",
-    "industry_focus": ["Logística"],
-    "language": "pt-BR",
-}
 
 # Records every state a lead row goes through (set up once the page is live).
 RECORD_ROWS = """
@@ -71,7 +63,7 @@ def test_anonymous_is_sent_to_the_admin_login(stack, browser, live_db):
 def test_lead_progress_changes_live_and_chat_answers(stack, browser, operator):
     logged_in(browser, stack, operator)
     with stack.client(operator, timeout=15) as api:
-        assert api.put("/api/business-context", json=CONTEXT).status_code in (200, 201)
+        assert api.put("/api/business-context", json=BUSINESS_CONTEXT).status_code in (200, 201)
         rendered = api.post("/api/leads", json={"company_name": "Cargas Já", "website": "https://cargasja.com.br",
                                                 "description": "Transportadora em Campinas - SP."}).json()["id"]  # fmt: skip
 

@@ -33,6 +33,18 @@ from django.db import connection
 from rest_framework_simplejwt.tokens import RefreshToken
 
 ROOT = Path(__file__).resolve().parents[2]
+# A Portuguese-speaking B2B seller: the business context the end-to-end tests process leads against.
+BUSINESS_CONTEXT = {
+    "business_description": "A Nellia é uma empresa B2B de software que automatiza a prospecção de vendas com IA.",
+    "product_service_description": "Plataforma de IA que qualifica leads e escreve primeiras mensagens personalizadas.",
+    "target_market": "Empresas B2B brasileiras de médio porte com times de vendas internas",
+    "value_proposition": "Reduza em 80% o tempo de pesquisa de prospects e dobre a taxa de resposta.",
+    "ideal_customer": "Head de Vendas de empresa B2B em crescimento em tecnologia, indústria ou logística",
+    "pain_points": ["ciclo de vendas longo", "baixa taxa de resposta", "pesquisa manual de prospects"],
+    "industry_focus": ["Logística", "Tecnologia", "Indústria"],
+    "geographic_focus": ["Brasil"],
+    "language": "pt-BR",
+}
 
 
 def require_real_services() -> None:

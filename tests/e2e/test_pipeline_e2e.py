@@ -10,22 +10,11 @@ import pytest
 
 from agents.models import StageRun
 from tests.e2e.harness import RealStack, wait_for
-from tests.factories import AdminFactory, UserFactory
+from tests.factories import AdminFactory
 
 pytestmark = [pytest.mark.e2e]
 
 VISIBILITY_TIMEOUT = 6
-CONTEXT = {
-    "business_description": "A Nellia é uma empresa B2B de software que automatiza a prospecção de vendas com IA.",
-    "product_service_description": "Plataforma de IA que qualifica leads e escreve primeiras mensagens personalizadas.",
-    "target_market": "Empresas B2B brasileiras de médio porte com times de vendas internas",
-    "value_proposition": "Reduza em 80% o tempo de pesquisa de prospects e dobre a taxa de resposta.",
-    "ideal_customer": "Head de Vendas de empresa B2B em crescimento em tecnologia, indústria ou logística",
-    "pain_points": ["ciclo de vendas longo", "baixa taxa de resposta", "pesquisa manual de prospects"],
-    "industry_focus": ["Logística", "Tecnologia", "Indústria"],
-    "geographic_focus": ["Brasil"],
-    "language": "pt-BR",
-}
 
 
 def lead_payload(name: str, domain: str) -> dict:
@@ -48,18 +37,6 @@ def stack(django_db_setup, django_db_blocker):
     }
     with django_db_blocker.unblock(), RealStack(extra_env=env) as running:
         yield running
-
-
-@pytest.fixture
-def owner(live_db):
-    return UserFactory()
-
-
-@pytest.fixture
-def api(stack, owner):
-    with stack.client(owner, timeout=15) as client:
-        assert client.put("/api/business-context", json=CONTEXT).status_code in (200, 201)
-        yield client
 
 
 @pytest.fixture
