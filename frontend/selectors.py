@@ -7,7 +7,7 @@ filtering and sorting use it, and list rows are fetched as plain values (no mode
 import uuid
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, TextField
+from django.db.models import F, Func, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 
@@ -23,12 +23,43 @@ LEAD_VALUES: tuple[str, ...] = (
     "id", "company_name", "website", "description", "company_sector", "company_size", "market_region",
     "contact_email", "contact_phone", "contact_role", "annual_revenue", "source", "status", "processing_stage",
     "progress", "board_stage", "relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score",
-    "qualification_tier", "last_error", "prospect_job_id", "created_at", "updated_at", "processed_at",
+    "qualification_tier", "last_error", "prospect_job_id",
 )
 # JSON columns come as their JSON text (`<name>_json`) and are decoded by orjson when presenting: the JSONField
 # decoder (stdlib json) is most of the cost of a 1,000-lead list (LIMITS.md).
 JSON_VALUES: tuple[str, ...] = ("persona", "pain_point_analysis", "purchase_triggers", "strategy", "message", "enrichment_data")
 JSON_TEXT = {f"{name}_json": Cast(name, TextField()) for name in JSON_VALUES}
+
+
+class IsoTimestamp(Func):
+    """A timestamp column as the text of `datetime.isoformat()` in UTC (`YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00`,
+    no fraction when the microseconds are 0), formatted by the database: no per-row datetime parsing in Python.
+    Other backends, or a connection not in UTC, get the column as it is (a datetime; `_iso` formats it)."""
+
+    template = "%(expressions)s"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.timezone_name != "UTC":
+            return sql, params
+        utc = f"({sql}) AT TIME ZONE 'UTC'"
+        return (
+            f"""CASE WHEN date_trunc('second', {sql}) = {sql} THEN to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"') """
+            f"""ELSE to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"') END""",
+            [*params, *params, *params, *params],
+        )
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        # Stored as `str(naive UTC datetime)`: "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.timezone_name != "UTC":
+            return sql, params
+        return f"REPLACE({sql}, ' ', 'T') || '+00:00'", params
+
+
+TIMESTAMP_VALUES: tuple[str, ...] = ("created_at", "updated_at", "processed_at")
+TIMESTAMP_TEXT = {f"{name}_iso": IsoTimestamp(name) for name in TIMESTAMP_VALUES}
 
 SORTABLE = {"company_name", "relevance_score", "roi_potential_score", "brazilian_market_fit", "created_at", "updated_at"}
 
@@ -40,7 +71,7 @@ def presented_leads_for(user: Any) -> QuerySet[Lead]:
 
 def lead_rows(queryset: QuerySet[Lead]) -> list[dict[str, Any]]:
     """Plain rows for `frontend.serializers.leads.present_lead` (one query)."""
-    return list(queryset.values(*LEAD_VALUES, "presented_stage", **JSON_TEXT))
+    return list(queryset.values(*LEAD_VALUES, "presented_stage", **JSON_TEXT, **TIMESTAMP_TEXT))
 
 
 def lead_row_for(user: Any, lead_id: Any) -> dict[str, Any]:

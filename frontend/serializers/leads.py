@@ -14,8 +14,9 @@ def _json(text: str | None) -> Any:
     return orjson.loads(text) if text else None
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def _iso(value: datetime | str | None) -> str | None:
+    """`lead_rows` timestamps come as ISO 8601 text from SQLite and PostgreSQL (`selectors.IsoTimestamp`)."""
+    return value.isoformat() if isinstance(value, datetime) else value
 
 
 def _score(value: Any) -> float | None:
@@ -97,9 +98,9 @@ def present_lead(row: dict[str, Any]) -> dict[str, Any]:
         ),
         "last_error": row["last_error"] or "",
         "prospect_job_id": str(job_id) if job_id else None,
-        "created_at": _iso(row["created_at"]),
-        "updated_at": _iso(row["updated_at"]),
-        "processed_at": _iso(row["processed_at"]),
+        "created_at": _iso(row["created_at_iso"]),
+        "updated_at": _iso(row["updated_at_iso"]),
+        "processed_at": _iso(row["processed_at_iso"]),
     }
 
 

@@ -1,7 +1,10 @@
 """FRONTEND.md §4.1–4.4: `GET /api/v1/leads`, the Lead object, filters, pagination, query count."""
 
+from datetime import UTC, datetime
+
 import pytest
 
+from leads.models import Lead
 from tests.factories import LeadFactory
 from tests.frontend.conftest import assert_error, env
 
@@ -100,3 +103,17 @@ def test_constant_number_of_queries(api, user, django_assert_max_num_queries):
                     board_stage="revisando" if index % 2 else None)
     with django_assert_max_num_queries(3):
         assert len(env(api.get("/api/v1/leads"))["data"]) == 30
+
+
+def test_timestamps_formatted_by_the_database_match_isoformat(api, user):
+    whole = LeadFactory(owner=user)
+    fraction = LeadFactory(owner=user)
+    Lead.objects.filter(pk=whole.pk).update(processed_at=datetime(2025, 3, 1, 12, 0, tzinfo=UTC))
+    Lead.objects.filter(pk=fraction.pk).update(processed_at=datetime(2025, 3, 1, 12, 0, 0, 120, tzinfo=UTC))
+    rows = {row["id"]: row for row in env(api.get("/api/v1/leads"))["data"]}
+    for lead in Lead.objects.filter(pk__in=[whole.pk, fraction.pk]):
+        row = rows[str(lead.pk)]
+        assert row["created_at"] == lead.created_at.astimezone(UTC).isoformat()
+        assert row["processed_at"] == lead.processed_at.astimezone(UTC).isoformat()
+    assert rows[str(whole.pk)]["processed_at"] == "2025-03-01T12:00:00+00:00"
+    assert rows[str(fraction.pk)]["processed_at"] == "2025-03-01T12:00:00.000120+00:00"
