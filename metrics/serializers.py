@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from agents.serializers import TokenUsageSerializer
 from metrics.selectors import AGENT_WINDOWS, RANGES
 
 
@@ -68,12 +69,6 @@ class MetricsPerformanceSerializer(serializers.Serializer):
     series = MetricsPointSerializer(many=True, help_text="Oldest first, zero-filled, ending with the current bucket.")
 
 
-class MetricsLlmUsageSerializer(serializers.Serializer):
-    prompt_tokens = serializers.IntegerField()
-    completion_tokens = serializers.IntegerField()
-    total_tokens = serializers.IntegerField()
-
-
 class MetricsAgentSummarySerializer(serializers.Serializer):
     agent_id = serializers.UUIDField()
     name = serializers.CharField()
@@ -86,4 +81,4 @@ class MetricsAgentSummarySerializer(serializers.Serializer):
     throughput_per_hour = serializers.FloatField(
         help_text="Runs finished in the last hour; with `window`, runs per hour averaged over it."
     )
-    llm_usage = MetricsLlmUsageSerializer()
+    llm_usage = TokenUsageSerializer()

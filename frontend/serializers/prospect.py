@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from frontend.realtime import UNLIMITED_REMAINING
 from leads.models import ProspectJob
+from leads.prospect_views import ProspectPlanSerializer
 from leads.prospecting import PlanStatus, job_lead_ids
 
 
@@ -110,13 +111,6 @@ class JobStatusSerializer(JobSerializer):
     result = JobResultSerializer()
 
 
-class _PlanSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    name = serializers.CharField()
-    quota = serializers.IntegerField(allow_null=True)
-    period = serializers.CharField()
-
-
 class _QuotaSerializer(serializers.Serializer):
     total = serializers.IntegerField(allow_null=True)
     used = serializers.IntegerField()
@@ -132,7 +126,7 @@ class _CooldownSerializer(serializers.Serializer):
 
 
 class PlanStatusSerializer(serializers.Serializer):
-    plan = _PlanSerializer()
+    plan = ProspectPlanSerializer()
     quota = _QuotaSerializer()
     canStartProspecting = serializers.BooleanField()  # noqa: N815
     hasActiveJob = serializers.BooleanField()  # noqa: N815
