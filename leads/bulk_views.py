@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from leads.bulk import ACTIONS, MAX_IDS, bulk_action
 from leads.serializers import LeadSerializer
 from leads.views import LeadViewSet
 from nellia.api.exceptions import PayloadTooLarge
+from nellia.api.parsers import JSONParser
 from nellia.api.schema import errors
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
@@ -73,7 +74,7 @@ class LeadImportView(APIView):
     Up to 50 created leads publish `lead.created` each; more publish one `metrics.updated`.
     """
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, JSONParser]
 
     @extend_schema(
         tags=["leads"],

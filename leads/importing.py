@@ -41,7 +41,8 @@ from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
 from events.publisher import publish
-from leads.models import INPUT_FIELDS, Lead
+from leads.exporting import restore_cell
+from leads.models import INPUT_FIELDS, TEXT_MAX_LENGTHS, Lead
 from leads.websites import normalize_website
 
 BATCH_SIZE = 2000
@@ -147,7 +148,9 @@ def parse_csv(text: str) -> list[dict[str, Any]]:
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
     try:
         header = [_column(name) for name in next(reader)]
-        rows = [dict(zip(header, values, strict=False)) for values in reader if any(v.strip() for v in values)]
+        rows = [
+            dict(zip(header, map(restore_cell, values), strict=False)) for values in reader if any(v.strip() for v in values)
+        ]
     except csv.Error as exc:
         raise ImportRejectedError(f"The CSV file could not be read: {exc}.", "invalid_csv") from None
     _require_columns(set(header))
@@ -274,7 +277,11 @@ def _convert(name: str, raw: Any) -> Any:
             return normalize_website(None if raw is None else str(raw))
         except ValueError as exc:
             raise ValidationError({name: [str(exc)]}) from None
-    return "" if raw is None else str(raw).strip()
+    text = "" if raw is None else str(raw).strip()
+    limit = TEXT_MAX_LENGTHS.get(name)
+    if limit is not None and len(text) > limit:
+        raise ValidationError({name: [f"Ensure this field has no more than {limit} characters."]})
+    return text
 
 
 def clean_row(*, owner: Any, row: dict[str, Any], source: str = Lead.Source.IMPORT) -> list[Any]:

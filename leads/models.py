@@ -24,6 +24,9 @@ INPUT_FIELDS = (
     "contact_role",
     "annual_revenue",
 )
+# Free-text inputs are TextFields; their lengths are limited where input is validated (serializers, import),
+# so a huge text is never stored nor sent to the agent server at every stage.
+TEXT_MAX_LENGTHS = {"description": 10_000, "source_text": 20_000}
 SCORE_FIELDS = ("relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score")
 # The pipeline's results: read-only to clients.
 RESULT_FIELDS = (

@@ -6,7 +6,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.fields import Field
 
-from leads.models import INPUT_FIELDS, RESULT_FIELDS, Lead
+from leads.models import INPUT_FIELDS, RESULT_FIELDS, TEXT_MAX_LENGTHS, Lead
 from leads.services import normalized_website
 
 PIPELINE_FIELDS = ["status", "processing_stage", "progress", *RESULT_FIELDS, "last_error", "processed_at"]
@@ -37,7 +37,10 @@ class LeadSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "source", *PIPELINE_FIELDS, "owner", "created_at", "updated_at"]
-        extra_kwargs = {"annual_revenue": {"min_value": 0}}
+        extra_kwargs = {
+            "annual_revenue": {"min_value": 0},
+            **{name: {"max_length": limit} for name, limit in TEXT_MAX_LENGTHS.items()},
+        }
 
     def get_fields(self) -> dict[str, Field]:
         """ModelSerializer rebuilds its ~37 fields from model introspection for every serializer (~2.5 ms, per

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from frontend.vocab import BOARD_STAGES, parse_tier, tier_label
+from leads.models import TEXT_MAX_LENGTHS
 
 
 def _json(text: str | None) -> Any:
@@ -189,7 +190,7 @@ class LeadWriteSerializer(serializers.Serializer):
 
     company_name = serializers.CharField(required=False, max_length=255)
     website = _nullable_text(max_length=500)
-    description = _nullable_text()
+    description = _nullable_text(max_length=TEXT_MAX_LENGTHS["description"])
     company_sector = _nullable_text(max_length=120)
     company_size = _nullable_text(max_length=60)
     market_region = _nullable_text(max_length=120)

@@ -34,6 +34,7 @@ from leads.selectors import get_lead_for
 from nellia.api.exceptions import Conflict
 
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**31 - 1  # far past any owner's leads; larger values would overflow PostgreSQL's OFFSET
 
 
 @contextmanager
@@ -49,14 +50,17 @@ def gc_paused() -> Iterator[None]:
 BULK_MAX = 1000
 
 
-def _int_param(request: Request, name: str, default: int) -> int:
+def _int_param(request: Request, name: str, default: int, maximum: int | None = None) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise exceptions.ValidationError({name: ["A valid integer is required."]}) from None
+    if maximum is not None and value > maximum:
+        raise exceptions.ValidationError({name: [f"Ensure this value is less than or equal to {maximum}."]})
+    return value
 
 
 def _duplicate(exc: services.DuplicateLead) -> Conflict:
@@ -95,8 +99,8 @@ LIST_PARAMETERS = [
     OpenApiParameter("processing_stage", str, description="The presented stage (board stage or pipeline stage)."),
     OpenApiParameter("sort_by", str, enum=sorted(["company_name", "relevance_score", "roi_potential_score", "brazilian_market_fit", "created_at", "updated_at"])),
     OpenApiParameter("sort_order", str, enum=["asc", "desc"]),
-    OpenApiParameter("limit", int, description="Default and maximum 1000."),
-    OpenApiParameter("offset", int),
+    OpenApiParameter("limit", int, description="Default and maximum 1000; larger values are capped."),
+    OpenApiParameter("offset", int, description=f"At most {MAX_OFFSET}."),
 ]
 
 
@@ -105,7 +109,7 @@ class LeadListView(FrontendView):
     def get(self, request: Request) -> Response:
         params = request.query_params
         limit = min(max(_int_param(request, "limit", MAX_LIMIT), 1), MAX_LIMIT)
-        offset = max(_int_param(request, "offset", 0), 0)
+        offset = max(_int_param(request, "offset", 0, maximum=MAX_OFFSET), 0)
         queryset = filter_presented_leads(
             request.user,
             search=params.get("search", "").strip(),

@@ -3,8 +3,9 @@
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
@@ -30,6 +31,16 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The file is too large."
     default_code = "file_too_large"
+
+
+class InvalidQuery(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The query string or path contains characters that are not allowed."
+    default_code = "invalid_query"
+
+
+def request_too_large() -> PayloadTooLarge:
+    return PayloadTooLarge("The request body is too large.", "payload_too_large")
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -79,6 +90,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = request_too_large()
+    elif isinstance(exc, SuspiciousOperation):  # e.g. TooManyFieldsSent, a malformed multipart body
+        exc = exceptions.ParseError(str(exc) or "Malformed request.")
+    elif isinstance(exc, DataError):  # the database refused a value the validation let through
+        logger.warning("Database refused a value in %s: %s", context.get("view"), exc)
+        exc = exceptions.ValidationError({"non_field_errors": ["A value is out of range or cannot be stored."]})
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)
