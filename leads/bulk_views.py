@@ -75,6 +75,7 @@ class LeadImportView(APIView):
     """
 
     parser_classes = [MultiPartParser, JSONParser]
+    throttle_scope = "expensive"
 
     @extend_schema(
         tags=["leads"],
@@ -134,6 +135,7 @@ class LeadExportView(APIView):
 
     renderer_classes = [JSONRenderer]
     content_negotiation_class = IgnoreFormatNegotiation
+    throttle_scope = "expensive"
 
     @extend_schema(
         tags=["leads"],
@@ -223,6 +225,8 @@ class ByStageQuerySerializer(serializers.Serializer):
 
 class LeadsByStageView(APIView):
     """Your leads by stage for a kanban board: every column's count and its newest `limit` leads."""
+
+    throttle_scope = "expensive"
 
     @extend_schema(
         tags=["leads"],

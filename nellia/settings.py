@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nellia.urls"
@@ -159,9 +161,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 ALLOW_REGISTRATION = env.bool("ALLOW_REGISTRATION", default=True)
 DEFAULT_USER_PLAN = env.str("DEFAULT_USER_PLAN", default="free")
+# Login attempts per IP (any e-mail), in a sliding window (a DRF throttle); registrations per IP likewise.
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="10/m")
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "accounts.views.ratelimited"
+REGISTER_RATE_LIMIT = env.str("REGISTER_RATE_LIMIT", default="10/m")
+# django-axes: failed logins per (e-mail, IP) within a sliding window of LOGIN_LOCKOUT_SECONDS (each failure
+# expires on its own); past the limit that pair is locked until the window has no failures left. Keyed by the
+# pair, so nobody can lock a user out from another IP.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOGIN_LOCKOUT_SECONDS", default=900))
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "accounts.views.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("ACCESS_TOKEN_LIFETIME", default=900)),
@@ -170,6 +185,8 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # A hash of the password in every token: changing the password revokes every token of the user.
+    "CHECK_REVOKE_TOKEN": True,
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
@@ -177,7 +194,7 @@ FRONTEND_ACCESS_TOKEN_LIFETIME = env.int("FRONTEND_ACCESS_TOKEN_LIFETIME", defau
 
 # --- DRF and OpenAPI ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "nellia.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -191,6 +208,16 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "nellia.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "nellia.api.throttling.WriteRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "writes": env.str("WRITE_RATE_LIMIT", default="120/m"),  # per user, every POST/PUT/PATCH/DELETE
+        "expensive": env.str("EXPENSIVE_RATE_LIMIT", default="60/m"),  # per user: import, export, boards, big lists
+        "login": LOGIN_RATE_LIMIT,
+        "register": REGISTER_RATE_LIMIT,
+    },
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -284,5 +311,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # httpx2 logs every MCP request at INFO; the bridge logs what matters.
-    "loggers": {"django.request": {"level": "ERROR"}, "httpx2": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "httpx2": {"level": "WARNING"}, "httpx": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -105,6 +105,8 @@ LIST_PARAMETERS = [
 
 
 class LeadListView(FrontendView):
+    throttle_scope = "expensive"  # up to 1000 leads with their JSON per request
+
     @extend_schema(summary="The caller's leads (one page of up to 1000)", parameters=LIST_PARAMETERS, responses={200: LeadPageSerializer})
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -195,6 +197,8 @@ class LeadProcessView(FrontendView):
 
 
 class LeadsByStageView(FrontendView):
+    throttle_scope = "expensive"
+
     @extend_schema(summary="The caller's leads grouped by presented stage", responses={200: {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}}}})
     def get(self, request: Request) -> Response:
         with gc_paused():  # as in LeadListView.get

@@ -1,13 +1,13 @@
 """One exception handler for `/api/`: every error body is `{detail, code[, fields]}`."""
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404
-from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -41,6 +41,15 @@ class InvalidQuery(exceptions.APIException):
 
 def request_too_large() -> PayloadTooLarge:
     return PayloadTooLarge("The request body is too large.", "payload_too_large")
+
+
+def throttled(wait: float | None) -> exceptions.Throttled:
+    """429 with one sentence (DRF appends "Expected available in N seconds." to any detail it is given)."""
+    seconds = max(1, math.ceil(wait)) if wait else None
+    exc = exceptions.Throttled(wait=seconds)
+    text = f"Too many requests. Try again in {seconds} seconds." if seconds else "Too many requests. Try again later."
+    exc.detail = exceptions.ErrorDetail(text, code=exc.default_code)
+    return exc
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -84,8 +93,8 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    elif isinstance(exc, Ratelimited):
-        exc = exceptions.Throttled()
+    elif isinstance(exc, exceptions.Throttled):
+        exc = throttled(exc.wait)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
