@@ -234,17 +234,18 @@ class LeadsByStageView(APIView):
         parameters=[ByStageQuerySerializer],
         responses={
             200: OpenApiResponse(
-                inline_serializer(
-                    name="LeadsByStage",
-                    fields={
-                        stage: inline_serializer(
-                            name=f"StageColumn_{stage}",
-                            fields={"count": serializers.IntegerField(), "results": LeadSerializer(many=True)},
-                        )
-                        for stage in board.PIPELINE_COLUMNS
+                {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "properties": {
+                            "count": {"type": "integer"},
+                            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Lead"}},
+                        },
+                        "required": ["count", "results"],
                     },
-                ),
-                description="One key per column (with `group=board`, the board columns).",
+                },
+                description="One key per column: the processing stages, or with `group=board` the board columns.",
             ),
             **errors(400, 401),
         },

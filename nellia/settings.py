@@ -25,6 +25,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "nellia.api.views.csrf_failure"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 EMBEDDED = not REDIS_URL  # in-process substitutes for Redis-backed services
@@ -206,7 +207,7 @@ REST_FRAMEWORK = {
     # JSON only (multipart where a view takes an upload): the schema then offers what the views accept.
     "DEFAULT_PARSER_CLASSES": ["nellia.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "nellia.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "nellia.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "nellia.api.throttling.WriteRateThrottle",

@@ -22,6 +22,7 @@ from frontend.serializers.auth import (
 )
 from frontend.views.base import FrontendView
 from nellia.api.exceptions import Conflict
+from nellia.api.schema import errors
 
 
 def _session(user) -> dict:
@@ -39,7 +40,7 @@ class _PublicView(FrontendView):
 class LoginView(_PublicView):
     throttle_scope = "login"
 
-    @extend_schema(summary="Log in (RAW)", request=LoginSerializer, responses={200: AuthResponseSerializer}, auth=[])
+    @extend_schema(summary="Log in (RAW)", request=LoginSerializer, responses={200: AuthResponseSerializer, **errors(401)}, auth=[])
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=self.body())
         serializer.is_valid(raise_exception=True)
@@ -49,7 +50,7 @@ class LoginView(_PublicView):
 class RegisterView(_PublicView):
     throttle_scope = "register"
 
-    @extend_schema(summary="Create an account (RAW)", request=RegisterSerializer, responses={201: AuthResponseSerializer}, auth=[])
+    @extend_schema(summary="Create an account (RAW)", request=RegisterSerializer, responses={201: AuthResponseSerializer, **errors(403, 409)}, auth=[])
     def post(self, request: Request) -> Response:
         if not settings.ALLOW_REGISTRATION:
             raise exceptions.PermissionDenied("Registration is disabled.", code="registration_disabled")
@@ -70,7 +71,7 @@ class RegisterView(_PublicView):
 
 
 class RefreshView(_PublicView):
-    @extend_schema(summary="Rotate a refresh token (RAW)", request=RefreshSerializer, responses={200: TokenPairSerializer}, auth=[])
+    @extend_schema(summary="Rotate a refresh token (RAW)", request=RefreshSerializer, responses={200: TokenPairSerializer, **errors(401)}, auth=[])
     def post(self, request: Request) -> Response:
         serializer = RefreshSerializer(data=self.body())
         serializer.is_valid(raise_exception=True)

@@ -32,6 +32,7 @@ from frontend.vocab import BOARD_STAGES, PRESENTED_STAGES
 from leads import pipeline, services
 from leads.selectors import get_lead_for
 from nellia.api.exceptions import Conflict
+from nellia.api.schema import errors
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 2**31 - 1  # far past any owner's leads; larger values would overflow PostgreSQL's OFFSET
@@ -139,7 +140,7 @@ class LeadListView(FrontendView):
             }
         )
 
-    @extend_schema(summary="Create a lead (no processing)", request=LeadWriteSerializer, responses={201: LeadSerializer})
+    @extend_schema(summary="Create a lead (no processing)", request=LeadWriteSerializer, responses={201: LeadSerializer, **errors(409)})
     def post(self, request: Request) -> Response:
         lead = _create(request, self.body())
         return _lead_response(request, lead.pk, status.HTTP_201_CREATED)
@@ -150,13 +151,13 @@ class LeadDetailView(FrontendView):
     def get(self, request: Request, lead_id: str) -> Response:
         return _lead_response(request, lead_id)
 
-    @extend_schema(summary="Partial update (PUT = PATCH)", request=LeadWriteSerializer, responses={200: LeadSerializer})
+    @extend_schema(summary="Partial update (PUT = PATCH)", request=LeadWriteSerializer, responses={200: LeadSerializer, **errors(409)})
     def put(self, request: Request, lead_id: str) -> Response:
         lead = get_lead_for(request.user, lead_id)
         _update(request, lead, self.body())
         return _lead_response(request, lead.pk)
 
-    @extend_schema(summary="Partial update", request=LeadWriteSerializer, responses={200: LeadSerializer})
+    @extend_schema(summary="Partial update", request=LeadWriteSerializer, responses={200: LeadSerializer, **errors(409)})
     def patch(self, request: Request, lead_id: str) -> Response:
         return self.put(request, lead_id)
 
@@ -186,7 +187,7 @@ class LeadProcessView(FrontendView):
         description="Idempotent: a lead already queued, processing or waiting answers 202 with its current state "
         "(the app retries a failed or timed-out mutation once; `/api/` answers 409 instead).",
         request=None,
-        responses={202: LeadSerializer},
+        responses={202: LeadSerializer, **errors(409)},
     )
     def post(self, request: Request, lead_id: str) -> Response:
         lead = get_lead_for(request.user, lead_id)

@@ -17,6 +17,7 @@ from frontend.serializers.prospect import (
 )
 from frontend.views.base import FrontendView
 from leads import prospecting
+from nellia.api.schema import errors
 
 JOBS_LISTED = 50
 
@@ -24,7 +25,7 @@ JOBS_LISTED = 50
 class ProspectStartView(FrontendView):
     envelope = False
 
-    @extend_schema(summary="Start a prospecting job (RAW 202); reads only user_search_query", request=StartSerializer, responses={202: StartedSerializer})
+    @extend_schema(summary="Start a prospecting job (RAW 202); reads only user_search_query", request=StartSerializer, responses={202: StartedSerializer, **errors(403, 409)})
     def post(self, request: Request) -> Response:
         query = self.body().get("user_search_query")
         job = prospecting.start_job(owner=request.user, search_query=query if isinstance(query, str) else "")

@@ -147,3 +147,21 @@ def test_import_rejects_the_row_with_a_huge_description(api):
     assert report["created"] == 1
     assert report["errors"][0]["row"] == 1
     assert "description" in report["errors"][0]["fields"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "created_after=3099-02-01T04:59:40%2B22:28",
+        "created_before=9999-12-31T23:00:00-05:00",
+        "created_after=0001-01-01T00:30:00%2B01:00",
+        "relevance_score_min=1e400",
+        "roi_potential_score_max=-1e400",
+        "brazilian_market_fit_min=NaN",
+        "relevance_score_max=Infinity",
+    ],
+)
+def test_filter_values_the_database_cannot_hold_are_400_or_harmless(api, query):
+    response = api.get(f"/api/leads?{query}")
+    assert response.status_code in (200, 400), response.content[:300]
+    assert api.get("/api/leads").status_code == 200  # the connection is still usable
