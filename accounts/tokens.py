@@ -9,10 +9,12 @@ The check costs one cache read per request; the database (`RevokedTokenFamily`) 
 cache restart forgets nothing.
 """
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 
@@ -64,3 +66,10 @@ def revoke(token: Token, *, user: Any, reason: str) -> None:
         return
     RevokedTokenFamily.objects.get_or_create(family=family, defaults={"user": user, "reason": reason})
     cache.set(_cache_key(family), True, _cache_timeout())
+
+
+def prune_revoked() -> int:
+    """Forget revocations older than any token of their family can live; returns how many."""
+    cutoff = timezone.now() - timedelta(seconds=_cache_timeout())
+    deleted, _ = RevokedTokenFamily.objects.filter(revoked_at__lt=cutoff).delete()
+    return deleted

@@ -32,6 +32,8 @@ def check_credentials(request: Request, *, email: str, password: str) -> Any:
     this client's IP (failures from other IPs never lock a user out)."""
     user = authenticate(request._request, email=email, password=password)
     if getattr(request._request, "axes_locked_out", False):
+        # This view answers the lockout in its presentation's body: AxesMiddleware must not replace it.
+        request._request.axes_locked_out = False
         cool_off = get_cool_off(request._request)
         raise exceptions.Throttled(wait=cool_off.total_seconds() if cool_off else None)
     if user is None or not user.is_active:
@@ -46,10 +48,7 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
 
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
-    """AXES_LOCKOUT_CALLABLE: the login views already answered their presentation's 429; other logins (the
-    admin's form) get a plain 429."""
-    if isinstance(original_response, HttpResponse) and original_response.status_code == 429:
-        return original_response
+    """AXES_LOCKOUT_CALLABLE, for the admin's login form (the API login views answer their own 429)."""
     cool_off = get_cool_off(request)
     response = HttpResponse("Too many failed login attempts; try again later.", status=429, content_type="text/plain")
     if cool_off:

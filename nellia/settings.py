@@ -146,6 +146,10 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["accounts.prune_revoked_token_families"] = {
+    "task": "accounts.tasks.prune_revoked_token_families",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["events.prune_old_events"] = {"task": "events.tasks.prune_old_events", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["leads.expire_stale_prospect_jobs"] = {"task": "leads.expire_stale_prospect_jobs", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["leads.sweep_stale_stages"] = {"task": "leads.sweep_stale_stages", "schedule": 60.0}

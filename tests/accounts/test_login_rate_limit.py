@@ -4,6 +4,8 @@ django-axes, so nobody can lock a user out from another IP."""
 import time
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.test import AsyncClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from tests.factories import UserFactory
@@ -91,3 +93,19 @@ def test_admin_login_lockout_is_a_plain_429(client, settings):
     response = client.post("/admin/login/", {"username": "ana@example.com.br", "password": "s3cret-pass"})
     assert response.status_code == 429
     assert response["Retry-After"]
+
+
+def test_lockout_is_the_contract_json_under_asgi():
+    """Under ASGI AxesMiddleware takes its async path, which would replace the answer with its own page."""
+    client = AsyncClient()
+    UserFactory(email="ana@example.com.br")
+    body = {"email": "ana@example.com.br", "password": "wrong"}
+
+    def attempt():
+        return async_to_sync(client.post)(URLS[1], body, content_type="application/json", REMOTE_ADDR="10.0.0.1")
+
+    for _ in range(3):
+        attempt()
+    response = attempt()
+    assert response.status_code == 429
+    assert response.json()["statusCode"] == 429

@@ -116,3 +116,18 @@ def test_a_live_session_costs_one_cache_read_per_request(ana, django_assert_max_
     assert _works(session["access_token"])  # the family's state is now cached
     with django_assert_max_num_queries(1):  # the user row only
         assert _works(session["access_token"])
+
+
+def test_revocations_older_than_any_token_are_pruned(ana):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.tasks import prune_revoked_token_families
+
+    for session in (_login(), _login()):
+        _client(session["access_token"]).post("/api/auth/logout", {"refresh_token": session["refresh_token"]})
+    old, recent = RevokedTokenFamily.objects.all()
+    RevokedTokenFamily.objects.filter(pk=old.pk).update(revoked_at=timezone.now() - timedelta(days=8))
+    assert prune_revoked_token_families() == 1
+    assert list(RevokedTokenFamily.objects.values_list("pk", flat=True)) == [recent.pk]
