@@ -24,7 +24,6 @@ from rest_framework.test import APIClient
 from agents.models import Agent
 from agents.seed import seed_pipeline_agents
 from chat.services import save_attachment
-from conftest import auth_client
 from nellia.asgi import application
 from nellia.routing import websocket_urlpatterns
 from tests.events.ws import ORIGIN, token_for
@@ -153,27 +152,24 @@ def test_every_route_is_in_the_schema_or_listed():
 
 
 @pytest.fixture
-def world(db):
-    owner, other, admin = UserFactory(), UserFactory(), AdminFactory()
-    for user in (owner, other, admin):  # each user's own context: GET /business-context is theirs
-        BusinessContextFactory(owner=user)
-    owner_client = auth_client(owner)
-    job = owner_client.post("/api/prospect/jobs", {}, format="json")
+def world(user, other_user, admin_user, api, other_api, admin_api):
+    """`user` owns a lead, a prospecting job and an attachment; everyone has a business context."""
+    for someone in (user, other_user, admin_user):  # GET /business-context answers each their own
+        BusinessContextFactory(owner=someone)
+    job = api.post("/api/prospect/jobs", {}, format="json")
     assert job.status_code == 202, job.content
     upload = SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")
     ids = {
-        "id": None,  # per path: a lead or an agent
-        "lead_id": str(LeadFactory(owner=owner).pk),
+        "lead_id": str(LeadFactory(owner=user).pk),
         "agent_id": str(Agent.objects.order_by("name").first().pk),
         "job_id": job.json()["id"],
-        "attachment_id": str(save_attachment(owner=owner, upload=upload).pk),
+        "attachment_id": str(save_attachment(owner=user, upload=upload).pk),
     }
-    clients = {"anonymous": APIClient(), "other": auth_client(other), "owner": owner_client, "admin": auth_client(admin)}
-    return ids, clients
+    return ids, {"anonymous": APIClient(), "other": other_api, "owner": api, "admin": admin_api}
 
 
 def _url(path: str, ids: dict) -> str:
-    ids = {**ids, "id": ids["agent_id"] if path.startswith("/api/agents") else ids["lead_id"]}
+    ids = {**ids, "id": ids["agent_id"] if path.startswith("/api/agents") else ids["lead_id"]}  # `{id}`: per path
     return re.sub(r"\{(\w+)\}", lambda m: ids[m.group(1)], path)
 
 
