@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from dashboard import views
 
 # Included at the site root.
 urlpatterns = [

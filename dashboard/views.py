@@ -8,7 +8,8 @@ from django.views.decorators.http import require_GET
 
 from chat.selectors import messages_for, resolve_agent
 from chat.serializers import message_dict
-from events.selectors import agent_queue_state, dashboard_snapshot, latest_event_id
+from dashboard.selectors import agent_queue_state, dashboard_snapshot
+from events.selectors import latest_event_id
 
 CHAT_HISTORY = 30
 
@@ -18,7 +19,7 @@ CHAT_HISTORY = 30
 @staff_member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     snapshot = dashboard_snapshot(request.user)
-    return render(request, "events/dashboard.html", {"snapshot": snapshot, **snapshot})
+    return render(request, "dashboard/dashboard.html", {"snapshot": snapshot, **snapshot})
 
 
 @require_GET

@@ -182,7 +182,7 @@ def _seconds_between(start: str | None, end: str | None) -> float:
 def _job_completed(event: Any) -> list[Emit]:
     from django.contrib.auth import get_user_model
 
-    from leads.prospecting import plan_status
+    from prospecting.selectors import plan_status
 
     data = event.data
     user = get_user_model().objects.filter(pk=event.user_id).first()

@@ -11,7 +11,6 @@ from import_export.admin import ImportExportMixin
 
 from leads import services
 from leads.models import Lead, ProspectJob
-from leads.pipeline_admin import process_selected
 from leads.resources import LeadResource
 from leads.selectors import find_duplicate_id
 
@@ -110,8 +109,8 @@ class LeadAdmin(ImportExportMixin, admin.ModelAdmin):
         ("Stage results", {"classes": ("collapse",), "fields": tuple(f"{name}_pretty" for name in RESULT_FIELDS)}),
         ("Timestamps", {"fields": ("created_at", "updated_at")}),
     )
-    # The pipeline adds "process selected" here (actions are looked up by name on this class or globally).
-    actions = [process_selected, "mark_disqualified", "clear_board_stage"]
+    # `pipeline.admin` adds "process selected" (the pipeline sits above leads).
+    actions = ["mark_disqualified", "clear_board_stage"]
 
     def save_model(self, request: HttpRequest, obj: Lead, form: Any, change: bool) -> None:
         """Through the services, so the website is deduplicated and the change is published."""

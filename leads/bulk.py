@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from leads import services
+from leads.hooks import process_lead
 from leads.models import Lead
 from leads.selectors import leads_for
 
@@ -47,11 +48,9 @@ def _delete(lead: Lead) -> str | None:
 
 
 def _process(lead: Lead) -> str | None:
-    from leads.pipeline import AlreadyProcessing, enqueue_processing
-
     try:
         with transaction.atomic():
-            enqueue_processing(lead=lead)
-    except AlreadyProcessing:
+            process_lead(lead=lead)
+    except services.AlreadyProcessing:
         return "already_processing"
     return None

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from events.publisher import publish
+from leads.hooks import leads_changed
 from leads.models import Lead, ProspectJob
 from leads.selectors import find_duplicate_id
 from leads.websites import normalize_website
@@ -26,6 +27,16 @@ class DuplicateLead(Exception):  # noqa: N818 (name fixed by the team contract)
         self.existing_id = existing_id
         self.website = website
         super().__init__(f"A lead with the website {website or '(this website)'} already exists.")
+
+
+class AlreadyProcessing(Exception):  # noqa: N818 (a fixed cross-team name)
+    """The lead is already queued or processing."""
+
+    code = "already_processing"
+
+    def __init__(self, lead: Lead):
+        self.lead = lead
+        super().__init__(f"Lead {lead.pk} is already {lead.status}.")
 
 
 def normalized_website(raw: Any) -> str:
@@ -63,12 +74,8 @@ def _full_clean(lead: Lead) -> None:
     lead.full_clean(exclude=["owner", "prospect_job"], validate_unique=False, validate_constraints=False)
 
 
-def _notify_metrics(user_id: Any) -> None:
-    try:
-        from metrics.services import notify_metrics_changed
-    except ImportError:  # the metrics app may not provide it (yet)
-        return
-    transaction.on_commit(lambda: notify_metrics_changed(user_id=user_id))
+def _notify_metrics(user_id: int) -> None:
+    transaction.on_commit(lambda: leads_changed(user_id, True))
 
 
 def _save_unique(lead: Lead, **save_kwargs: Any) -> None:

@@ -39,6 +39,7 @@ from django.utils import timezone
 from agents import selectors as agent_selectors
 from agents.models import Agent, StageRun
 from events.models import Event
+from leads.hooks import COUNTED_FIELDS
 from leads.models import Lead
 from leads.selectors import leads_for
 from metrics.models import LeadCountsDelta
@@ -177,16 +178,13 @@ def uses_lead_counts() -> bool:
     return connection.vendor == "postgresql"
 
 
-LEAD_COUNT_KEYS = ("status", "processing_stage", "qualification_tier")
-
-
 def lead_count(user: Any, **filters: str) -> int | None:
     """How many leads `user` sees with these exact `status`/`processing_stage`/`qualification_tier` values, from
     the lead counts (no scan of the leads); None where there are no counts (SQLite): count the leads instead."""
     if not uses_lead_counts() or not getattr(user, "is_authenticated", False):
         return None
-    if set(filters) - set(LEAD_COUNT_KEYS):
-        raise ValueError(f"lead_count filters are {', '.join(LEAD_COUNT_KEYS)}")
+    if set(filters) - set(COUNTED_FIELDS):
+        raise ValueError(f"lead_count filters are {', '.join(COUNTED_FIELDS)}")
     deltas = LeadCountsDelta.objects.filter(**filters)
     if not _is_admin(user):
         deltas = deltas.filter(owner_id=user.pk)

@@ -69,3 +69,11 @@ def notify_metrics_changed(*, user_id: Any = None) -> None:
     scope = str(user_id) if user_id is not None else _ALL
     if cache.add(f"metrics:throttle:{scope}", 1, timeout=METRICS_EVENT_THROTTLE_SECONDS):
         publish("metrics.updated", {}, user_id=user_id)
+
+
+def on_leads_changed(user_id: int | None, announce: bool) -> None:
+    """The `leads.hooks.leads_changed` receiver: cached metrics are stale; `announce`: tell clients too."""
+    if announce:
+        notify_metrics_changed(user_id=user_id)
+    else:
+        invalidate_metrics(user_id=user_id)

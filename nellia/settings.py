@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "events",
     "metrics",
     "mcp_bridge",
+    "pipeline",
+    "prospecting",
+    "dashboard",
     "frontend",
 ]
 

@@ -1,11 +1,14 @@
-"""The admin's "process selected" action for leads: a thin adapter over `leads.pipeline.enqueue_processing`."""
+"""The admin's "process selected" action for leads, added to the leads admin: a thin adapter over
+`pipeline.services.enqueue_processing`."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from leads import pipeline
+from leads.admin import LeadAdmin
 from leads.models import Lead
+from leads.services import AlreadyProcessing
+from pipeline.services import enqueue_processing
 
 
 @admin.action(description="Process selected leads through the agent pipeline", permissions=["change"])
@@ -13,10 +16,14 @@ def process_selected(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
     queued = skipped = 0
     for lead in queryset.order_by("created_at"):
         try:
-            pipeline.enqueue_processing(lead=lead)
+            enqueue_processing(lead=lead)
             queued += 1
-        except pipeline.AlreadyProcessing:
+        except AlreadyProcessing:
             skipped += 1
     modeladmin.message_user(request, f"Queued {queued} lead(s) for processing.", messages.SUCCESS)
     if skipped:
         modeladmin.message_user(request, f"{skipped} lead(s) were already queued or processing.", messages.WARNING)
+
+
+# The leads admin lives below the pipeline (it may not import it): the action is added from here.
+LeadAdmin.actions = [process_selected, *LeadAdmin.actions]

@@ -1,4 +1,5 @@
-"""`POST /api/leads/{id}/process` and `GET /api/leads/{id}/progress`: thin adapters over `leads.pipeline`."""
+"""`POST /api/leads/{id}/process` and `GET /api/leads/{id}/progress`: thin adapters over the pipeline's services
+and selectors."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -6,11 +7,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agents.stages import PIPELINE
-from leads import pipeline
 from leads.models import Lead
 from leads.selectors import get_lead_for
+from leads.services import AlreadyProcessing
 from nellia.api.exceptions import Conflict
+from pipeline.selectors import lead_progress
+from pipeline.services import enqueue_processing
+from pipeline.stages import PIPELINE
 
 
 class ProcessRequestSerializer(serializers.Serializer):
@@ -60,8 +63,8 @@ class LeadProcessView(APIView):
         body = ProcessRequestSerializer(data=request.data or {})
         body.is_valid(raise_exception=True)
         try:
-            lead = pipeline.enqueue_processing(lead=lead, restart=body.validated_data["restart"])
-        except pipeline.AlreadyProcessing as exc:
+            lead = enqueue_processing(lead=lead, restart=body.validated_data["restart"])
+        except AlreadyProcessing as exc:
             raise Conflict(f"The lead is already {exc.lead.status}.", "already_processing",
                            status=exc.lead.status) from None
         return Response({"lead_id": lead.pk, "status": lead.status}, status=status.HTTP_202_ACCEPTED)
@@ -76,4 +79,4 @@ class LeadProgressView(APIView):
     )
     def get(self, request: Request, lead_id: str) -> Response:
         lead = get_lead_for(request.user, lead_id)
-        return Response(LeadProgressSerializer(pipeline.lead_progress(lead)).data)
+        return Response(LeadProgressSerializer(lead_progress(lead)).data)

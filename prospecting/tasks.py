@@ -1,9 +1,10 @@
-"""Celery tasks of prospecting jobs: thin adapters over `leads.prospecting`."""
+"""Celery tasks of prospecting jobs: thin adapters over `prospecting.services` (names kept from the `leads` app,
+so queued messages survive)."""
 
 from celery import shared_task
 from django.conf import settings
 
-from leads import prospecting
+from prospecting import services as prospecting
 
 
 @shared_task(name="leads.run_prospect_job", ignore_result=True)

@@ -8,10 +8,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from leads import prospecting
 from leads.models import ProspectJob
 from nellia.api.pagination import PageNumberPagination
 from nellia.api.schema import errors
+from prospecting import selectors
+from prospecting.api import as_api_error
+from prospecting.errors import StartRefusedError
+from prospecting.services import start_job
 
 TAGS = ["prospect"]
 
@@ -59,7 +62,7 @@ class ProspectQuotaSerializer(serializers.Serializer):
     cooldown = ProspectCooldownSerializer()
 
 
-def quota_body(state: prospecting.PlanStatus) -> dict[str, Any]:
+def quota_body(state: selectors.PlanStatus) -> dict[str, Any]:
     return {
         "plan": {"id": state.plan.id, "name": state.plan.name, "quota": state.plan.quota, "period": state.plan.period},
         "quota": {"total": state.total, "used": state.used, "remaining": state.remaining, "next_reset_at": state.next_reset_at},
@@ -80,7 +83,7 @@ class ProspectJobListView(APIView):
     @extend_schema(tags=TAGS, summary="The caller's prospecting jobs, newest first", responses={200: ProspectJobSerializer(many=True), **errors(401)})
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(prospecting.jobs_for(request.user), request, view=self)
+        page = paginator.paginate_queryset(selectors.jobs_for(request.user), request, view=self)
         return paginator.get_paginated_response(ProspectJobSerializer(page, many=True).data)
 
     @extend_schema(
@@ -92,17 +95,20 @@ class ProspectJobListView(APIView):
     def post(self, request: Request) -> Response:
         serializer = StartJobSerializer(data=request.data if isinstance(request.data, dict) else {})
         serializer.is_valid(raise_exception=True)
-        job = prospecting.start_job(owner=request.user, search_query=serializer.validated_data.get("search_query") or "")
+        try:
+            job = start_job(owner=request.user, search_query=serializer.validated_data.get("search_query") or "")
+        except StartRefusedError as exc:
+            raise as_api_error(exc) from None
         return Response(ProspectJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ProspectJobDetailView(APIView):
     @extend_schema(tags=TAGS, summary="One prospecting job", responses={200: ProspectJobSerializer, **errors(401, 404)})
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(ProspectJobSerializer(prospecting.get_job_for(request.user, job_id)).data)
+        return Response(ProspectJobSerializer(selectors.get_job_for(request.user, job_id)).data)
 
 
 class ProspectQuotaView(APIView):
     @extend_schema(tags=TAGS, summary="Plan, quota, active job and cooldown", responses={200: ProspectQuotaSerializer, **errors(401)})
     def get(self, request: Request) -> Response:
-        return Response(ProspectQuotaSerializer(quota_body(prospecting.plan_status(request.user))).data)
+        return Response(ProspectQuotaSerializer(quota_body(selectors.plan_status(request.user))).data)

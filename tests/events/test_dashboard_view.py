@@ -56,7 +56,7 @@ def test_agents_json_has_queue_depth(staff_client, user):
 
 
 def test_chat_json_is_the_callers_own(staff_client, admin_user, user, monkeypatch):
-    monkeypatch.setattr("chat.services._enqueue_reply", lambda _id: None)
+    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
     agent = pipeline_agent("intake")
     post_user_message(owner=user, agent=agent, content="not the admin's")
     post_user_message(owner=admin_user, agent=agent, content="mine")

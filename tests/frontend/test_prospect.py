@@ -7,11 +7,14 @@ import pytest
 from django.utils import timezone
 
 from events.models import Event
-from leads import prospecting
-from leads import tasks as lead_tasks
 from leads.models import Lead, ProspectJob
-from leads.prospect_tasks import run_prospect_job
 from mcp_bridge.errors import AgentServerUnavailable
+from pipeline import tasks as pipeline_tasks
+from prospecting import selectors as prospecting_selectors
+from prospecting import services as prospecting
+from prospecting.api import as_api_error
+from prospecting.errors import JobRunning
+from prospecting.tasks import run_prospect_job
 from tests.factories import LeadFactory
 from tests.frontend.conftest import assert_error, env
 
@@ -28,7 +31,7 @@ CANDIDATES = [
 @pytest.fixture
 def stage_queue(monkeypatch):
     sent: list = []
-    monkeypatch.setattr(lead_tasks.run_stage, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: sent.append(args))
     return sent
 
 
@@ -69,9 +72,9 @@ def test_start_checks_in_order(api, user, context, job_queue, django_capture_on_
 def test_running_job_constraint_is_race_safe(user, context, job_queue, monkeypatch):
     prospecting.start_job(owner=user)
     monkeypatch.setattr(prospecting, "active_job", lambda owner: None)  # both requests passed the pre-check
-    with pytest.raises(Exception) as info:
+    with pytest.raises(JobRunning) as info:
         prospecting.start_job(owner=user)
-    assert getattr(info.value, "status_code", None) == 409
+    assert as_api_error(info.value).status_code == 409
 
 
 def test_plan_status_shapes(api, user, context):
@@ -97,7 +100,7 @@ def test_plan_status_shapes(api, user, context):
 
 def test_job_harvests_creates_and_enriches(api, user, context, stage_queue, job_queue,
                                            django_capture_on_commit_callbacks):
-    from leads import pipeline
+    from pipeline import runner
 
     LeadFactory(owner=user, website="https://empresa-1.com.br")  # already known: skipped
     with django_capture_on_commit_callbacks(execute=True):
@@ -118,7 +121,7 @@ def test_job_harvests_creates_and_enriches(api, user, context, stage_queue, job_
     while stage_queue:
         lead_id, stage, token = stage_queue.pop(0)
         with django_capture_on_commit_callbacks(execute=True):
-            pipeline.run_stage(lead_id=lead_id, stage=stage, run_token=token, task_id="t")
+            runner.run_stage(lead_id=lead_id, stage=stage, run_token=token, task_id="t")
     job.refresh_from_db()
     assert job.status == "completed" and job.progress == 100 and job.finished_at is not None
     progress = list(Event.objects.filter(type="job.progress").values_list("data__progress", flat=True))
@@ -150,7 +153,7 @@ def test_harvest_failure_fails_the_job(user, context, job_queue):
     job.refresh_from_db()
     assert job.status == "failed" and "connection refused" in job.error
     assert Event.objects.get(type="job.failed").data["error"] == job.error
-    assert prospecting.cooldown_until(user) is None  # only a completed job starts a cooldown
+    assert prospecting_selectors.cooldown_until(user) is None  # only a completed job starts a cooldown
 
 
 def test_timeout_completes_a_running_job(user, context, job_queue, settings):

@@ -6,9 +6,9 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
-from leads import prospecting
 from leads.models import ProspectJob
-from leads.prospect_tasks import run_prospect_job
+from prospecting import services as prospecting
+from prospecting.tasks import run_prospect_job
 
 pytestmark = pytest.mark.django_db
 

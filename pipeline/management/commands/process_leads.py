@@ -1,6 +1,6 @@
 """`python manage.py process_leads (--ids ID [ID ...] | --all-new) [--restart] [--wait]`.
 
-Queues leads through the pipeline (`leads.pipeline.enqueue_processing`). With `--wait` it follows them with a
+Queues leads through the pipeline (`pipeline.services.enqueue_processing`). With `--wait` it follows them with a
 progress bar until each is completed, failed or waiting for a stopped agent. In the embedded default
 (in-memory broker) the worker runs inside this command's process, so it always waits: leaving would drop the
 queued work.
@@ -13,8 +13,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from leads import pipeline
 from leads.models import Lead
+from leads.services import AlreadyProcessing
+from pipeline.services import enqueue_processing
 
 FINAL = (Lead.Status.COMPLETED, Lead.Status.FAILED, Lead.Status.WAITING)
 
@@ -40,8 +41,8 @@ class Command(BaseCommand):
         queued, skipped = [], 0
         for lead in leads:
             try:
-                queued.append(pipeline.enqueue_processing(lead=lead, restart=restart).pk)
-            except pipeline.AlreadyProcessing:
+                queued.append(enqueue_processing(lead=lead, restart=restart).pk)
+            except AlreadyProcessing:
                 skipped += 1
         self.stdout.write(f"Queued {len(queued)} lead(s); {skipped} already queued or processing.")
         embedded = settings.CELERY_EMBEDDED_WORKER

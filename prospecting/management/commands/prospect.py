@@ -1,6 +1,6 @@
 """`python manage.py prospect --user EMAIL [--query TEXT] [--no-wait] [--timeout N]`.
 
-Starts a prospecting job for the user (`leads.prospecting.start_job`: the same checks as the API — business
+Starts a prospecting job for the user (`prospecting.services.start_job`: the same checks as the API — business
 context, running job, quota, cooldown) and follows it with a progress bar until it completes or fails. In the
 embedded default (in-memory broker) the worker runs inside this process, so it always waits.
 """
@@ -10,12 +10,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rest_framework.exceptions import APIException
 from tqdm import tqdm
 
 from accounts.selectors import user_by_email
-from leads import prospecting
 from leads.models import ProspectJob
+from prospecting import services
+from prospecting.errors import StartRefusedError
 
 
 class Command(BaseCommand):
@@ -32,9 +32,9 @@ class Command(BaseCommand):
         if owner is None:
             raise CommandError(f"No user with e-mail {user}.")
         try:
-            job = prospecting.start_job(owner=owner, search_query=query)
-        except APIException as exc:
-            raise CommandError(f"{exc.detail} ({exc.get_codes()})") from None
+            job = services.start_job(owner=owner, search_query=query)
+        except StartRefusedError as exc:
+            raise CommandError(f"{exc} ({exc.code})") from None
         self.stdout.write(f"Prospecting job {job.pk} started for {owner.email} (up to {job.max_leads} leads).")
         if no_wait and not settings.CELERY_EMBEDDED_WORKER:
             return
