@@ -3,11 +3,6 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
-
-
-def active_users() -> QuerySet:
-    return get_user_model().objects.filter(is_active=True)
 
 
 def user_by_email(email: str) -> Any | None:

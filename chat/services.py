@@ -173,7 +173,3 @@ def save_attachment(*, owner: Any, upload: Any) -> Attachment:
         raise
     return attachment
 
-
-def delete_attachment(*, attachment: Attachment) -> None:
-    attachment.file.delete(save=False)
-    attachment.delete()

@@ -72,9 +72,6 @@ ALIASES = {
     "region": "market_region",
     "regiao": "market_region",
 }
-_TEXT_LIMITS = {
-    f.name: f.max_length for f in Lead._meta.concrete_fields if f.name in IMPORT_FIELDS and getattr(f, "max_length", None)
-}
 
 
 class ImportRejectedError(Exception):

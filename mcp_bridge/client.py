@@ -349,15 +349,6 @@ def get_bridge() -> AgentBridge:
     return _bridge
 
 
-def reset_bridge() -> None:
-    """Close this process's session (the next call reconnects)."""
-    global _bridge, _bridge_key
-    with _bridge_lock:
-        old, _bridge, _bridge_key = _bridge, None, None
-    if old is not None:
-        old.close()
-
-
 def _forget_after_fork() -> None:
     # The loop thread does not exist in a forked child; start afresh (never touch the parent's loop).
     global _bridge, _bridge_key, _bridge_lock

@@ -3,9 +3,9 @@ group that one presentation forgets fails here."""
 
 import pytest
 
+from frontend.selectors import lead_row_for
 from frontend.serializers.leads import LeadSerializer as FrontendLeadSerializer
 from frontend.serializers.leads import present_lead
-from frontend.selectors import lead_row_for
 from leads.fields import INPUT_FIELDS, RESULT_FIELDS, SCORE_FIELDS
 from leads.serializers import LeadSerializer
 from tests.factories import LeadFactory
