@@ -58,8 +58,9 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
         # this handler returns and filtered in `event_message`.
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "expiry_task", None) is not None:
-            self.expiry_task.cancel()
+        expiry_task = getattr(self, "expiry_task", None)
+        if expiry_task is not None:
+            expiry_task.cancel()
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined = []
