@@ -14,6 +14,10 @@ def user_by_email(email: str) -> Any | None:
     return get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
 
 
+def user_by_id(user_id: int | None) -> User | None:
+    return User.objects.filter(pk=user_id).first() if user_id is not None else None
+
+
 def request_user(request: HttpRequest) -> User:
     """The signed-in user of `request`, typed (for views behind authentication: an anonymous caller is refused)."""
     user = request.user

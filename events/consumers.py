@@ -16,10 +16,10 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
+from events import server_loop
 from events.frames import event_frame
 from events.groups import ADMIN_GROUP, GLOBAL_GROUP, is_chat_event, user_chat_group, user_group
 from events.selectors import events_after
-from events.transports import remember_server_loop
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
     """Base of the event sockets. Subclasses say which groups to join, what to replay, what clients may send."""
 
     async def connect(self) -> None:
-        remember_server_loop()
+        server_loop.remember()
         self.user = self.scope.get("user")
         self.joined: list[str] = []
         self.replayed_ids: set[int] = set()

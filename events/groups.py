@@ -10,6 +10,11 @@ def user_group(user_id: Any) -> str:
     return f"user.{user_id}"
 
 
+def socketio_room(user_id: Any) -> str:
+    """The Socket.IO room of a user's events (the name FRONTEND.md §10 gives it)."""
+    return f"user-{user_id}"
+
+
 def chat_group(user_id: Any, agent_id: Any) -> str:
     return f"chat.{user_id}.{agent_id}"
 

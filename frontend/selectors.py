@@ -7,13 +7,14 @@ filtering and sorting use it, and list rows are fetched as plain values (no mode
 import uuid
 from typing import Any
 
-from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models import Avg, Count, F, Func, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from events.models import Event
 from frontend.vocab import parse_tier
 from leads.board import presented_stage
-from leads.models import Lead
+from leads.models import Lead, ProspectJob
 from leads.selectors import leads_for
 
 PRESENTED_STAGE = presented_stage()  # leads.board: the one definition of FRONTEND.md §4.3
@@ -92,6 +93,19 @@ def lead_row_by_id(lead_id: Any) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
+def enrichment_start(lead_id: Any) -> dict[str, Any] | None:
+    """What `lead_enrichment_start` shows of a lead whoever owns it: its company and its running job, if any."""
+    row = (
+        Lead.objects.filter(pk=lead_id)
+        .values("company_name", "prospect_job_id", "prospect_job__status")
+        .first()
+    )
+    if row is None:
+        return None
+    running = row["prospect_job_id"] and row["prospect_job__status"] in ProspectJob.RUNNING
+    return {"company_name": row["company_name"], "job_id": str(row["prospect_job_id"]) if running else None}
+
+
 def filter_presented_leads(
     user: Any,
     *,
@@ -127,8 +141,6 @@ def filter_presented_leads(
 
 def presented_stage_stats(user: Any) -> list[dict[str, Any]]:
     """Per presented stage: count, mean ROI score and high-potential count (one GROUP BY)."""
-    from django.db.models import Avg, Count
-
     rows = (
         presented_leads_for(user)
         .order_by()
@@ -158,8 +170,6 @@ ACTIVITY_FILTER = (
 
 def recent_activity_events(user: Any, *, limit: int) -> list[dict[str, Any]]:
     """The newest activity events `user` may see (their own and global ones; admins: all), newest first."""
-    from events.models import Event
-
     events = Event.objects.filter(ACTIVITY_FILTER)
     if not getattr(user, "is_admin", False):
         events = events.filter(Q(user_id=user.pk) | Q(user__isnull=True))
