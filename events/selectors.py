@@ -6,18 +6,15 @@ from django.db.models import Q, QuerySet
 
 from events.groups import chat_agent_id
 from events.models import Event
+from nellia.lookups import sees_everything
 
 REPLAY_BATCH = 500
-
-
-def _sees_everything(user: Any) -> bool:
-    return bool(getattr(user, "is_admin", False))
 
 
 def events_for(user: Any) -> QuerySet[Event]:
     """The events `user` may receive: their own and the global ones (admins: every user's, except chats)."""
     visible = Q(user=user) | Q(user__isnull=True)
-    if _sees_everything(user):
+    if sees_everything(user):
         visible |= ~Q(type__startswith="chat.")
     return Event.objects.filter(visible).order_by("id")
 

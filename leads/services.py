@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from leads.events import job_id_for_events, publish_lead_created, publish_lead_deleted, publish_lead_updated
+from leads.fields import TEXT_INPUT_FIELDS
 from leads.hooks import leads_changed
 from leads.models import Lead
 from leads.selectors import find_duplicate_id
@@ -54,8 +55,7 @@ def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(data)
     if "website" in cleaned:
         cleaned["website"] = normalized_website(cleaned["website"])
-    for text_field in ("company_name", "description", "source_text", "company_sector", "company_size",
-                       "market_region", "contact_email", "contact_phone", "contact_role"):
+    for text_field in TEXT_INPUT_FIELDS:
         if text_field in cleaned:
             cleaned[text_field] = "" if cleaned[text_field] is None else str(cleaned[text_field]).strip()
     return cleaned
