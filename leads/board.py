@@ -15,7 +15,8 @@ MAX_LIMIT = 100
 PIPELINE_COLUMNS = tuple(Lead.ProcessingStage.values)
 # Presented stage (FRONTEND.md §4.3): the board stage if set; else, once the pipeline completed,
 # `desqualificado` for not-qualified leads and `possibly_qualified` for the others; else the pipeline stage.
-BOARD_COLUMNS = (
+# Every value the presented stage can take: the columns of `group="board"`.
+PRESENTED_STAGES = (
     *Lead.ProcessingStage.values[:-1],  # still in the pipeline
     *Lead.BoardStage.values,
 )
@@ -49,7 +50,7 @@ def leads_by_stage(user: Any, *, group: str = "pipeline", limit: int = DEFAULT_L
     leads: QuerySet[Lead] = leads_for(user)
     if group == "board":
         leads = leads.annotate(column=presented_stage())
-        columns, key = BOARD_COLUMNS, "column"
+        columns, key = PRESENTED_STAGES, "column"
     else:
         columns, key = PIPELINE_COLUMNS, "processing_stage"
     counts = {row[key]: row["n"] for row in leads.order_by().values(key).annotate(n=Count("id"))}
