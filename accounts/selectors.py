@@ -1,5 +1,6 @@
 """Reads of accounts."""
 
+import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,7 +15,7 @@ def user_by_email(email: str) -> Any | None:
     return get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
 
 
-def user_by_id(user_id: int | None) -> User | None:
+def user_by_id(user_id: uuid.UUID | None) -> User | None:
     return User.objects.filter(pk=user_id).first() if user_id is not None else None
 
 

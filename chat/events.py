@@ -71,6 +71,6 @@ def publish_message(message: ChatMessage) -> None:
     publish("chat.message", dict(payload), user_id=message.owner_id)
 
 
-def publish_typing(*, owner_id: int, agent_id: uuid.UUID, typing: bool) -> None:
+def publish_typing(*, owner_id: uuid.UUID, agent_id: uuid.UUID, typing: bool) -> None:
     payload: ChatTyping = {"agent_id": str(agent_id), "typing": typing}
     publish("chat.typing", dict(payload), user_id=owner_id)

@@ -7,6 +7,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, V
 from django.db.models.functions import Length
 from django.http import Http404
 
+from accounts.models import User
 from agents.models import Agent
 from chat.models import Attachment, ChatMessage
 from leads.fields import INPUT_FIELDS, RESULT_FIELDS, SCORE_FIELDS
@@ -104,7 +105,7 @@ LEAD_FIELDS = (
 )
 
 
-def lead_as_chat_data(lead: Any) -> dict[str, Any]:
+def lead_as_chat_data(lead: Lead) -> dict[str, Any]:
     """The agent server's `ChatLead` dict: the stored lead with whatever stage results it has."""
     data: dict[str, Any] = {name: getattr(lead, name) for name in LEAD_FIELDS}
     data["id"] = str(lead.pk)
@@ -114,7 +115,7 @@ def lead_as_chat_data(lead: Any) -> dict[str, Any]:
     return data
 
 
-def lead_mentioned_in(owner: Any, text: str) -> Any:
+def lead_mentioned_in(owner: User, text: str) -> Lead | None:
     """`owner`'s lead whose company name appears in `text` (the longest match), or None."""
     if not text:
         return None

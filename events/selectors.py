@@ -1,7 +1,10 @@
 """Reads of the event log: what a client may replay (ownership filter in one place)."""
 
-from typing import Any
 
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from events.groups import chat_agent_id
@@ -11,7 +14,7 @@ from nellia.lookups import sees_everything
 REPLAY_BATCH = 500
 
 
-def events_for(user: Any) -> QuerySet[Event]:
+def events_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Event]:
     """The events `user` may receive: their own and the global ones (admins: every user's, except chats)."""
     visible = Q(user=user) | Q(user__isnull=True)
     if sees_everything(user):
@@ -19,15 +22,16 @@ def events_for(user: Any) -> QuerySet[Event]:
     return Event.objects.filter(visible).order_by("id")
 
 
-def events_after(user: Any, after_id: int, *, limit: int | None = None) -> list[Event]:
+def events_after(user: AbstractBaseUser | AnonymousUser, after_id: int, *, limit: int | None = None) -> list[Event]:
     """Up to `limit` (default REPLAY_BATCH) of `user`'s events with an id greater than `after_id`, oldest first."""
     return list(events_for(user).filter(id__gt=after_id)[: limit or REPLAY_BATCH])
 
 
-def chat_events_after(user: Any, agent_id: Any, after_id: int, *, limit: int | None = None) -> list[Event]:
-    """Up to `limit` of `user`'s own chat events with one agent after `after_id`, oldest first."""
+def chat_events_after(user_id: uuid.UUID, agent_id: uuid.UUID | str, after_id: int, *,
+                      limit: int | None = None) -> list[Event]:
+    """Up to `limit` of the user `user_id`'s own chat events with one agent after `after_id`, oldest first."""
     limit = limit or REPLAY_BATCH
-    queryset = Event.objects.filter(user=user, type__startswith="chat.", id__gt=after_id).order_by("id")
+    queryset = Event.objects.filter(user_id=user_id, type__startswith="chat.", id__gt=after_id).order_by("id")
     agent = str(agent_id)
     events: list[Event] = []
     last = after_id

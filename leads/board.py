@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 
+from accounts.models import User
 from leads.models import Lead
 from leads.selectors import leads_for
 
@@ -39,7 +40,7 @@ def presented_stage() -> Case:
     )
 
 
-def leads_by_stage(user: Any, *, group: str = "pipeline", limit: int = DEFAULT_LIMIT) -> dict[str, dict[str, Any]]:
+def leads_by_stage(user: User, *, group: str = "pipeline", limit: int = DEFAULT_LIMIT) -> dict[str, dict[str, Any]]:
     """`{column: {"count": n, "leads": QuerySet of the first `limit` leads, newest first}}` for every column.
 
     `group="pipeline"`: one column per processing stage. `group="board"`: the presented stage (FRONTEND.md §4.3).

@@ -40,7 +40,7 @@ def job_id_for_events(lead: Lead) -> str | None:
     return str(lead.prospect_job_id) if running else None
 
 
-def publish_lead_created(*, owner_id: int, lead_id: uuid.UUID, company_name: str, status: str,
+def publish_lead_created(*, owner_id: uuid.UUID, lead_id: uuid.UUID, company_name: str, status: str,
                          processing_stage: str, source: str, job_id: str | None) -> None:
     """`lead.created`; from fields, so a bulk import can publish it from its rows without building leads."""
     payload: LeadCreated = {
@@ -59,6 +59,6 @@ def publish_lead_updated(lead: Lead, changed: list[str]) -> None:
     publish("lead.updated", dict(payload), user_id=lead.owner_id)
 
 
-def publish_lead_deleted(*, owner_id: int, lead_id: uuid.UUID) -> None:
+def publish_lead_deleted(*, owner_id: uuid.UUID, lead_id: uuid.UUID) -> None:
     payload: LeadDeleted = {"lead_id": str(lead_id)}
     publish("lead.deleted", dict(payload), user_id=owner_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Literal
 
 from leads.models import Lead
@@ -16,7 +17,7 @@ process_lead: Slot[..., Lead] = Slot("process_lead")
 # `metrics.updated`: "throttled" (at most every few seconds), "always" (after a bulk change, instead of one event
 # per lead) or "no" (per-lead events were published). Registered by metrics.
 Announce = Literal["no", "throttled", "always"]
-leads_changed: Hook[[int | None, Announce]] = Hook("leads_changed")
+leads_changed: Hook[[uuid.UUID | None, Announce]] = Hook("leads_changed")
 
 # `known_lead_count(user, status=..., processing_stage=..., qualification_tier=...)`: how many leads `user` sees
 # with these exact values, from a source faster than COUNT(*); None: count the leads. Provided by metrics.

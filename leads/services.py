@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.models import User
 from leads.events import job_id_for_events, publish_lead_created, publish_lead_deleted, publish_lead_updated
 from leads.fields import TEXT_INPUT_FIELDS
 from leads.hooks import leads_changed
@@ -66,7 +67,7 @@ def _full_clean(lead: Lead) -> None:
     lead.full_clean(exclude=["owner", "prospect_job"], validate_unique=False, validate_constraints=False)
 
 
-def _notify_metrics(user_id: int) -> None:
+def _notify_metrics(user_id: uuid.UUID) -> None:
     transaction.on_commit(lambda: leads_changed(user_id, "throttled"))
 
 
@@ -82,7 +83,7 @@ def _save_unique(lead: Lead, **save_kwargs: Any) -> None:
         raise DuplicateLead(existing, lead.website) from None
 
 
-def create_lead(*, owner: Any, data: dict[str, Any], source: str = "api") -> Lead:
+def create_lead(*, owner: User, data: dict[str, Any], source: str = "api") -> Lead:
     """Create a lead of `owner` from model field values in `data`.
 
     Raises ValidationError (field errors) for invalid values and DuplicateLead when `owner` already has a lead

@@ -8,6 +8,7 @@ invalidation is O(1) and works with any cache backend (Redis in real mode, local
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from django.core.cache import cache
@@ -72,7 +73,7 @@ def notify_metrics_changed(*, user_id: Any = None) -> None:
         publish_metrics_updated(user_id)
 
 
-def on_leads_changed(user_id: int | None, announce: Announce) -> None:
+def on_leads_changed(user_id: uuid.UUID | None, announce: Announce) -> None:
     """The `leads.hooks.leads_changed` receiver: cached metrics are stale; clients hear of it as `announce` says."""
     if announce == "throttled":
         notify_metrics_changed(user_id=user_id)
