@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -140,8 +141,6 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
     def _query_param(self, name: str) -> str | None:
         params = self.scope.get("query_params")
         if params is None:
-            from urllib.parse import parse_qs
-
             params = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         values = params.get(name) or []
         return values[-1] if values else None
