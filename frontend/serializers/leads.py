@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from frontend.vocab import BOARD_STAGES, parse_tier, tier_label
-from leads.models import TEXT_MAX_LENGTHS
+from leads.fields import TEXT_MAX_LENGTHS
 
 
 def _json(text: str | None) -> Any:
