@@ -1,23 +1,31 @@
 """Request guard for `/api/` and `/api/v1/`: failures that happen before (or outside) DRF's views."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.exceptions import APIException, ParseError
 
-from frontend.exceptions import frontend_error_body
 from nellia.api.exceptions import InvalidQuery, error_body, request_too_large
 
-V1_PREFIX = "/api/v1/"
+ErrorBody = Callable[[int, dict[str, Any], str], dict[str, Any]]
+# Presentations under /api/ with their own error body (status, `/api/` body, path → body), by path prefix;
+# registered by the app that owns the presentation (frontend: "/api/v1/"), so nellia imports no app.
+_ERROR_BODIES: dict[str, ErrorBody] = {}
+
+
+def register_error_body(prefix: str, render: ErrorBody) -> None:
+    _ERROR_BODIES[prefix] = render
 
 
 def error_response(request: HttpRequest, exc: APIException) -> JsonResponse:
     """`exc` rendered in the error body of the presentation the request's path belongs to."""
     body = error_body(exc)
-    if request.path_info.startswith(V1_PREFIX) or request.path_info == V1_PREFIX.rstrip("/"):
-        body = frontend_error_body(exc.status_code, body, request.path)
+    for prefix, render in _ERROR_BODIES.items():
+        if request.path_info.startswith(prefix) or request.path_info == prefix.rstrip("/"):
+            body = render(exc.status_code, body, request.path)
     return JsonResponse(body, status=exc.status_code)
 
 

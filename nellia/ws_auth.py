@@ -15,9 +15,8 @@ from channels.security.websocket import AllowedHostsOriginValidator
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.settings import api_settings as drf_settings
 from rest_framework_simplejwt.exceptions import InvalidToken
-
-from accounts.authentication import JWTAuthentication
 
 MAX_TOKEN_LENGTH = 4096
 
@@ -30,7 +29,7 @@ def authenticated_user(raw: str) -> tuple[Any, float | None]:
     """
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         return AnonymousUser(), None
-    authentication = JWTAuthentication()
+    authentication = drf_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()  # accounts.authentication.JWTAuthentication
     try:
         token = authentication.get_validated_token(raw.encode())
         user = authentication.get_user(token)
