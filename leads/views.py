@@ -4,7 +4,6 @@ from django.db.models import QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.filters import SearchFilter
 from rest_framework.serializers import BaseSerializer
 
 from leads import selectors, services
@@ -13,7 +12,7 @@ from leads.models import Lead
 from leads.serializers import LeadSerializer
 from metrics import selectors as metrics_selectors
 from nellia.api.exceptions import Conflict
-from nellia.api.filters import NullsLastOrderingFilter
+from nellia.api.filters import NullsLastOrderingFilter, UnaccentSearchFilter
 from nellia.api.schema import ConflictSerializer, errors
 
 UUID_REGEX = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -48,7 +47,7 @@ class LeadViewSet(viewsets.ModelViewSet):
     queryset = Lead.objects.none()  # for the schema; requests use the selector
     filter_backends = [
         DjangoFilterBackend,
-        SearchFilter,
+        UnaccentSearchFilter,
         NullsLastOrderingFilter,
     ]
     filterset_class = LeadFilter
