@@ -53,58 +53,55 @@ _TIER = (
     + " ".join(f"WHEN {_literal(value)} THEN {_json_literal(label)}" for value, label in TIER_LABELS.items() if value)
     + f" ELSE {_json_literal(TIER_LABELS[None])} END"
 )
+# Each JSON column is read (detoasted and decompressed) as few times as possible: once as text, or once into the
+# keys the derived values need (`jsonb_to_record`); the laterals are fenced (OFFSET 0) so that they run once.
 _PROBABILITY = "lead.persona -> 'decision_maker_probability'"
 _NUMBER = r"'^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$'"
 _PERSONA = (
-    "CASE WHEN lead.persona IS NULL OR jsonb_typeof(lead.persona) <> 'object' OR lead.persona = '{}'::jsonb "
-    "THEN 'null' "
+    "CASE WHEN lead.persona_text IS NULL OR left(lead.persona_text, 1) <> '{' OR lead.persona_text = '{}' THEN 'null' "
     f"WHEN jsonb_typeof({_PROBABILITY}) IN ('string', 'array', 'object') THEN (lead.persona || jsonb_build_object("
     f"'decision_maker_probability', CASE WHEN jsonb_typeof({_PROBABILITY}) = 'string' AND ({_PROBABILITY} #>> '{{}}') "
     f"~ {_NUMBER} THEN to_jsonb(({_PROBABILITY} #>> '{{}}')::float8) END))::text "
-    "ELSE lead.persona::text END"
+    "ELSE lead.persona_text END"
 )
 # `enhanced_strategy` / `enhanced_personalized_message` of `present_lead`'s `_enrichment`, as JSON text or NULL.
-_STRATEGY = "lead.strategy"
 _PITCH = (
-    "to_json(coalesce((SELECT string_agg(CASE WHEN jsonb_typeof(p) = 'string' THEN p #>> '{}' ELSE p::text END, ' ' "
-    f"ORDER BY o) FROM jsonb_array_elements({_array(_STRATEGY + ' -> ' + _literal('key_value_propositions'))}) "
-    "WITH ORDINALITY AS e(p, o)), ''))::text"
+    "to_json(array_to_string(ARRAY(SELECT jsonb_array_elements_text("
+    f"{_array('strategy.key_value_propositions')})), ' ', 'null'))::text"
 )
 _SEQUENCE = (
-    "coalesce((SELECT '[' || string_agg(CASE WHEN step - 'step' = '{}'::jsonb THEN '{' "
-    "ELSE left((step - 'step')::text, -1) || ', ' END || '\"step_number\": ' || "
-    "CASE WHEN step ? 'step' THEN (step -> 'step')::text ELSE n::text END || '}', ', ' ORDER BY n) || ']' "
-    "FROM (SELECT step, row_number() OVER (ORDER BY o) AS n FROM jsonb_array_elements("
-    f"{_array(_STRATEGY + ' -> ' + _literal('contact_sequence'))}) WITH ORDINALITY AS e(step, o) "
-    "WHERE jsonb_typeof(step) = 'object') AS steps), '[]')"
+    "'[' || array_to_string(ARRAY(SELECT CASE WHEN rest = '{}' THEN '{' ELSE left(rest, -1) || ', ' END "
+    "|| '\"step_number\": ' || coalesce(given, n::text) || '}' FROM (SELECT (step - 'step')::text AS rest, "
+    "(step -> 'step')::text AS given, row_number() OVER () AS n "
+    f"FROM jsonb_array_elements({_array('strategy.contact_sequence')}) AS e(step) "
+    "WHERE jsonb_typeof(step) = 'object') AS steps), ', ') || ']'"
 )
 _ENHANCED_STRATEGY = (
-    f"CASE WHEN jsonb_typeof({_STRATEGY}) = 'object' AND {_STRATEGY} <> '{{}}'::jsonb THEN "
-    "'{\"detailed_approach_plan\": {\"main_objective\": ' || "
-    f"{_truthy_or_empty(_STRATEGY + ' -> ' + _literal('first_interaction_goal'))} || "
+    "CASE WHEN raw.strategy_object IS NOT NULL THEN '{\"detailed_approach_plan\": {\"main_objective\": ' || "
+    f"{_truthy_or_empty('strategy.first_interaction_goal')} || "
     f"', \"adapted_elevator_pitch\": ' || {_PITCH} || ', \"contact_sequence\": ' || {_SEQUENCE} || '}}}}' END"
 )
 _ENHANCED_MESSAGE = (
-    "CASE WHEN jsonb_typeof(lead.message) = 'object' AND lead.message <> '{}'::jsonb THEN "
-    "'{\"primary_message\": {\"subject_line\": ' || "
-    f"{_truthy_or_empty('lead.message -> ' + _literal('subject_line'))} || ', \"message_body\": ' || "
-    f"{_truthy_or_empty('lead.message -> ' + _literal('body'))} || '}}}}' END"
+    "CASE WHEN raw.message_object IS NOT NULL THEN '{\"primary_message\": {\"subject_line\": ' || "
+    f"{_truthy_or_empty('message.subject_line')} || ', \"message_body\": ' || "
+    f"{_truthy_or_empty('message.body')} || '}}}}' END"
 )
 _ENRICHMENT = (
-    "CASE WHEN derived.strategy IS NULL AND derived.message IS NULL THEN derived.data::text "
+    "CASE WHEN lead.enhanced_strategy IS NULL AND lead.enhanced_message IS NULL THEN lead.data "
     # Keys already there keep their place (a dict update); jsonb orders them its own way, rare enough.
-    "WHEN derived.data ?| array['enhanced_strategy', 'enhanced_personalized_message'] THEN (derived.data "
-    "|| coalesce(jsonb_build_object('enhanced_strategy', derived.strategy::jsonb), '{}') "
-    "|| coalesce(jsonb_build_object('enhanced_personalized_message', derived.message::jsonb), '{}'))::text "
-    "ELSE CASE WHEN derived.data = '{}'::jsonb THEN '{' ELSE left(derived.data::text, -1) || ', ' END "
-    "|| concat_ws(', ', '\"enhanced_strategy\": ' || derived.strategy, "
-    "'\"enhanced_personalized_message\": ' || derived.message) || '}' END"
+    "WHEN lead.data LIKE '%%\"enhanced\\_%%' AND lead.enrichment_data ?| array['enhanced_strategy', "
+    "'enhanced_personalized_message'] THEN (lead.enrichment_data "
+    "|| coalesce(jsonb_build_object('enhanced_strategy', lead.enhanced_strategy::jsonb), '{}') "
+    "|| coalesce(jsonb_build_object('enhanced_personalized_message', lead.enhanced_message::jsonb), '{}'))::text "
+    "ELSE CASE WHEN lead.data = '{}' THEN '{' ELSE left(lead.data, -1) || ', ' END "
+    "|| concat_ws(', ', '\"enhanced_strategy\": ' || lead.enhanced_strategy, "
+    "'\"enhanced_personalized_message\": ' || lead.enhanced_message) || '}' END"
 )
-DERIVED = (
-    "CROSS JOIN LATERAL (SELECT "
-    "CASE WHEN jsonb_typeof(lead.enrichment_data) = 'object' THEN lead.enrichment_data ELSE '{}'::jsonb END AS data, "
-    f"{_ENHANCED_STRATEGY} AS strategy, {_ENHANCED_MESSAGE} AS message) AS derived"
-)
+
+
+def _non_empty_object(column: str) -> str:
+    return f"CASE WHEN jsonb_typeof(lead.{column}) = 'object' AND lead.{column} <> '{{}}'::jsonb THEN lead.{column} END"
+
 
 # (key, JSON text of its value) in `present_lead`'s order.
 _FIELDS: tuple[tuple[str, str], ...] = (
@@ -135,5 +132,23 @@ def _key(index: int, key: str) -> str:
     return _literal(("{" if index == 0 else ",") + f'"{key}":')
 
 
-# The SQL of one lead's JSON text over `FROM (<rows of frontend.selectors.lead_rows>) AS lead` + DERIVED.
 LEAD_JSON = " || ".join(f"{_key(index, key)} || {value}" for index, (key, value) in enumerate(_FIELDS)) + " || '}'"
+
+
+def lead_json_sql(rows_sql: str) -> str:
+    """The query of each lead's JSON text, in order, over `rows_sql` (the rows of `frontend.selectors.lead_rows`,
+    JSON columns as jsonb). Two fenced levels (OFFSET 0) compute each intermediate value once per row."""
+    raw = (
+        "SELECT lead.*, lead.persona::text AS persona_text, lead.enrichment_data::text AS data_text, "
+        f"{_non_empty_object('strategy')} AS strategy_object, {_non_empty_object('message')} AS message_object "
+        f"FROM ({rows_sql}) AS lead OFFSET 0"
+    )
+    derived = (
+        f"SELECT raw.*, CASE WHEN left(raw.data_text, 1) = '{{' THEN raw.data_text ELSE '{{}}' END AS data, "
+        f"{_ENHANCED_STRATEGY} AS enhanced_strategy, {_ENHANCED_MESSAGE} AS enhanced_message FROM ({raw}) AS raw "
+        "LEFT JOIN LATERAL jsonb_to_record(raw.strategy_object) AS strategy(first_interaction_goal jsonb, "
+        "key_value_propositions jsonb, contact_sequence jsonb) ON true "
+        "LEFT JOIN LATERAL jsonb_to_record(raw.message_object) AS message(subject_line jsonb, body jsonb) ON true "
+        "OFFSET 0"
+    )
+    return f"SELECT {LEAD_JSON} FROM ({derived}) AS lead"

@@ -12,7 +12,7 @@ from django.db.models import Func, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 
-from frontend.lead_sql import DERIVED, LEAD_JSON
+from frontend.lead_sql import lead_json_sql
 from frontend.vocab import parse_tier
 from leads.board import presented_stage
 from leads.filters import SEARCH_FIELDS
@@ -88,7 +88,7 @@ def lead_json_rows(queryset: QuerySet[Lead]) -> list[str] | None:
         return None
     sql, params = queryset.values(*LEAD_VALUES, "presented_stage", *JSON_VALUES, **TIMESTAMP_TEXT).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {LEAD_JSON} FROM ({sql}) AS lead {DERIVED}", params)
+        cursor.execute(lead_json_sql(sql), params)
         return [row[0] for row in cursor.fetchall()]
 
 
