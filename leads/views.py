@@ -1,7 +1,6 @@
 """`/api/leads`: CRUD over leads.selectors / leads.services (import, export, bulk, process live elsewhere)."""
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.serializers import BaseSerializer
@@ -12,7 +11,7 @@ from leads.models import Lead
 from leads.serializers import LeadSerializer
 from metrics import selectors as metrics_selectors
 from nellia.api.exceptions import Conflict
-from nellia.api.filters import NullsLastOrderingFilter, UnaccentSearchFilter
+from nellia.api.filters import NullsLastOrderingFilter, ParamFilterBackend, UnaccentSearchFilter
 from nellia.api.schema import ConflictSerializer, errors
 
 UUID_REGEX = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -46,7 +45,7 @@ class LeadViewSet(viewsets.ModelViewSet):
     serializer_class = LeadSerializer
     queryset = Lead.objects.none()  # for the schema; requests use the selector
     filter_backends = [
-        DjangoFilterBackend,
+        ParamFilterBackend,
         UnaccentSearchFilter,
         NullsLastOrderingFilter,
     ]
