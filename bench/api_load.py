@@ -5,8 +5,8 @@
 Data: leads built with one `INSERT ... SELECT generate_series` (realistic mix of statuses, tiers, scores and a
 ~1.4 KB `analysis` JSON on completed leads), all owned by the benchmark user (the worst case for per-user
 numbers). Metrics cache off (`METRICS_CACHE_SECONDS=0`: uncached numbers).
-Servers, one after the other on the same data: one Daphne process (the web tier before issue 14: throughput is one
-request at a time) and gunicorn with `BENCH_WEB_WORKERS` uvicorn workers (docker-compose's `web`). Load: `wrk`
+Servers, both up and measured back to back on each URL: one Daphne process (the web tier before issue 14: it runs
+one request at a time) and gunicorn with `BENCH_WEB_WORKERS` uvicorn workers (docker-compose's `web`). Load: `wrk`
 (Debian package) 2 threads / 16 connections, `BENCH_SECONDS` per URL, and 1 connection for the one-request p99.
 In-run baselines: `GET /api/auth/profile` (JWT + one primary-key query: the stack's floor) on the same server under
 the same load, the Daphne figures for the gunicorn ones, and in process the queries before and after issue 14
@@ -107,29 +107,32 @@ def queries_before_and_after(user) -> dict:
 
 
 def _line(name: str, figures: dict, baseline: dict | None) -> str:
-    ratio = f"{figures['rps'] / baseline['rps']:.2f}× baseline" if baseline and baseline["rps"] else ""
-    return (f"  {name:<44} {figures['rps']:8.1f} req/s  p50 {figures['p50_ms']:7.1f} ms  p99 {figures['p99_ms']:7.1f} ms  "
-            f"non-2xx {figures['errors']}  {ratio}")
+    ratio = f"{figures['rps'] / baseline['rps']:5.2f}× baseline" if baseline and baseline["rps"] else " " * 14
+    return (f"{figures['rps']:7.1f} req/s p50 {figures['p50_ms']:6.1f} p99 {figures['p99_ms']:7.1f} ms "
+            f"err {figures['errors']} {ratio}")
 
 
 def http_figures(token: str) -> dict:
-    results: dict = {}
-    for kind, workers in (("daphne", 1), ("gunicorn", WEB_WORKERS)):
-        label = f"{kind} ({workers} process{'es' if workers > 1 else ''})"
-        with Server(kind=kind, workers=workers, env={"METRICS_CACHE_SECONDS": "0"}) as server:
+    """Both servers up at once and measured back to back on each URL (the machine's load moves: a server measured
+    minutes after the other would not compare)."""
+    env = {"METRICS_CACHE_SECONDS": "0"}
+    with Server(kind="daphne", workers=1, env=env) as daphne, Server(kind="gunicorn", workers=WEB_WORKERS, env=env) as gunicorn:
+        servers = {"daphne": daphne, f"gunicorn×{WEB_WORKERS}": gunicorn}
+        for server in servers.values():
             wrk(server.url + "/api/auth/profile", token, seconds=5, connections=16, threads=2)  # warm every worker
-            print(f"\n{label}, wrk -t2 -c16 {SECONDS} s per URL; {load()}")
-            block: dict = {}
-            for name, path in URLS:
-                block[name] = wrk(server.url + path, token, seconds=SECONDS, connections=16, threads=2)
-                print(_line(name, block[name], block.get(URLS[0][0]) if name != URLS[0][0] else None))
-            print(f"{label}, one connection; {load()}")
-            for path in ONE_CONNECTION:
-                name = f"1 connection {path.removeprefix('baseline ')}"
-                url = path.removeprefix("baseline ")
-                block[name] = wrk(server.url + url, token, seconds=SECONDS, connections=1, threads=1)
-                print(_line(name, block[name], None))
-            results[label] = block
+        results: dict = {label: {} for label in servers}
+        runs = [(name, path, 16, 2) for name, path in URLS]
+        runs += [(f"1 connection {path.removeprefix('baseline ')}", path.removeprefix("baseline "), 1, 1)
+                 for path in ONE_CONNECTION]
+        print(f"\nwrk -t2 -c16 (1 connection: -t1 -c1), {SECONDS} s per URL and server; each line: " + " | ".join(servers))
+        for name, path, connections, threads in runs:
+            cells = []
+            for label, server in servers.items():
+                figures = wrk(server.url + path, token, seconds=SECONDS, connections=connections, threads=threads)
+                results[label][name] = figures
+                baseline_name = URLS[0][0] if connections > 1 else f"1 connection {ONE_CONNECTION[0].removeprefix('baseline ')}"
+                cells.append(_line(name, figures, results[label].get(baseline_name) if name != baseline_name else None))
+            print(f"  {name:<40} {' | '.join(cells)}  [{load()}]")
     return results
 
 
