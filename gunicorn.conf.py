@@ -19,3 +19,6 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 75  # longer than the proxy's upstream keepalive, so the proxy closes idle connections first
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
+# No runtime control socket: its default path ($HOME/.gunicorn/gunicorn.ctl) is one per user, shared by every
+# gunicorn on the host.
+control_socket_disable = True

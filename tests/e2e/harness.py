@@ -216,9 +216,8 @@ class RealStack:
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{self.http_port}",
              "-w", str(self.http_workers), "nellia.asgi:application"],
         )
-        booted = b"Booting worker with pid"
-        self._await("gunicorn", lambda: (self.log_dir / "gunicorn.log").read_bytes().count(booted) >= self.http_workers
-                    and _port_open(self.http_port))
+        started = b"Application startup complete"  # each worker, once it has imported Django
+        self._await("gunicorn", lambda: (self.log_dir / "gunicorn.log").read_bytes().count(started) >= self.http_workers)
 
     def start_proxy(self) -> None:
         """nginx (Debian's package) with deploy/nginx.conf.template, in front of the HTTP workers and Daphne."""
