@@ -13,7 +13,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.db.backends.signals import connection_created
 from django.db.models import Q
 from django.db.models.lookups import IContains
@@ -51,6 +51,20 @@ models.TextField.register_lookup(UnaccentIContains)
 def matches_any(fields: list[str] | tuple[str, ...], term: str) -> Q:
     """Rows where any of `fields` contains `term`, ignoring case and accents."""
     return reduce(or_, (Q(**{f"{name}__{UnaccentIContains.lookup_name}": term}) for name in fields))
+
+
+def flush_pending_index_entries(table: str) -> None:
+    """PostgreSQL: move the entries that inserts queued in the pending lists of `table`'s GIN indexes into the
+    indexes (a search reads the whole pending list until then). For the end of a bulk insert."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT gin_clean_pending_list(index.indexrelid) FROM pg_index AS index "
+            "JOIN pg_class AS class ON class.oid = index.indexrelid JOIN pg_am AS am ON am.oid = class.relam "
+            "WHERE index.indrelid = %s::regclass AND am.amname = 'gin'",
+            [table],
+        )
 
 
 def _sqlite_function(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -3,7 +3,10 @@
 `nellia_unaccent(text)`: `unaccent` with its dictionary named, declared IMMUTABLE so that it can be indexed (the
 extension's own function is STABLE because its dictionary could change). One `pg_trgm` GIN index per searched
 column on `nellia_unaccent(column)`: `nellia_unaccent(column) ILIKE nellia_unaccent('%term%')` is answered by
-a bitmap scan of these indexes.
+a bitmap scan of these indexes. A trigram index makes every insert dearer (~10 µs per indexed text): a large
+pending list (`gin_pending_list_limit`, 64 MB) lets a bulk import add its entries in sorted batches, about half the
+cost of one by one; the import flushes it when it ends (`nellia.search.flush_pending_index_entries`), autovacuum
+otherwise.
 """
 
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
@@ -23,7 +26,10 @@ def create_search(apps, schema_editor) -> None:
         f"AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, $1) $$"
     )
     for column, name in SEARCHED.items():
-        schema_editor.execute(f"CREATE INDEX {name} ON leads_lead USING gin (nellia_unaccent({column}) gin_trgm_ops)")
+        schema_editor.execute(
+            f"CREATE INDEX {name} ON leads_lead USING gin (nellia_unaccent({column}) gin_trgm_ops) "
+            "WITH (gin_pending_list_limit = 65536)"
+        )
 
 
 def drop_search(apps, schema_editor) -> None:

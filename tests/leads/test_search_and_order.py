@@ -107,3 +107,22 @@ def test_frontend_total_counts_when_searched_or_filtered(api, user, leads):
     LeadFactory(owner=user, company_name="Outra Ação")
     assert env(api.get("/api/v1/leads?limit=1&search=acao"))["total"] == 2
     assert env(api.get("/api/v1/leads?limit=1&processing_stage=intake"))["total"] == 5
+
+
+@postgres_only
+def test_bulk_insert_entries_wait_in_the_pending_list_until_flushed(user):
+    """The search indexes queue inserted entries (gin_pending_list_limit); the import flushes them at its end."""
+    from nellia.search import flush_pending_index_entries
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+
+        def pending() -> int:
+            cursor.execute("SELECT pending_tuples FROM pgstatginindex('lead_search_name')")
+            return cursor.fetchone()[0]
+
+        LeadFactory.create_batch(3, owner=user)
+        assert pending() >= 3
+        flush_pending_index_entries(Lead._meta.db_table)
+        assert pending() == 0
+    assert Lead.objects.filter(owner=user, company_name__unaccent_icontains="empresa").count() == 3
