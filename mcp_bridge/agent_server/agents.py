@@ -78,7 +78,8 @@ def _offline_stage(name: str, data: StageInput, settings: Settings) -> BaseModel
         return chain.persona()
     if name == "build_strategy":
         return chain.strategy()
-    return message_agent.write_message(chain.profile, chain.ctx, chain.persona().persona, chain.strategy().strategy)
+    return message_agent.write_message(chain.profile, chain.ctx, chain.persona().persona, chain.strategy().strategy,
+                                       chain.analysis())
 
 
 def _stage(name: str, output_model: type[M]) -> Callable[..., M]:

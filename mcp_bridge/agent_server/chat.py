@@ -32,6 +32,7 @@ from .models import (
     Strategy,
 )
 from .profile import LeadProfile, build_profile
+from .seller import read_seller
 from .text import fold, is_portuguese, pick
 
 _INTENTS = (
@@ -83,7 +84,8 @@ class _Lead:
 
     @cached_property
     def message(self) -> Message:
-        return self.lead.message or message_agent.write_message(self.profile, self.ctx, self.persona, self.strategy).message
+        return self.lead.message or message_agent.write_message(
+            self.profile, self.ctx, self.persona, self.strategy, self.analysis).message
 
 
 _PT_QUESTION = frozenset(["qual", "quais", "por", "que", "porque", "como", "resuma", "resumo", "meu", "meus", "minha", "escreva", "sobre", "este", "esse", "esta", "essa", "o", "os", "a", "as", "do", "da", "de", "um", "uma", "para", "e", "é", "está", "são", "não"])
@@ -193,7 +195,7 @@ def answer_follow_up(lead: _Lead, pt: bool) -> str:
         pick(pt, f"Retomo minha mensagem sobre “{m.subject_line}”.", f"Following up on my note about “{m.subject_line}”."),
         point and pick(pt, f"Um ponto que pode interessar à {lead.profile.name}: {point[:1].lower()}{point[1:]}.",
                        f"One point that may matter to {lead.profile.name}: {point[:1].lower()}{point[1:]}."),
-        message_agent.value_sentence(lead.ctx, pt), m.call_to_action,
+        read_seller(lead.ctx).value, m.call_to_action,
     ] if line)
     return pick(pt, f"Follow-up sugerido ({step.channel}, passo {step.step}: {step.objective}):\n\n",
                 f"Suggested follow-up ({step.channel}, step {step.step}: {step.objective}):\n\n") + \

@@ -81,6 +81,11 @@ def _matches(signal: Signal, folded: str) -> str:
     return ""
 
 
+def matches(signal: Signal, text: str) -> bool:
+    """Whether the rule fires on a (not yet folded) text."""
+    return bool(_matches(signal, fold(text)))
+
+
 def detect(signals: tuple[Signal, ...], text: str) -> list[tuple[Signal, str]]:
     """(signal, evidence) for each rule that fires on the text, in rule order."""
     folded = fold(text)

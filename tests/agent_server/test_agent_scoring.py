@@ -6,7 +6,8 @@ import pytest
 
 from mcp_bridge.agent_server import scoring
 from mcp_bridge.agent_server.models import BusinessContextData, LeadData
-from mcp_bridge.agent_server.profile import build_profile, classify_size, estimate_size
+from mcp_bridge.agent_server.profile import build_profile, classify_size, estimate_size, find_measures
+from mcp_bridge.agent_server.sector import classify
 
 
 def profile(text: str, website: str = "https://acme.com.br", **fields: str):
@@ -81,14 +82,15 @@ def test_overall_is_the_documented_weighted_mix(ctx: BusinessContextData) -> Non
 
 def test_size_classes() -> None:
     assert [classify_size(n) for n in (3, 20, 100, 500, 5000)] == ["micro", "small", "medium", "large", "enterprise"]
-    assert estimate_size(None, "Rede de 18 clínicas")[0] == "large"
-    assert estimate_size(None, "3.500 cooperados")[0] == "large"
-    assert estimate_size(None, "Consultório da Dra. Ana")[0] == "micro"
+    for text, size in (("Rede de 18 clínicas", "large"), ("3.500 cooperados", "large"),
+                       ("Consultório da Dra. Ana", "micro"), ("Frota de 200 veículos", "large"),
+                       ("2.000 posições de atendimento", "enterprise"), ("Hospital com 120 leitos", "medium"),
+                       ("Faturamento anual de R$ 45 milhões", "medium"), ("1,2 mil colaboradores", "enterprise")):
+        assert estimate_size(find_measures(text), text)[0] == size, text
 
 
 def test_food_processing_plants_are_industry() -> None:
-    from mcp_bridge.agent_server.taxonomy import detect_sector
-
-    sector, matched = detect_sector("Frigorífico com 1200 colaboradores em Chapecó/SC, laticínios e abatedouro próprio.")
-    assert sector is not None and sector.key == "industry"
-    assert "frigorifico" in matched
+    text = "Frigorífico com 1200 colaboradores em Chapecó/SC, laticínios e abatedouro próprio."
+    found = classify(LeadData(company_name="Frigorífico Oeste"), text)
+    assert found.division == "10" and found.sector is not None and found.sector.key == "industry"
+    assert "frigorifico" in found.evidence
