@@ -124,19 +124,18 @@ def lead_as_chat_data(lead: Any) -> dict[str, Any]:
     return data
 
 
-def lead_mentioned_in(owner: Any, text: str) -> Any:
-    """`owner`'s lead whose company name appears in `text` (the longest match), or None."""
+def leads_mentioned_in(owner: Any, text: str, *, limit: int = 3) -> list[Any]:
+    """`owner`'s leads whose company names appear in `text`, longest names first."""
     from django.db.models import F, Value
     from django.db.models.functions import Length
 
     from leads.models import Lead
 
     if not text:
-        return None
-    return (
+        return []
+    return list(
         Lead.objects.filter(owner=owner)
         .alias(text=Value(text[:2000]), name_length=Length("company_name"))
         .filter(name_length__gte=3, text__icontains=F("company_name"))
-        .order_by("-name_length", "-created_at")
-        .first()
+        .order_by("-name_length", "-created_at")[:limit]
     )

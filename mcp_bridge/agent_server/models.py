@@ -278,6 +278,7 @@ class ChatInput(_In):
     history: list[ChatTurn] = Field(default_factory=list)
     business_context: BusinessContextData | None = None
     lead: ChatLead | None = None
+    other_leads: list[ChatLead] = Field(default_factory=list)  # further leads the question names (to compare)
     pipeline: PipelineSummary | None = None
     attachments: list[Attachment] = Field(default_factory=list)
 

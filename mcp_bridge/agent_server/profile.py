@@ -14,7 +14,6 @@ from .text import fold
 
 SIZE_ORDER = ("micro", "small", "medium", "large", "enterprise")
 SIZE_NAMES_PT = {"micro": "micro", "small": "pequeno", "medium": "médio", "large": "grande", "enterprise": "muito grande"}
-TYPICAL_HEADCOUNT = {"micro": 5, "small": 25, "medium": 120, "large": 500, "enterprise": 2000}
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ high_potential also needs relevance >= HIGH_MIN_RELEVANCE (a big company outside
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from . import geo
 from .extraction import is_brazilian_phone
 from .models import BusinessContextData
-from .profile import SIZE_NAMES_PT, TYPICAL_HEADCOUNT, LeadProfile
+from .profile import MEASURES, SIZE_NAMES_PT, LeadProfile, format_measure
+from .seller import pains_shown, read_seller
 from .taxonomy import focus_sectors
 from .text import contains_any, fold, pick, tokens
 from .triggers import context_pains
@@ -43,7 +43,6 @@ _B2B_CUES = ("b2b", "para empresas", "clientes corporativos", "pmes", "pequenas 
 _B2C_CUES = ("consulta", "pacientes", "aniversario", "de bairro", "encomende", "aberto todos os dias", "clareamento",
              "consumidor final", "delivery")
 _SALES_MOTION_TRIGGERS = {"hiring_sales", "funding_round", "leadership_change"}
-_RANGE_RE = re.compile(r"(\d[\d.]*)\s*(?:-|–|a|to|ate)\s*(\d[\d.]*)\s*(?:employees|funcionarios|colaboradores)")
 
 
 @dataclass(frozen=True)
@@ -84,34 +83,38 @@ def sector_focus(p: LeadProfile, ctx: BusinessContextData) -> Rule:
                 f"sector {p.sector.label_en} outside the industry focus")
 
 
-def target_range(ctx: BusinessContextData) -> tuple[int, int] | None:
-    m = _RANGE_RE.search(fold(f"{ctx.target_market} {ctx.ideal_customer}"))
-    return (int(m.group(1).replace(".", "")), int(m.group(2).replace(".", ""))) if m else None
-
-
 def size_fit(p: LeadProfile, ctx: BusinessContextData) -> Rule:
-    """1 inside the target headcount range, decaying by half a point per doubling outside it."""
-    bounds = target_range(ctx)
-    if bounds is None:
+    """1 inside the seller's target range, in the seller's own unit (employees, vehicles, stores, beds, seats…),
+    decaying by half a point per doubling outside it; a lead known by another measure is compared by its size
+    class's typical value, as weaker evidence."""
+    target = read_seller(ctx).target
+    measure = next((m for m in MEASURES if target and any(target[2].startswith(u) for u in m.target_units)), None)
+    if target is None or measure is None:
         return Rule("size_fit", 0.5, "público-alvo sem faixa de porte", "target market has no size range")
-    headcount = p.facts.employees or TYPICAL_HEADCOUNT[p.size]
-    low, high = bounds
-    ratio = low / headcount if headcount < low else headcount / high if headcount > high else 1.0
+    low, high, _ = target
+    stated = p.measures.get(measure.key)
+    value_of_lead = stated if stated is not None else measure.typical(p.size)
+    ratio = low / value_of_lead if value_of_lead < low else value_of_lead / high if value_of_lead > high else 1.0
     value = max(0.0, 1.0 - 0.5 * math.log2(ratio))
-    if not p.facts.employees:
-        value *= 0.8  # an estimated size is weaker evidence than a stated headcount
-    who = f"{p.facts.employees} colaboradores" if p.facts.employees else f"porte estimado {SIZE_NAMES_PT[p.size]}"
-    who_en = f"{p.facts.employees} employees" if p.facts.employees else f"estimated size {p.size}"
+    if stated is None:
+        value *= 0.8  # an estimated size is weaker evidence than a stated one
+    who_pt = format_measure(measure.key, stated, True) if stated is not None else f"porte estimado {SIZE_NAMES_PT[p.size]}"
+    who_en = format_measure(measure.key, stated, False) if stated is not None else f"estimated size {p.size}"
     inside = ratio == 1.0
-    return Rule("size_fit", value, f"{who} {'dentro' if inside else 'fora'} da faixa {low}-{high}",
-                f"{who_en} {'inside' if inside else 'outside'} the {low}-{high} range")
+    span = f"{low}-{high}" if high < 10**9 else f"{low}+"
+    return Rule("size_fit", value, f"{who_pt} {'dentro' if inside else 'fora'} da faixa {span} {measure.unit_pt}",
+                f"{who_en} {'inside' if inside else 'outside'} the {span} {measure.unit_en} range")
 
 
 def pain_fit(p: LeadProfile, ctx: BusinessContextData) -> Rule:
-    """Context pains the lead shows, a sales motion the product helps (hiring sellers, funding), shared vocabulary."""
+    """The seller's pains the lead shows, a sales motion when the seller sells to sales teams (hiring sellers,
+    funding), shared vocabulary."""
+    seller = read_seller(ctx)
     seen = {s.key for s, _ in p.pains}
     direct = [pain for pain, rule in context_pains(ctx.pain_points) if rule and rule.key in seen]
-    motion = [s for s, _ in p.triggers if s.key in _SALES_MOTION_TRIGGERS]
+    direct += [pain.text for pain, _ in pains_shown(seller, p.text) if pain.text not in direct]
+    sells_to_sales = any(r.function and r.function.key == "sales" for r in seller.roles)
+    motion = [s for s, _ in p.triggers if s.key in _SALES_MOTION_TRIGGERS] if sells_to_sales else []
     vocabulary = tokens(f"{ctx.target_market} {ctx.ideal_customer} {' '.join(ctx.pain_points)}") & tokens(p.text)
     value = min(1.0, 0.4 * len(direct) + (0.5 if motion else 0.0) + 0.05 * min(4, len(vocabulary)))
     parts_pt = [f"dores em comum: {', '.join(direct)}"] if direct else []

@@ -91,7 +91,7 @@ def choose_channels(p: LeadProfile) -> tuple[str, str]:
     else:
         primary = "whatsapp" if mobile else "phone"
     options = (["linkedin"] if not small else []) + (["phone"] if f.phones else []) + \
-        (["whatsapp"] if mobile else []) + (["email"] if f.emails else []) + ["linkedin"]
+        (["whatsapp"] if mobile else []) + (["email"] if f.emails else []) + ["linkedin", "phone"]
     return primary, next(c for c in options if c != primary)
 
 
