@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .cnae import division_name
-from .grammar import join_sentences, sentence, upper_first
+from .grammar import fits_language, join_sentences, sentence, upper_first
 from .models import Analysis, AnalysisOutput, BusinessContextData, ScoreExplanations
 from .profile import LeadProfile
 from .scoring import MIN_MARKET_FIT, ScoreCard, score
@@ -29,15 +29,17 @@ def tier_label(tier: str, lang_pt: bool) -> str:
     return pick(lang_pt, pt, en)
 
 
-def main_services(p: LeadProfile) -> list[str]:
-    """The lead's own tagline plus the first 'we offer / specialities' list found in its text."""
+def main_services(p: LeadProfile, lang_pt: bool) -> list[str]:
+    """The lead's own tagline plus the first 'we offer / specialities' list found in its text, when written in the
+    analysis language."""
     services = [p.lead.description.strip()] if p.lead.description.strip() else []
     folded = fold(p.text)
     m = _SERVICE_LIST_RE.search(folded)
     if m:
         original = p.text[m.start(1): m.end(1)] if len(folded) == len(p.text) else m.group(1)
         services += [s.strip(" ,;:") for s in re.split(r",| e | and ", original) if len(s.strip()) > 3][:4]
-    return list(dict.fromkeys(services))[:5] or ([p.sector.label_pt] if p.sector else [])
+    services = [x for x in services if fits_language(x, lang_pt)]
+    return list(dict.fromkeys(services))[:5] or ([p.sector.label(lang_pt)] if p.sector else [])
 
 
 def pain_points(p: LeadProfile, ctx: BusinessContextData, lang_pt: bool) -> list[str]:
@@ -119,7 +121,7 @@ def run_analysis(p: LeadProfile, ctx: BusinessContextData) -> AnalysisOutput:
     sector = p.sector.label(lang_pt) if p.sector else (p.lead.company_sector or pick(lang_pt, "Outros", "Other"))
     analysis = Analysis(
         company_sector=sector, cnae_division=p.division, cnae_division_name=division_name(p.division),
-        main_services=main_services(p),
+        main_services=main_services(p, lang_pt),
         company_size_estimate=p.size_text(lang_pt),
         potential_challenges=pain_points(p, ctx, lang_pt)[:4],
         recent_activities=purchase_triggers(p, lang_pt),

@@ -27,6 +27,10 @@ class Measure:
     unit_en: str
     limits: tuple[float, float, float, float]
     target_units: tuple[str, ...]  # folded words a seller's target range uses for this unit
+    sectors: tuple[str, ...] = ()  # coarse sectors where companies usually have this (empty: every company)
+
+    def usual_for(self, sector_key: str) -> bool:
+        return not self.sectors or sector_key in self.sectors
 
     def size_class(self, value: float) -> str:
         return next((label for limit, label in zip(self.limits, SIZE_ORDER, strict=False) if value < limit),
@@ -48,20 +52,24 @@ MEASURES: tuple[Measure, ...] = (
             ("colaboradores", "funcionarios", "employees", "empregados", "pessoas")),
     Measure("vehicles", re.compile(_N + r"\s*(?:veiculos|caminhoes|carretas|cavalos mecanicos|onibus|vans|"
                                    r"utilitarios|vehicles|trucks)\b"),
-            "veículos", "vehicles", (5, 30, 100, 500), ("veiculos", "caminhoes", "vehicles", "trucks")),
+            "veículos", "vehicles", (5, 30, 100, 500), ("veiculos", "caminhoes", "vehicles", "trucks"),
+            ("logistics", "retail", "agribusiness", "construction", "mining", "environment", "business_services",
+             "energy", "telecom", "food_service")),
     Measure("units", re.compile(_N + r"\s*(?:filiais|unidades|clinicas|lojas|centros de distribuicao|fabricas|"
                                 r"escritorios|agencias|pontos de venda|restaurantes|hospitais|escolas|branches|stores|"
                                 r"offices|plants)\b"),
             "unidades", "sites", (2, 3, 10, 50), ("unidades", "lojas", "filiais", "stores", "sites", "branches")),
     Measure("beds", re.compile(_N + r"\s*(?:leitos|beds)\b"), "leitos", "beds", (10, 50, 150, 500),
-            ("leitos", "beds")),
+            ("leitos", "beds"), ("health", "hospitality")),
     Measure("students", re.compile(_N + r"\s*(?:alunos|estudantes|students)\b"), "alunos", "students",
-            (100, 500, 2000, 10000), ("alunos", "estudantes", "students")),
+            (100, 500, 2000, 10000), ("alunos", "estudantes", "students"), ("education",)),
     Measure("seats", re.compile(_N + r"\s*(?:posicoes de atendimento|posicoes|pas de atendimento|"
                                 r"estacoes de atendimento|seats|workstations)\b"),
-            "posições de atendimento", "seats", (10, 50, 300, 1000), ("posicoes", "pas", "seats")),
+            "posições de atendimento", "seats", (10, 50, 300, 1000), ("posicoes", "pas", "seats"),
+            ("business_services", "telecom", "financial_services")),
     Measure("members", re.compile(_N + r"\s*(?:cooperados|associados|members)\b"), "associados", "members",
-            (20, 100, 1000, 20000), ("cooperados", "associados", "members")),
+            (20, 100, 1000, 20000), ("cooperados", "associados", "members"),
+            ("financial_services", "agribusiness", "public_sector")),
     Measure("revenue", re.compile(r"(?:faturamento|receita|revenue)[^.\n\d]{0,30}(\d+(?:[.,]\d+)?)"
                                   r"(\s*(?:mil|milhoes|milhao|mi|bilhoes|bilhao|bi|million|billion))\b"),
             "de faturamento", "revenue", (360e3, 4.8e6, 90e6, 300e6), ("milhoes", "faturamento", "million")),
@@ -69,6 +77,7 @@ MEASURES: tuple[Measure, ...] = (
 MEASURE_BY_KEY = {m.key: m for m in MEASURES}
 _MULTIPLIER = {"mil": 1e3, "milhao": 1e6, "milhoes": 1e6, "mi": 1e6, "million": 1e6, "bilhao": 1e9, "bilhoes": 1e9,
                "bi": 1e9, "billion": 1e9}
+NO_SIZE_EVIDENCE_PT = "sem dado de porte"
 _LEGAL_SUFFIX = re.compile(r"[\s,-]+(?:ltda|s/?a|s\.a|eireli|me|epp|inc|llc|ltd|gmbh|corp)\.?$", re.IGNORECASE)
 _MICRO_CUES = ("de bairro", "consultorio", "dra. ", "dr. ", "autonomo", "microempresa", "mei ")
 
@@ -133,6 +142,10 @@ class LeadProfile:
         return self.lead.company_name or domain_of(self.lead.website) or "a empresa"
 
     @property
+    def has_size_evidence(self) -> bool:
+        return self.size_reason_pt != NO_SIZE_EVIDENCE_PT
+
+    @property
     def short_name(self) -> str:
         """The name as people say it, without the legal suffix: 'Metalúrgica Forte S.A.' → 'Metalúrgica Forte'."""
         short = _LEGAL_SUFFIX.sub("", self.name).strip(" ,-")
@@ -155,7 +168,7 @@ def estimate_size(measures: dict[str, float], text: str) -> tuple[str, str, str]
         return MEASURE_BY_KEY[key].size_class(value), format_measure(key, value, True), format_measure(key, value, False)
     if any(cue in fold(text) for cue in _MICRO_CUES):
         return "micro", "negócio local de unidade única", "single-site local business"
-    return "small", "sem dado de porte", "no size evidence"
+    return "small", NO_SIZE_EVIDENCE_PT, "no size evidence"
 
 
 def lead_text(lead: LeadData) -> str:

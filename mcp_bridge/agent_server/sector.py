@@ -53,7 +53,8 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
            "electrical equipment"),
     "28": ("maquinas e equipamentos", "fabricante de maquinas", "robos", "robotica", "robos industriais",
            "automacao industrial", "maquinas agricolas", "compressores", "robotics", "robots", "robotic",
-           "industrial automation", "machinery", "cobots"),
+           "industrial automation", "machinery", "cobots", "refrigeracao industrial", "camaras frias",
+           "equipamentos industriais"),
     "29": ("autopecas", "montadora", "carrocerias", "implementos rodoviarios", "automotive parts", "automaker"),
     "30": ("aeronaves", "estaleiro", "embarcacoes", "vagoes", "aircraft", "shipyard"),
     "31": ("moveis", "moveleira", "moveis planejados", "furniture"),
@@ -80,7 +81,7 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "46": ("atacado", "atacadista", "distribuidora", "distribuidor", "distribuicao de medicamentos",
            "distribuicao de alimentos", "representacao comercial", "insumos agricolas", "wholesale", "distributor"),
     "47": ("varejo", "varejista", "loja", "lojas", "supermercado", "supermercados", "farmacia", "drogaria",
-           "drogarias", "e-commerce", "ecommerce", "loja virtual", "atacarejo", "magazine", "moda feminina",
+           "drogarias", "farmacias", "rede de lojas", "rede de farmacias", "rede de supermercados", "e-commerce", "ecommerce", "loja virtual", "atacarejo", "magazine", "moda feminina",
            "materiais de construcao", "postos de combustivel", "pet shop", "retail", "store", "stores",
            "marketplace"),
     "49": ("transportadora", "transportes", "transporte rodoviario", "transporte de cargas", "cargas",
@@ -175,6 +176,12 @@ _CNAE_IN_TEXT = re.compile(r"cnae[^0-9\n]{0,40}(\d{2}\.?\d{2}-?\d(?:\s*/\s*\d{2}
 _ACTIVITY_LINE = re.compile(r"(?:atividade\s+(?:economica\s+)?principal|atividade\s+principal|main\s+activity)"
                             r"\s*[:\-–]\s*([^\n|.;]{4,160})")
 _WEIGHTS = (("name", 3.0), ("description", 2.0), ("text", 1.0))
+HEAD_BONUS = 1.5  # the first business word of a name or tagline is its kind ('Distribuidora de bebidas')
+# A kind of company named without its trade ('Indústria Beta', 'manufacturer of widgets'): coarse sector only.
+_GENERIC = (("industry", ("industria", "industrial", "industrias", "fabrica", "fabricante", "fabricamos", "manufatura",
+                          "manufacturer", "manufacturing", "factory")),)
+_PATTERNS = {division: re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(k) for k in sorted(words, key=len, reverse=True))
+                                  + r")(?![a-z0-9])") for division, words in KEYWORDS.items()}
 
 
 @dataclass(frozen=True)
@@ -188,13 +195,22 @@ class Classification:
         return division_name(self.division)
 
 
-def _keyword_scores(text: str, weight: float, scores: dict[str, float], evidence: dict[str, list[str]]) -> None:
+def _keyword_scores(text: str, weight: float, scores: dict[str, float], evidence: dict[str, list[str]],
+                    head: bool = False) -> None:
+    """Add each division's keyword hits in `text`; with `head`, the earliest hit counts HEAD_BONUS times more."""
     folded = fold(text)
-    for division, keywords in KEYWORDS.items():
-        hits = contains_any(folded, keywords)
-        if hits:
-            scores[division] = scores.get(division, 0.0) + weight * sum(1 + 0.5 * h.count(" ") for h in hits)
-            evidence.setdefault(division, []).extend(h for h in hits if h not in evidence.get(division, []))
+    first: tuple[int, str] | None = None
+    for division, pattern in _PATTERNS.items():
+        hits = list(dict.fromkeys(m.group(0) for m in pattern.finditer(folded)))
+        if not hits:
+            continue
+        scores[division] = scores.get(division, 0.0) + weight * sum(1 + 0.5 * h.count(" ") for h in hits)
+        evidence.setdefault(division, []).extend(h for h in hits if h not in evidence[division])
+        start = pattern.search(folded).start()  # type: ignore[union-attr]
+        if head and (first is None or start < first[0]):
+            first = (start, division)
+    if first is not None:
+        scores[first[1]] += weight * (HEAD_BONUS - 1)
 
 
 def classify(lead: LeadData, text: str) -> Classification:
@@ -211,11 +227,14 @@ def classify(lead: LeadData, text: str) -> Classification:
         _keyword_scores(activity.group(1), 10.0, scores, evidence)
     parts = {"name": lead.company_name, "description": lead.description, "text": text}
     for part, weight in _WEIGHTS:
-        _keyword_scores(parts[part], weight, scores, evidence)
+        _keyword_scores(parts[part], weight, scores, evidence, head=part != "text")
     if scores:
         order = {code: i for i, code in enumerate(DIVISIONS)}
         division = max(scores, key=lambda d: (scores[d], -order[d]))
         return Classification(division, BY_KEY[sector_for_division(division)], evidence[division])
+    for key, words in _GENERIC:
+        if hits := contains_any(folded, words):
+            return Classification("", BY_KEY[key], hits)
     named = sector_for_term(lead.company_sector) if lead.company_sector else None
     if named and named.key in _REPRESENTATIVE:
         return Classification(_REPRESENTATIVE[named.key], named, [lead.company_sector])

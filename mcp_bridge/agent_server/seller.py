@@ -47,7 +47,7 @@ class Seller:
     roles: list[Role] = field(default_factory=list)
     competitors: list[str] = field(default_factory=list)
     target: tuple[int, int, str] | None = None  # (low, high, unit) of the ideal customer's size
-    offer_terms: frozenset[str] = frozenset()  # the offer's own content words (for leak checks and chat)
+    domain_stems: frozenset[str] = frozenset()  # stems of what the seller sells: its domain, not a pain
 
     def pains_for(self, lead_rules: set[str]) -> list[Phrase]:
         """The seller's pains, those the lead shows first."""
@@ -151,8 +151,7 @@ def read_seller(ctx: BusinessContextData) -> Seller:
         lang_pt=lang_pt, language=ctx.language or "pt-BR", name=brand(ctx), offer=offer_phrase(ctx, lang_pt),
         value=value, differentiator=sentence(differentiator), pains=pains, pain_rules=rules,
         roles=_roles(ctx, lang_pt), competitors=[c.strip() for c in ctx.competitors if c.strip()],
-        target=_target(ctx), offer_terms=frozenset(tokens(f"{ctx.product_service_description} "
-                                                          f"{ctx.value_proposition}", min_len=5)),
+        target=_target(ctx), domain_stems=frozenset(stems(ctx.product_service_description)),
     )
 
 
@@ -163,18 +162,17 @@ _GENERIC_PAIN_WORDS = frozenset(["falta", "excesso", "excessivo", "excessiva", "
 
 
 def stems(text: str) -> set[str]:
-    """Six-letter stems of a text's distinctive words (so 'programada' meets 'programadas')."""
-    return {w[:6] for w in tokens(text, min_len=5) if w not in _GENERIC_PAIN_WORDS}
+    """Five-letter stems of a text's distinctive words (so 'fecha' meets 'fechamento', 'frota' 'frotas')."""
+    return {w[:5] for w in tokens(text, min_len=5) if w not in _GENERIC_PAIN_WORDS}
 
 
 def pains_shown(seller: Seller, text: str) -> list[tuple[Phrase, str]]:
-    """The seller's pains the lead's own text shows (two of the pain's distinctive words, or its only one), each
-    with the word stems that show it."""
+    """The seller's pains the lead's own text shows — a word of the pain that does not merely name the seller's
+    domain (a page saying 'frota' does not show 'falta de visibilidade da frota') — with the stems that show it."""
     lead_stems = stems(text)
     shown = []
     for pain in seller.pains:
-        own = stems(pain.text)
-        common = own & lead_stems
-        if common and len(common) >= min(2, len(own)):
+        common = (stems(pain.text) - seller.domain_stems) & lead_stems
+        if common:
             shown.append((pain, ", ".join(sorted(common))))
     return shown

@@ -60,7 +60,8 @@ def lead_facts(p: LeadProfile, seller: Seller) -> list[Fact]:
         facts.append(Fact("place", pick(pt, f"está em {place}", f"is based in {place}"), p.facts.market_region))
     if p.sector and p.sector.key != "other":
         label = p.sector.label(pt).lower()
-        facts.append(Fact("sector", pick(pt, f"atua no setor de {label}", f"works in {label}"), p.sector.label(pt)))
+        where = label if label.startswith("setor ") else f"setor de {label}"
+        facts.append(Fact("sector", pick(pt, f"atua no {where}", f"works in {label}"), p.sector.label(pt)))
     return facts
 
 

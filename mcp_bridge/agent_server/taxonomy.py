@@ -24,6 +24,12 @@ class Sector:
     def label(self, lang_pt: bool = True) -> str:
         return self.label_pt if lang_pt else self.label_en
 
+    def named(self, lang_pt: bool = True) -> str:
+        """'setor Saúde', 'Setor Público e Terceiro Setor' (not 'setor Setor …') / 'Healthcare sector'."""
+        if not lang_pt:
+            return f"{self.label_en} sector"
+        return self.label_pt if fold(self.label_pt).startswith("setor") else f"setor {self.label_pt}"
+
 
 SECTORS: tuple[Sector, ...] = (
     Sector("logistics", "Logística e Transporte", "Logistics and Transportation",
