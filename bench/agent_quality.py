@@ -50,7 +50,8 @@ SALES_PHRASES = ("oportunidades qualificadas", "oportunidade comercial", "times 
 # Words too common to reveal whose offer a message carries.
 _COMMON = frozenset(["empresas", "clientes", "primeiro", "nossos", "nossas", "brasil", "brasileira", "brasileiro",
                      "equipe", "equipes", "gestao", "todo", "media", "custo", "custos", "reduzem", "reduzir",
-                     "atendimento", "operacao", "servicos", "principais", "horas", "mais", "rapido", "empresa"])
+                     "atendimento", "operacao", "servicos", "principais", "horas", "mais", "rapido", "empresa",
+                     "nenhuma", "nenhum"])
 
 
 def contexts() -> dict[str, dict[str, Any]]:

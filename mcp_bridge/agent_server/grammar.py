@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from .text import fold
 
 _PT_FUNCTION = frozenset(
-    ["a", "o", "e", "de", "da", "do", "das", "dos", "em", "no", "na", "nos", "nas", "para", "com", "uma", "um",
+    ["o", "e", "de", "da", "do", "das", "dos", "em", "no", "na", "nos", "nas", "para", "com", "uma", "um",
      "por", "que", "se", "ao", "sem", "mais", "menos", "nossa", "nosso", "seu", "sua", "são", "é", "não", "ou"])
 _EN_FUNCTION = frozenset(
-    ["the", "and", "of", "to", "in", "for", "with", "our", "we", "is", "are", "an", "by", "from", "us", "that",
+    ["the", "and", "of", "to", "in", "for", "with", "our", "we", "is", "are", "an", "runs", "has", "by", "from", "us", "that",
      "your", "their", "less", "more", "fewer", "or", "at", "on", "it", "its", "who", "which"])
 _PT_ONLY_CHARS = "ãõçâêôáéíóúà"
 _PT_SUFFIXES = ("cao", "coes", "dade", "mento", "gem", "agem", "oes", "ista", "inho", "inha")
 _EN_SUFFIXES = ("tion", "ing", "ness", "ship", "ly", "ity", "ment")
-_WORDS = re.compile(r"[a-zà-ÿ]+")
+_WORDS_CASED = re.compile(r"[A-Za-zÀ-ÿ]+")
 
 # Masculine nouns ending in -a and feminine ones ending otherwise (head nouns of phrases the agents see).
 _MASCULINE_A = frozenset(["problema", "sistema", "tema", "programa", "dia", "mapa", "clima", "esquema", "idioma",
@@ -44,11 +44,16 @@ _NOT_INFINITIVE = frozenset(["custo", "setor", "valor", "maior", "menor", "melho
 
 
 def language_of(text: str) -> str | None:
-    """'pt', 'en', or None when a short field gives no evidence either way (a name, an acronym)."""
-    words = _WORDS.findall((text or "").lower())
-    pt = sum(w in _PT_FUNCTION for w in words) + 2 * sum(any(c in w for c in _PT_ONLY_CHARS) for w in words)
-    en = sum(w in _EN_FUNCTION for w in words)
-    folded = [fold(w) for w in words if len(w) > 4]
+    """'pt', 'en', or None when a short field gives no evidence either way (a name, an acronym).
+
+    Function words count once; accented letters and typical suffixes only in lower-case words, so a proper name
+    ('Transportes Serra Gaúcha') does not make an English sentence Portuguese."""
+    words = _WORDS_CASED.findall(text or "")
+    lower = [w.lower() for w in words]
+    common = [w for w in words if not w[:1].isupper()]
+    pt = sum(w in _PT_FUNCTION for w in lower) + 2 * sum(any(c in w for c in _PT_ONLY_CHARS) for w in common)
+    en = sum(w in _EN_FUNCTION for w in lower)
+    folded = [fold(w) for w in common if len(w) > 4]
     pt += sum(w.endswith(_PT_SUFFIXES) for w in folded)
     en += sum(w.endswith(_EN_SUFFIXES) for w in folded)
     if pt == en:

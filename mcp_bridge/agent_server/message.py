@@ -78,7 +78,8 @@ def bridge(p: LeadProfile, pains: list[Phrase], facts: list[Fact], lang_pt: bool
     if facts and facts[0].kind == "pain":
         return pick(lang_pt, "É exatamente o tipo de problema em que ajudamos.", "That is exactly the kind of problem we help with.")
     chosen = pains[:2]
-    plural = len(chosen) > 1 or gender_number(head_noun(chosen[0].noun))[1]
+    plural = len(chosen) > 1 or (gender_number(head_noun(chosen[0].noun))[1] if lang_pt else
+                                 chosen[0].noun.split()[0].endswith("s"))
     key = p.sector.key if p.sector else ""
     where_pt, impact_pt, where_en, impact_en = SECTOR_IMPACT.get(key, SECTOR_IMPACT[""])
     if key and key not in SECTOR_IMPACT and p.sector:
@@ -88,10 +89,10 @@ def bridge(p: LeadProfile, pains: list[Phrase], facts: list[Fact], lang_pt: bool
     if lang_pt:
         subject = join_human([x.definite() for x in chosen], True)
         return sentence(f"{where_pt}, {subject} {impact_pt[plural]}")
-    return sentence(f"{where_en}, {join_human([x.noun for x in chosen], False)} {impact_en}")
+    return sentence(f"{where_en}, {join_human([x.noun for x in chosen], False)} {_en_verb(impact_en, plural)}")
 
 
-# Sector → (where pt, (verb phrase singular, plural) pt, where en, verb phrase en): how a pain reads in that sector.
+# Sector → (where pt, (verb phrase singular, plural) pt, where en, verb phrase plural en): how a pain reads there.
 SECTOR_IMPACT: dict[str, tuple[str, tuple[str, str], str, str]] = {
     "": ("Em empresas como a sua", ("costuma pesar no resultado", "costumam pesar no resultado"),
          "In companies like yours", "tend to weigh on results"),
@@ -119,6 +120,15 @@ SECTOR_IMPACT: dict[str, tuple[str, tuple[str, str], str, str]] = {
     "food_service": ("Em alimentação", ("pesa no custo de cada refeição", "pesam no custo de cada refeição"),
                      "In food service", "weigh on the cost of every meal"),
 }
+
+
+def _en_verb(plural_phrase: str, plural: bool) -> str:
+    """'hit the margin' → 'hits the margin' for a singular subject ('tend to' → 'tends to')."""
+    if plural:
+        return plural_phrase
+    verb, _, rest = plural_phrase.partition(" ")
+    verb = verb[:-1] + "ies" if verb.endswith("y") else verb + ("es" if verb.endswith(("s", "sh", "ch")) else "s")
+    return f"{verb} {rest}"
 
 
 def offer_sentence(seller: Seller) -> str:

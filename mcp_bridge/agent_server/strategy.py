@@ -150,7 +150,7 @@ def talking_points(p: LeadProfile, seller: Seller, pains: list[Phrase]) -> list[
     points = [sentence(pick(pt, f"A {p.short_name} {facts[0].predicate}", f"{p.short_name} {facts[0].predicate}"))] if facts else []
     if pains:
         points.append(sentence(pick(pt, f"O impacto {pains[0].after('de')} na operação da {p.short_name}",
-                                    f"The impact of {pains[0].noun} on {p.short_name}'s operations")))
+                                    f"The impact of {pains[0].noun} on operations at {p.short_name}")))
     if p.sector and p.sector.key != "other":
         points.append(sentence(pick(pt, f"Resultados com empresas de {p.sector.label_pt.lower()}",
                                     f"Results with {p.sector.label_en.lower()} companies")))

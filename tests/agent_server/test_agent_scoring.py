@@ -94,3 +94,28 @@ def test_food_processing_plants_are_industry() -> None:
     found = classify(LeadData(company_name="Frigorífico Oeste"), text)
     assert found.division == "10" and found.sector is not None and found.sector.key == "industry"
     assert "frigorifico" in found.evidence
+
+
+def test_a_cnae_code_or_registry_activity_in_the_text_decides_the_division() -> None:
+    coded = classify(LeadData(company_name="Alfa Ltda"), "Alfa Ltda. Loja de roupas. CNAE 4930-2/02.")
+    assert coded.division == "49" and coded.sector is not None and coded.sector.key == "logistics"
+    activity = classify(LeadData(company_name="Beta Ltda"),
+                        "Beta Ltda — software e loja virtual. Atividade principal: Comércio varejista (lojas).")
+    assert activity.division == "47"
+
+
+def test_sector_of_the_pages_the_issue_cites() -> None:
+    for name, text, division in (
+        ("Sicredi Vale", "Cooperativa de crédito com 30 agências e 80 mil associados.", "64"),
+        ("Almeida Advogados", "Escritório de advocacia empresarial, direito tributário e agronegócio.", "69"),
+        ("Voltz Energia", "Comercializadora de energia elétrica no mercado livre para o varejo e a indústria.", "35"),
+        ("RoboWorks GmbH", "RoboWorks designs and manufactures industrial robots in Germany.", "28"),
+        ("Mega Call", "Contact center com 2.500 posições de atendimento.", "82"),
+    ):
+        assert classify(LeadData(company_name=name), f"{name}. {text}").division == division, name
+
+
+def test_a_lead_without_any_contact_still_gets_two_channels() -> None:
+    from mcp_bridge.agent_server.strategy import choose_channels
+
+    assert choose_channels(profile("Transportadora com 200 caminhões.")) == ("linkedin", "phone")
