@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ if str(ROOT) not in sys.path:
 from mcp_bridge.agent_server import agents  # noqa: E402
 from mcp_bridge.agent_server.config import Settings  # noqa: E402
 from mcp_bridge.agent_server.geo import state_name  # noqa: E402
-from mcp_bridge.agent_server.grammar import seams  # noqa: E402
+from mcp_bridge.agent_server.grammar import seams, text_fields  # noqa: E402
 from mcp_bridge.agent_server.message import SECTOR_IMPACT  # noqa: E402
 from mcp_bridge.agent_server.models import BusinessContextData, LeadData  # noqa: E402
 from mcp_bridge.agent_server.profile import build_profile, format_measure  # noqa: E402
@@ -83,20 +82,6 @@ def run_pipeline(lead: dict[str, str], ctx: dict[str, Any]) -> dict[str, Any]:
         out[key] = result
         data["previous"][key] = result.model_dump()
     return out
-
-
-def text_fields(value: Any) -> Iterator[str]:
-    """Every free-text string of an output (enum-like values such as channels are skipped)."""
-    if isinstance(value, str):
-        if " " in value.strip():
-            yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if key not in ("mode", "usage", "language", "channel", "primary_channel", "secondary_channel"):
-                yield from text_fields(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from text_fields(item)
 
 
 # The agents' own generic vocabulary (sector names and how a pain reads in each sector) is nobody's offer.
@@ -205,7 +190,7 @@ def evaluate() -> Report:
             results = own if name == page["context"] else run_pipeline(lead, ctx)
             lang_pt = is_portuguese(ctx.get("language"))
             for stage, result in results.items():
-                for text in text_fields(result.model_dump()):
+                for text in text_fields(result.model_dump(exclude={"usage", "mode"})):
                     report.seam_list += [f"{page['company_name']} [{name}] {stage}: {s}" for s in seams(text, lang_pt)]
             message = results["message"].message
             if not message.recommended:

@@ -9,7 +9,9 @@ infinitive where a noun belongs, a field in the other language); the offline age
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from .text import fold
 
@@ -185,6 +187,19 @@ def clip_chars(text: str, limit: int) -> str:
         return text
     cut = text[: limit + 1].rsplit(" ", 1)[0]
     return re.sub(r"[\s,;:–-]+(?:e|de|da|do|para|com|and|of|for|with|the|a|o)?$", "", cut).rstrip(" ,;:–-")
+
+
+def text_fields(value: Any) -> Iterator[str]:
+    """Every free-text string of a dumped output (single words — channels, tiers, codes — are skipped)."""
+    if isinstance(value, str):
+        if " " in value.strip():
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from text_fields(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from text_fields(item)
 
 
 # ---- seam checks ---------------------------------------------------------------------------------------------

@@ -18,11 +18,10 @@ from bench.agent_quality import (
     lead_of,
     leaks,
     run_pipeline,
-    text_fields,
 )
 from mcp_bridge.agent_server import agents
 from mcp_bridge.agent_server.config import Settings
-from mcp_bridge.agent_server.grammar import Phrase, language_of, seams
+from mcp_bridge.agent_server.grammar import Phrase, language_of, seams, text_fields
 from mcp_bridge.agent_server.message import CHANNEL_RULES, channel_problems, write_message
 from mcp_bridge.agent_server.models import BusinessContextData, LeadData
 from mcp_bridge.agent_server.profile import build_profile
