@@ -62,6 +62,26 @@ def pipeline_agent(stage: str) -> Agent:
     return Agent.objects.get(stage=stage)
 
 
+def processed_lead(owner, business_context: dict, **fields) -> Lead:
+    """A lead whose five stages ran on the offline agents, stored as the pipeline stores them."""
+    from mcp_bridge.agent_server import agents
+    from mcp_bridge.agent_server.config import Settings
+
+    lead = {"description": "", **fields}
+    data = {"lead": lead, "business_context": business_context}
+    settings = Settings(reference_year=2025)
+    a = agents.analyze_lead(data, settings)
+    return LeadFactory(
+        owner=owner, **lead, status="completed", processing_stage="completed", progress=100,
+        qualification_tier=a.qualification_tier, overall_score=a.overall_score, relevance_score=a.relevance_score,
+        roi_potential_score=a.roi_potential_score, brazilian_market_fit=a.brazilian_market_fit,
+        company_sector=a.company_sector, analysis=a.analysis.model_dump(), pain_point_analysis=a.pain_point_analysis,
+        purchase_triggers=a.purchase_triggers, persona=agents.create_persona(data, settings).persona.model_dump(),
+        strategy=agents.build_strategy(data, settings).strategy.model_dump(),
+        message=agents.craft_message(data, settings).message.model_dump(),
+    )
+
+
 def pdf_bytes(lines: list[str]) -> bytes:
     """A small valid one-page PDF whose text is `lines` (Helvetica, WinAnsi: Portuguese accents included)."""
 

@@ -8,9 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chat.models import ChatMessage
 from chat.services import build_chat_arguments
-from mcp_bridge.agent_server import agents
-from mcp_bridge.agent_server.config import Settings
-from tests.factories import BusinessContextFactory, LeadFactory, pdf_bytes
+from tests.factories import BusinessContextFactory, pdf_bytes, processed_lead
 
 pytestmark = pytest.mark.django_db
 
@@ -27,30 +25,13 @@ PAGE = ("TransLog Cargas Ltda - transporte rodoviário de cargas fracionadas par
         "(11) 3456-7890 | operacoes@translogcargas.com.br.")
 
 
-def processed(owner, name: str, page: str, website: str):
-    """A lead whose five stages ran on the offline agents, stored as the pipeline stores them."""
-    data = {"lead": {"company_name": name, "website": website, "source_text": page}, "business_context": FLEET}
-    settings = Settings(reference_year=2025)
-    a = agents.analyze_lead(data, settings)
-    return LeadFactory(
-        owner=owner, company_name=name, website=website, source_text=page, description="",
-        status="completed", processing_stage="completed", qualification_tier=a.qualification_tier,
-        overall_score=a.overall_score, relevance_score=a.relevance_score, roi_potential_score=a.roi_potential_score,
-        brazilian_market_fit=a.brazilian_market_fit, company_sector=a.company_sector,
-        analysis=a.analysis.model_dump(), pain_point_analysis=a.pain_point_analysis,
-        purchase_triggers=a.purchase_triggers,
-        persona=agents.create_persona(data, settings).persona.model_dump(),
-        strategy=agents.build_strategy(data, settings).strategy.model_dump(),
-        message=agents.craft_message(data, settings).message.model_dump(),
-    )  # fmt: skip
-
-
 @pytest.fixture
 def setup(api, user, agent, eager_celery):
     BusinessContextFactory(owner=user, **FLEET)
-    lead = processed(user, "TransLog Cargas Ltda", PAGE, "https://translogcargas.com.br")
-    processed(user, "Rodovia Sul Transportes", "Rodovia Sul Transportes, 40 caminhões em Pelotas/RS.",
-              "https://rodoviasul.com.br")
+    lead = processed_lead(user, FLEET, company_name="TransLog Cargas Ltda", source_text=PAGE,
+                          website="https://translogcargas.com.br")
+    processed_lead(user, FLEET, company_name="Rodovia Sul Transportes", website="https://rodoviasul.com.br",
+                   source_text="Rodovia Sul Transportes, 40 caminhões em Pelotas/RS.")
     upload = SimpleUploadedFile("visita.pdf", pdf_bytes(VISIT_NOTES), "application/pdf")
     attachment = api.post("/api/chat/attachments", {"file": upload}, format="multipart").json()
     return lead, attachment["id"]
