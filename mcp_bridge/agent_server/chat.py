@@ -21,6 +21,7 @@ from . import message as message_agent
 from . import persona as persona_agent
 from . import strategy as strategy_agent
 from .extraction import extract
+from .grammar import lower_first
 from .models import (
     AnalysisOutput,
     Attachment,
@@ -167,7 +168,7 @@ def answer_contacts(lead: _Lead, pt: bool) -> str:
 def answer_persona(lead: _Lead, pt: bool) -> str:
     p = lead.persona
     return "\n".join([
-        pick(pt, f"Decisor provável na {lead.profile.name}: {p.likely_role} ({p.fictional_name}, persona fictícia), "
+        pick(pt, f"Decisor provável {lead.profile.named('em')}: {p.likely_role} ({p.fictional_name}, persona fictícia), "
                  f"probabilidade de decisão {p.decision_maker_probability:.0%}.",
              f"Likely buyer at {lead.profile.name}: {p.likely_role} ({p.fictional_name}, fictional persona), "
              f"decision probability {p.decision_maker_probability:.0%}."),
@@ -219,8 +220,8 @@ def answer_follow_up(lead: _Lead, pt: bool) -> str:
     body = "\n\n".join(line for line in [
         pick(pt, "Olá, tudo bem?", "Hi,"),
         pick(pt, f"Retomo minha mensagem sobre “{m.subject_line}”.", f"Following up on my note about “{m.subject_line}”."),
-        point and pick(pt, f"Um ponto que pode interessar à {lead.profile.name}: {point[:1].lower()}{point[1:]}.",
-                       f"One point that may matter to {lead.profile.name}: {point[:1].lower()}{point[1:]}."),
+        point and pick(pt, f"Um ponto que pode interessar {lead.profile.named('a')}: {lower_first(point).rstrip('.')}.",
+                       f"One point that may matter to {lead.profile.name}: {lower_first(point).rstrip('.')}."),
         read_seller(lead.ctx).value, m.call_to_action,
     ] if line)
     return pick(pt, f"Follow-up sugerido ({step.channel}, passo {step.step}: {step.objective}):\n\n",

@@ -61,11 +61,11 @@ def _fits(body: str, rule: ChannelRule) -> bool:
 def opener(p: LeadProfile, facts: list[Fact], lang_pt: bool) -> str:
     """'Vi que a Transportes Serra Gaúcha, de Caxias do Sul, opera uma frota de 200 veículos.'"""
     if not facts:
-        return pick(lang_pt, f"Estou entrando em contato com a {p.short_name}.", f"I'm reaching out to {p.short_name}.")
+        return pick(lang_pt, f"Estou entrando em contato com {p.named()}.", f"I'm reaching out to {p.short_name}.")
     first = facts[0]
     city = p.facts.city
     where = pick(lang_pt, f", de {city},", f", based in {city},") if city and first.kind in ("trigger", "pain", "size") else ""
-    text = pick(lang_pt, f"Vi que a {p.short_name}{where} {first.predicate}", f"I noticed that {p.short_name}{where} {first.predicate}")
+    text = pick(lang_pt, f"Vi que {p.named()}{where} {first.predicate}", f"I noticed that {p.short_name}{where} {first.predicate}")
     if first.kind == "place" and len(facts) > 1 and facts[1].kind == "sector":
         text += pick(lang_pt, f" e {facts[1].predicate}", f" and {facts[1].predicate}")
     return sentence(text)
@@ -143,7 +143,7 @@ def offer_sentence(seller: Seller) -> str:
 def subject_line(p: LeadProfile, pains: list[Phrase], facts: list[Fact], lang_pt: bool) -> str:
     topic = pains[0].noun if pains else (facts[0].element.lower() if facts else "")
     candidates = [f"{p.short_name}: {topic}" if topic else "", upper_first(topic),
-                  pick(lang_pt, f"Uma ideia para a {p.short_name}", f"An idea for {p.short_name}")]
+                  pick(lang_pt, f"Uma ideia para {p.named()}", f"An idea for {p.short_name}")]
     return next((c for c in candidates if c and len(c) <= CHANNEL_RULES["email"].max_subject_chars),
                 clip_chars(p.short_name, CHANNEL_RULES["email"].max_subject_chars))
 
@@ -157,7 +157,7 @@ CTAS = {"email": ("Faz sentido conversarmos 20 minutos na próxima semana?", "Wo
 
 def not_recommended(p: LeadProfile, seller: Seller, channel: str, reason: str) -> Message:
     pt = seller.lang_pt
-    body = join_sentences(pick(pt, f"Não recomendamos entrar em contato com a {p.short_name} agora",
+    body = join_sentences(pick(pt, f"Não recomendamos entrar em contato com {p.named()} agora",
                                f"We do not recommend contacting {p.short_name} now"), reason)
     return Message(channel=channel, language=seller.language, subject_line="", body=body, call_to_action="",  # type: ignore[arg-type]
                    personalization_elements=[p.short_name], estimated_read_time_seconds=read_time(body),

@@ -78,6 +78,10 @@ MEASURE_BY_KEY = {m.key: m for m in MEASURES}
 _MULTIPLIER = {"mil": 1e3, "milhao": 1e6, "milhoes": 1e6, "mi": 1e6, "million": 1e6, "bilhao": 1e9, "bilhoes": 1e9,
                "bi": 1e9, "billion": 1e9}
 NO_SIZE_EVIDENCE_PT = "sem dado de porte"
+_MASCULINE_NAME_HEADS = frozenset(["hospital", "banco", "grupo", "colegio", "instituto", "escritorio", "laboratorio",
+                                   "hotel", "frigorifico", "supermercado", "shopping", "centro", "sindicato",
+                                   "restaurante", "consultorio", "estudio", "studio", "atacadao", "mercadao", "posto",
+                                   "clube", "condominio", "armazem", "curso", "servico", "sistema", "complexo"])
 _LEGAL_SUFFIX = re.compile(r"[\s,-]+(?:ltda|s/?a|s\.a|eireli|me|epp|inc|llc|ltd|gmbh|corp)\.?$", re.IGNORECASE)
 _MICRO_CUES = ("de bairro", "consultorio", "dra. ", "dr. ", "autonomo", "microempresa", "mei ")
 
@@ -150,6 +154,16 @@ class LeadProfile:
         """The name as people say it, without the legal suffix: 'Metalúrgica Forte S.A.' → 'Metalúrgica Forte'."""
         short = _LEGAL_SUFFIX.sub("", self.name).strip(" ,-")
         return short or self.name
+
+    def named(self, preposition: str = "") -> str:
+        """The company with its article, after an optional 'de'/'em'/'a'/'com': 'a TransLog', 'do Hospital X'.
+
+        Companies are feminine ('a empresa') unless the name starts with a masculine institution noun."""
+        masculine = fold(self.short_name.split(" ", 1)[0]) in _MASCULINE_NAME_HEADS
+        article = "o" if masculine else "a"
+        forms = {"": article, "com": f"com {article}", "de": "d" + article, "em": "n" + article,
+                 "a": "ao" if masculine else "à"}
+        return f"{forms[preposition]} {self.short_name}"
 
     @property
     def domain(self) -> str:

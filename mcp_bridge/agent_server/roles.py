@@ -93,7 +93,7 @@ FUNCTIONS: tuple[Function, ...] = (
              ("Negociação com fornecedores", "Custo total de aquisição", "Prazos de entrega dos fornecedores"),
              ("Supplier negotiation", "Total cost of ownership", "Supplier lead times"),
              "Comprar melhor, com menos risco de fornecedor", "Buy better, with less supplier risk"),
-    Function("sales", ("comercial", "vendas", "sales", "revenue", "cro", "business development", "key account",
+    Function("sales", ("comercial", "commercial", "vendas", "sales", "revenue", "cro", "business development", "key account",
                        "inside sales"),
              "Diretor(a) Comercial", "Sales Director", "Comercial", "Sales",
              ("Meta de receita e previsão de vendas", "Geração e qualificação de oportunidades",
@@ -117,6 +117,10 @@ SENIORITY_WORDS = {"ceo": 0.95, "owner": 0.95, "dono": 0.95, "socio": 0.9, "foun
                    "supervisor": 0.35, "supervisora": 0.35, "analista": 0.2, "analyst": 0.2, "contador": 0.5,
                    "contadora": 0.5, "comprador": 0.35}
 ROLE_WORDS = tuple(SENIORITY_WORDS)
+# Role words only one of the two languages uses: a title without function words is judged by them.
+PT_ROLE_WORDS = ("diretor", "diretora", "gerente", "gestor", "gestora", "coordenador", "coordenadora", "socio",
+                 "socia", "contador", "contadora", "supervisor", "supervisora", "analista", "presidente", "dono", "dona")
+EN_ROLE_WORDS = ("director", "manager", "head", "owner", "founder", "vp", "chief", "coordinator", "analyst")
 
 
 def function_of(role: str) -> Function | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from . import triggers as trg
 from .grammar import Phrase, fits_language, language_of, lower_first, sentence
 from .models import BusinessContextData
-from .roles import ROLE_WORDS, Function, function_of, seniority
+from .roles import EN_ROLE_WORDS, PT_ROLE_WORDS, ROLE_WORDS, Function, function_of, seniority
 from .text import contains_any, fold, is_portuguese, tokens
 
 _OFFER_LEAD_IN = re.compile(
@@ -114,6 +114,15 @@ def _role_title(part: str) -> str:
     return title.strip()
 
 
+def _title_fits(title: str, lang_pt: bool) -> bool:
+    """A role title may be quoted as written: it is in the outreach language, or neutral ('CFO') and without role
+    words of the other language ('Commercial Director' is English)."""
+    lang = language_of(title)
+    if lang is not None:
+        return (lang == "pt") == lang_pt
+    return not contains_any(fold(title), EN_ROLE_WORDS if lang_pt else PT_ROLE_WORDS)
+
+
 def _roles(ctx: BusinessContextData, lang_pt: bool) -> list[Role]:
     """Role names in the ideal customer ('Diretor de operações ou gestor de frota de transportadoras')."""
     roles: list[Role] = []
@@ -122,7 +131,7 @@ def _roles(ctx: BusinessContextData, lang_pt: bool) -> list[Role]:
         if not title or not contains_any(fold(title), ROLE_WORDS):
             continue
         function = function_of(title)
-        if not fits_language(title, lang_pt):
+        if not _title_fits(title, lang_pt):
             if function is None:
                 continue
             title = function.title_pt if lang_pt else function.title_en

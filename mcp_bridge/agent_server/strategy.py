@@ -147,24 +147,24 @@ def sequence(primary: str, secondary: str, tier: str, lang_pt: bool) -> list[Con
 def talking_points(p: LeadProfile, seller: Seller, pains: list[Phrase]) -> list[str]:
     pt = seller.lang_pt
     facts = lead_facts(p, seller)
-    points = [sentence(pick(pt, f"A {p.short_name} {facts[0].predicate}", f"{p.short_name} {facts[0].predicate}"))] if facts else []
+    points = [sentence(pick(pt, f"{p.named()} {facts[0].predicate}", f"{p.short_name} {facts[0].predicate}"))] if facts else []
     if pains:
-        points.append(sentence(pick(pt, f"O impacto {pains[0].after('de')} na operação da {p.short_name}",
+        points.append(sentence(pick(pt, f"O impacto {pains[0].after('de')} na operação {p.named('de')}",
                                     f"The impact of {pains[0].noun} on operations at {p.short_name}")))
     if p.sector and p.sector.key != "other":
         points.append(sentence(pick(pt, f"Resultados com empresas de {p.sector.label_pt.lower()}",
                                     f"Results with {p.sector.label_en.lower()} companies")))
     if seller.offer:
-        points.append(sentence(pick(pt, f"Como aplicar {seller.offer.noun} ao caso da {p.short_name}",
+        points.append(sentence(pick(pt, f"Como aplicar {seller.offer.noun} ao caso {p.named('de')}",
                                     f"How {seller.offer.noun} applies to {p.short_name}")))
     return points
 
 
 def questions(p: LeadProfile, pains: list[Phrase], lang_pt: bool) -> list[str]:
     if not pains:
-        return [pick(lang_pt, f"Quais são hoje as prioridades da {p.short_name} para este ano?",
+        return [pick(lang_pt, f"Quais são hoje as prioridades {p.named('de')} para este ano?",
                      f"What are {p.short_name}'s priorities this year?")]
-    found = [pick(lang_pt, f"Como a {p.short_name} acompanha hoje {pains[0].definite()}?",
+    found = [pick(lang_pt, f"Como {p.named()} acompanha hoje {pains[0].definite()}?",
                   f"How does {p.short_name} track {pains[0].noun} today?")]
     if len(pains) > 1:
         found.append(pick(lang_pt, f"O que pesa mais hoje: {pains[0].definite()} ou {pains[1].definite()}?",

@@ -219,3 +219,12 @@ def test_empty_lead_under_each_context_still_writes_clean_text() -> None:
                       "business_context": contexts()[context]}, SETTINGS)
             for text in text_fields(out.model_dump()):
                 assert seams(text, True) == [], text
+
+
+def test_the_company_takes_its_article() -> None:
+    hospital = page_named("Hospital Regional do Oeste")
+    body = results(labelled_pages().index(hospital), "industrial_cleaning")["message"].message.body
+    assert "Vi que o Hospital Regional do Oeste, de Chapecó," in body
+    carrier = page_named("Transportes Serra Gaúcha Ltda")
+    body = results(labelled_pages().index(carrier), "fleet_telemetry")["message"].message.body
+    assert "Vi que a Transportes Serra Gaúcha" in body
