@@ -148,6 +148,7 @@ def subject_line(p: LeadProfile, pains: list[Phrase], facts: list[Fact], lang_pt
                 clip_chars(p.short_name, CHANNEL_RULES["email"].max_subject_chars))
 
 
+DROP_ORDER = ("value", "bridge", "hint", "offer")
 CTAS = {"email": ("Faz sentido conversarmos 20 minutos na próxima semana?", "Would a 20-minute call next week make sense?"),
         "whatsapp": ("Posso te mandar um resumo por aqui?", "Can I send you a short summary here?"),
         "linkedin": ("Posso te enviar mais detalhes?", "May I send you more details?"),
@@ -184,17 +185,24 @@ def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, st
     signature = pick(pt, f"Abraço,\nEquipe {seller.name}" if seller.name else "Abraço",
                      f"Best,\n{seller.name} team" if seller.name else "Best")
     core = opener(p, facts, pt)
-    # Optional paragraphs, most important first; dropped from the end until the channel's limit is met.
-    optional = [x for x in (bridge(p, pains, facts, pt), offer_sentence(seller), seller.value) if x]
+    # The bridge joins the opener's paragraph; then what the seller sells and its value. When the channel's limit
+    # is hit they are dropped in DROP_ORDER: the value first, then the bridge (a one-line hint of the main pain
+    # takes its place while it fits) — what the seller sells stays.
+    hint = sentence(pick(pt, f"Um dos temas em que mais ajudamos: {pains[0].definite()}",
+                         f"One of the things we help most with: {pains[0].noun}")) if pains else ""
+    parts = {"bridge": bridge(p, pains, facts, pt), "offer": offer_sentence(seller), "value": seller.value}
     separator = "\n\n" if channel == "email" else "\n"
-    while True:
-        paragraphs = [greeting, " ".join([core, *optional[:1]]), *optional[1:], cta]
-        if channel == "email":
-            paragraphs.append(signature)
+    for dropped in range(len(DROP_ORDER) + 1):
+        kept = {k: v for k, v in {**parts, "hint": "" if parts["bridge"] else hint}.items()
+                if v and k not in DROP_ORDER[:dropped]}
+        if "bridge" not in kept and "hint" not in DROP_ORDER[:dropped]:
+            kept["hint"] = hint
+        offer = " ".join(x for x in (kept.get("offer"), kept.get("hint")) if x)
+        paragraphs = [greeting, " ".join(x for x in (core, kept.get("bridge")) if x), offer, kept.get("value"), cta,
+                      signature if channel == "email" else ""]
         body = separator.join(x for x in paragraphs if x)
-        if _fits(body, rule) or not optional:
+        if _fits(body, rule):
             break
-        optional.pop()
     if not _fits(body, rule):  # a very long company name: keep the opener and the call to action only
         body = separator.join([core, cta])
     elements = [p.short_name, *dict.fromkeys(f.element for f in facts[:3]), persona.likely_role]

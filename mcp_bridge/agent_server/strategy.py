@@ -66,10 +66,11 @@ def lead_facts(p: LeadProfile, seller: Seller) -> list[Fact]:
 
 
 def focus_pains(p: LeadProfile, seller: Seller) -> list[Phrase]:
-    """The pains to talk about: the seller's pains the lead shows, then the others; else the sector's challenges."""
+    """The pains to talk about: the seller's pains the lead shows, then the others — those closest to the lead's
+    page and its sector's day-to-day first; else the sector's challenges."""
     shown = [pain for pain, _ in pains_shown(seller, p.text)]
     others = [pain for pain in seller.pains_for({s.key for s, _ in p.pains}) if pain not in shown]
-    lead_stems = stems(p.text)
+    lead_stems = stems(p.text) | stems(" ".join(p.sector.themes if p.sector else ()))
     ordered = shown + sorted(others, key=lambda pain: -len(stems(pain.text) & lead_stems))
     if ordered:
         return ordered

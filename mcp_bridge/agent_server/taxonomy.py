@@ -24,6 +24,12 @@ class Sector:
     def label(self, lang_pt: bool = True) -> str:
         return self.label_pt if lang_pt else self.label_en
 
+    @property
+    def themes(self) -> tuple[str, ...]:
+        """Words of what companies of this sector deal with day to day (to tell which of a seller's pains weighs
+        on them most)."""
+        return THEMES.get(self.key, ())
+
     def named(self, lang_pt: bool = True) -> str:
         """'setor Saúde', 'Setor Público e Terceiro Setor' (not 'setor Setor …') / 'Healthcare sector'."""
         if not lang_pt:
@@ -117,6 +123,25 @@ SECTORS: tuple[Sector, ...] = (
            ("seasonal attendance", "member retention", "high fixed costs")),
     Sector("other", "Outros", "Other", (), (), ()),
 )
+
+THEMES: dict[str, tuple[str, ...]] = {
+    "logistics": ("frota", "veiculos", "rotas", "entregas", "combustivel", "motoristas", "cargas", "caminhoes",
+                  "rastreamento", "fleet", "fuel", "delivery", "routes", "drivers"),
+    "health": ("sanitarias", "sanitaria", "higiene", "higienizacao", "infeccao", "auditorias", "pacientes", "leitos",
+               "anvisa", "convenios", "glosas", "patients", "hygiene", "audits"),
+    "industry": ("linha", "linhas", "producao", "paradas", "maquinas", "manutencao", "fabrica", "planta",
+                 "auditorias", "qualidade", "production", "downtime", "maintenance"),
+    "retail": ("lojas", "estoque", "margens", "entregas", "distribuicao", "impostos", "stores", "inventory"),
+    "food_service": ("higiene", "sanitarias", "cozinha", "insumos", "desperdicio", "refeicoes", "anvisa"),
+    "professional_services": ("horas", "prazos", "fechamento", "obrigacoes", "fiscais", "planilhas", "retrabalho"),
+    "financial_services": ("compliance", "risco", "auditorias", "conciliacao", "regulatorio", "fraudes"),
+    "agribusiness": ("safra", "colheita", "frota", "maquinas", "combustivel", "armazenagem", "escoamento", "graos"),
+    "business_services": ("contratos", "rotatividade", "equipes", "turnover", "margem"),
+    "technology": ("churn", "escala", "nuvem", "integracao"),
+    "education": ("matriculas", "evasao", "alunos"),
+    "construction": ("obras", "prazos", "materiais", "canteiro"),
+    "energy": ("regulacao", "manutencao", "usinas", "medicao"),
+}
 
 BY_KEY: dict[str, Sector] = {s.key: s for s in SECTORS}
 _FOLDED_LABELS = {fold(s.label_pt): s.key for s in SECTORS} | {fold(s.label_en): s.key for s in SECTORS}
