@@ -21,7 +21,7 @@ from . import message as message_agent
 from . import persona as persona_agent
 from . import strategy as strategy_agent
 from .extraction import extract
-from .grammar import lower_first
+from .grammar import Phrase, lower_first, upper_first
 from .models import (
     AnalysisOutput,
     Attachment,
@@ -34,10 +34,24 @@ from .models import (
     PipelineSummary,
     Strategy,
 )
-from .profile import LeadProfile, build_profile
+from .profile import LeadProfile, build_profile, format_measure
 from .seller import read_seller
 from .text import fold, is_portuguese, pick, sentences, tokens
 
+_BUDGET_CUES = ("orcamento", "budget", "verba")
+# Single facts an operator asks about: question pattern (folded), label pt/en, attachment cues.
+_FACTS = (
+    (r"faturamento|receita|revenue|quanto (eles )?faturam", "faturamento", "revenue", ("faturamento", "receita", "revenue")),
+    (r"funcionari|colaborador|empregad|employees|headcount|quantas pessoas", "número de colaboradores",
+     "headcount", ("colaborador", "funcionari", "employees")),
+    (r"frota|veiculo|caminh|fleet|vehicles|trucks", "frota", "fleet", ("frota", "veiculo", "caminh", "fleet")),
+    (r"fundad|fundacao|desde quando|founded|quantos anos (a empresa|eles) tem", "ano de fundação", "founding year",
+     ("fundad", "desde", "founded")),
+    (r"onde fica|onde (eles )?(estao|ficam)|localiza|located|where is|sede|endereco|cidade", "localização",
+     "location", ("sede", "endereco", "rua ", "avenida", "cidade")),
+    (r"orcamento|budget|verba", "orçamento", "budget", _BUDGET_CUES),
+    (r"\bsetor\b|cnae|ramo|segmento|atividade|sector|industry", "setor", "sector", ("setor", "cnae", "atividade")),
+)
 _INTENTS = (
     ("compare", r"compar|versus|\bvs\.?\b|qual (dos|das) (dois|duas)|which of (the|these) two|difference between"),
     ("attachment", r"anex|arquivo|attach|file|\bcsv\b|\bjson\b|\bpdf\b|planilha|spreadsheet|document"),
@@ -48,6 +62,7 @@ _INTENTS = (
     ("objections", r"obje[cç]|objection|resisten|push ?back|vai (dizer|reclamar)|contra-?argument"),
     ("follow_up", r"follow|acompanhamento|retomar|retomada|segundo contato|next touch"),
     ("scores", r"por ?que|why|score|pontua|nota|tier|potencial|potential|qualific"),
+    ("fact", "|".join(pattern for pattern, *_ in _FACTS)),
     ("pipeline", r"pipeline|funil|funnel|carteira|meus leads|my leads|how many|quantos"),
     ("summary", r"resum|summar|visao geral|overview|panorama"),
     ("contacts", r"contat|contact|e-?mail|telefone|phone|whatsapp|cnpj|enrich|enriquec"),
@@ -359,25 +374,33 @@ def answer_missing(lead: _Lead, pt: bool) -> str:
     missing: list[str] = []
 
     def check(has: bool, label_pt: str, label_en: str, value: str, from_notes: str = "") -> None:
+        """A fact from the lead's page, else from the attachments (`from_notes` already names its source)."""
         label = pick(pt, label_pt, label_en)
         if has:
             known.append(f"{label}: {value} {pick(pt, '(fonte: página do lead)', '(source: the lead page)')}")
         elif from_notes:
-            known.append(f"{label}: {from_notes} {pick(pt, '(fonte: anexos)', '(source: attachments)')}")
+            known.append(f"{label}: {from_notes}")
         else:
             missing.append(label)
 
-    check(bool(f.emails), "e-mail de contato", "contact e-mail", ", ".join(f.emails[:2]), ", ".join(attached.emails[:2]))
-    check(bool(f.phones), "telefone", "phone", ", ".join(f.phones[:2]), ", ".join(attached.phones[:2]))
+    in_notes = pick(pt, "(fonte: anexos)", "(source: attachments)")
+
+    def attached_values(values: list[str]) -> str:
+        return f"{', '.join(values[:2])} {in_notes}" if values else ""
+
+    def quoted(cues: tuple[str, ...]) -> str:
+        return "; ".join(x[2:] for x in notes(lead.attachments, cues, pt, 1))
+
+    check(bool(f.emails), "e-mail de contato", "contact e-mail", ", ".join(f.emails[:2]), attached_values(attached.emails))
+    check(bool(f.phones), "telefone", "phone", ", ".join(f.phones[:2]), attached_values(attached.phones))
     check(bool(p.lead.contact_role.strip()), "quem decide a compra (cargo do contato)", "who decides (contact role)",
-          p.lead.contact_role, "; ".join(x[2:] for x in notes(lead.attachments, _ROLE_CUES, pt, 1)))
-    check(bool(f.cnpj), "CNPJ", "CNPJ", ", ".join(f.cnpj), ", ".join(attached.cnpj))
-    check(p.size_reason_pt != "sem dado de porte", "porte", "size", p.size_text(pt))
+          p.lead.contact_role, quoted(_ROLE_CUES))
+    check(bool(f.cnpj), "CNPJ", "CNPJ", ", ".join(f.cnpj), attached_values(attached.cnpj))
+    check(p.has_size_evidence, "porte", "size", p.size_text(pt))
     check(bool(f.state), "cidade/UF", "city/state", f.market_region)
     check(bool(p.triggers), "um gatilho de compra (evento recente)", "a buying trigger (recent event)",
           "; ".join(s.label(pt) for s, _ in p.triggers))
-    check(bool(notes(lead.attachments, ("orcamento", "budget", "verba"), pt, 1)), "orçamento disponível",
-          "available budget", "", "")
+    check(False, "orçamento disponível", "available budget", "", quoted(_BUDGET_CUES))
     if lead.lead.qualification_tier is None:
         missing.append(pick(pt, "a análise do pipeline (o lead ainda não foi processado)",
                             "the pipeline's analysis (the lead has not been processed yet)"))
@@ -391,6 +414,45 @@ def answer_missing(lead: _Lead, pt: bool) -> str:
 
 _ROLE_CUES = ("diretor", "diretora", "gerente", "gestor", "gestora", "ceo", "cfo", "controller", "socio", "dono",
               "director", "manager", "owner", "head ")
+
+
+def _fact_value(lead: _Lead, label_en: str, pt: bool) -> str:
+    """What the lead's page says for one fact ('' when it does not say)."""
+    p, f = lead.profile, lead.profile.facts
+    values = {
+        "revenue": format_measure("revenue", p.measures["revenue"], pt) if "revenue" in p.measures else "",
+        "headcount": format_measure("employees", p.measures["employees"], pt) if "employees" in p.measures else "",
+        "fleet": format_measure("vehicles", p.measures["vehicles"], pt) if "vehicles" in p.measures else "",
+        "founding year": str(f.founded_year or ""),
+        "location": f.market_region,
+        "sector": f"{lead.analysis.company_sector} (CNAE {lead.analysis.analysis.cnae_division} — "
+                  f"{lead.analysis.analysis.cnae_division_name})" if lead.analysis.analysis.cnae_division
+        else lead.analysis.company_sector if p.sector else "",
+    }
+    return values.get(label_en, "")
+
+
+def answer_fact(lead: _Lead, pt: bool) -> str:
+    """Each single fact the question asks about: from the page, else quoted from the attachments, else said plainly
+    that the data does not say it."""
+    question = fold(lead.question)
+    lines = []
+    for pattern, label_pt, label_en, cues in _FACTS:
+        if not re.search(pattern, question):
+            continue
+        value = _fact_value(lead, label_en, pt)
+        quotes = notes(lead.attachments, cues, pt, 2)
+        if value:
+            lines.append(f"{pick(pt, upper_first(label_pt), upper_first(label_en))} {lead.profile.named('de') if pt else 'of ' + lead.profile.name}: "
+                         f"{value} {pick(pt, '(fonte: página do lead)', '(source: the lead page)')}")
+        elif not quotes:
+            lines.append(pick(pt, f"Os dados não dizem {Phrase(label_pt).definite()} {lead.profile.named('de')}: nem a página do lead "
+                                  "nem os anexos trazem essa informação.",
+                              f"The data does not say {lead.profile.name}'s {label_en}: neither the lead's page nor "
+                              "the attachments have it."))
+        if quotes:
+            lines += [pick(pt, f"Nos anexos, sobre {label_pt}:", f"In the attachments, on {label_en}:"), *quotes]
+    return "\n".join(lines)
 
 
 def _lead_line(lead: _Lead, pt: bool) -> tuple[float, str]:
@@ -505,7 +567,7 @@ def answer_help(data: ChatInput, pt: bool) -> str:
 _LEAD_ANSWERS = {"scores": answer_scores, "contacts": answer_contacts, "persona": answer_persona,
                  "strategy": answer_strategy, "message": answer_message, "follow_up": answer_follow_up,
                  "summary": answer_summary, "objections": answer_objections, "next_step": answer_next_step,
-                 "missing": answer_missing}
+                 "missing": answer_missing, "fact": answer_fact}
 
 
 def answer(data: ChatInput, reference_year: int | None = None) -> ChatOutput:

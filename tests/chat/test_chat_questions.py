@@ -66,8 +66,10 @@ def test_pdf_text_reaches_the_agent(api, user, agent, setup, monkeypatch):
                           "Nos anexos:", "Relatório da visita"]),
     ("Quais objeções eles podem levantar?", ["Já usamos Sascar", "Instalação em até 48 horas",
                                               "receio de trocar de fornecedor", "Orçamento aprovado"]),
-    ("O que falta saber sobre este lead?", ["Os dados não dizem", "João Lima", "(fonte: anexos)"]),
+    ("O que falta saber sobre este lead?", ["Os dados não dizem", "- CNPJ", "João Lima", "(fonte: anexo visita.pdf)"]),
     ("Qual o próximo passo?", ["Próximo passo para TransLog Cargas Ltda", "email", "Reunião marcada para 20/03"]),
+    ("Qual o faturamento deles?", ["Os dados não dizem o faturamento da TransLog Cargas"]),
+    ("Qual o orçamento deles?", ["Orçamento aprovado para 2026", "(fonte: anexo visita.pdf)"]),
     ("Compare a TransLog Cargas Ltda com a Rodovia Sul Transportes", ["TransLog Cargas Ltda:", "Rodovia Sul Transportes:",
                                                                      "Prioridade: TransLog Cargas Ltda"]),
 ])  # fmt: skip
