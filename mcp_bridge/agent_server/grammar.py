@@ -168,19 +168,6 @@ def join_sentences(*parts: str) -> str:
     return " ".join(s for s in (sentence(p) for p in parts) if s)
 
 
-def clip_words(text: str, limit: int) -> str:
-    """At most `limit` words, cut at the last full sentence that fits (never mid-sentence)."""
-    words = text.split()
-    if len(words) <= limit:
-        return text
-    kept: list[str] = []
-    for piece in re.split(r"(?<=[.!?])\s+", text):
-        if len(" ".join([*kept, piece]).split()) > limit:
-            break
-        kept.append(piece)
-    return " ".join(kept)
-
-
 def clip_chars(text: str, limit: int) -> str:
     """At most `limit` characters, cut at a word boundary, trailing connectors and punctuation removed."""
     if len(text) <= limit:

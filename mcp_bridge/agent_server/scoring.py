@@ -140,8 +140,7 @@ def pain_fit(p: LeadProfile, ctx: BusinessContextData) -> Rule:
     seen = {s.key for s, _ in p.pains}
     direct = [pain for pain, rule in context_pains(ctx.pain_points) if rule and rule.key in seen]
     direct += [pain.text for pain, _ in pains_shown(seller, p.text) if pain.text not in direct]
-    sells_to_sales = any(r.function and r.function.key == "sales" for r in seller.roles)
-    motion = [s for s, _ in p.triggers if s.key in _SALES_MOTION_TRIGGERS] if sells_to_sales else []
+    motion = [s for s, _ in p.triggers if s.key in _SALES_MOTION_TRIGGERS] if seller.sells_to_sales_teams else []
     vocabulary = tokens(f"{ctx.target_market} {ctx.ideal_customer} {' '.join(ctx.pain_points)}") & tokens(p.text)
     value = min(1.0, 0.4 * len(direct) + (0.5 if motion else 0.0) + 0.05 * min(4, len(vocabulary)))
     parts_pt = [f"dores em comum: {', '.join(direct)}"] if direct else []

@@ -49,6 +49,11 @@ class Seller:
     target: tuple[int, int, str] | None = None  # (low, high, unit) of the ideal customer's size
     domain_stems: frozenset[str] = frozenset()  # stems of what the seller sells: its domain, not a pain
 
+    @property
+    def sells_to_sales_teams(self) -> bool:
+        """Its ideal customer is a sales role: a lead's sales motion (hiring sellers) is then a reason to buy."""
+        return any(r.function is not None and r.function.key == "sales" for r in self.roles)
+
     def pains_for(self, lead_rules: set[str]) -> list[Phrase]:
         """The seller's pains, those the lead shows first."""
         shown = [p for p, r in zip(self.pains, self._rules_by_pain(), strict=True) if r and r.key in lead_rules]

@@ -44,9 +44,8 @@ class Fact:
 def lead_facts(p: LeadProfile, seller: Seller) -> list[Fact]:
     """Facts of this lead, most specific first: a trigger, a pain the seller solves, its size, place, sector."""
     pt = seller.lang_pt
-    sells_to_sales = any(r.function and r.function.key == "sales" for r in seller.roles)
     facts = [Fact("trigger", pick(pt, *TRIGGER_HOOKS[s.key]), s.label(pt)) for s, _ in p.triggers
-             if s.key in TRIGGER_HOOKS and ((s.growth and s.key != "hiring_sales") or sells_to_sales)]
+             if s.key in TRIGGER_HOOKS and ((s.growth and s.key != "hiring_sales") or seller.sells_to_sales_teams)]
     for pain, _ in pains_shown(seller, p.text)[:1]:
         facts.append(Fact("pain", pick(pt, f"cita {pain.definite()} no próprio site", f"mentions {pain.noun} on its site"),
                           pain.noun))
