@@ -49,7 +49,7 @@ def ask(api, agent, lead, attachment_id, question: str, django_capture_on_commit
 
 def test_pdf_text_reaches_the_agent(api, user, agent, setup, monkeypatch):
     lead, attachment_id = setup
-    monkeypatch.setattr("chat.services._enqueue_reply", lambda _id: None)
+    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
     response = api.post(f"/api/chat/{agent.pk}/messages", {"content": "Resuma", "lead_id": str(lead.pk),
                                                           "attachment_ids": [attachment_id]}, format="json")
     message = ChatMessage.objects.get(pk=response.json()["id"])
