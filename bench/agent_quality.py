@@ -40,7 +40,7 @@ from mcp_bridge.agent_server.taxonomy import SECTORS  # noqa: E402
 from mcp_bridge.agent_server.text import fold, is_portuguese, tokens  # noqa: E402
 
 DATA = ROOT / "tests" / "agent_server" / "data"
-SHARED = Path("/work/shared/data")
+SHARED = ROOT.parent / "shared" / "data"  # shared/ sits beside the project checkout
 REFERENCE_YEAR = 2025
 # The sales-software phrasing the issue found in every message, whatever the seller sold.
 SALES_PHRASES = ("oportunidades qualificadas", "oportunidade comercial", "times comerciais", "time comercial",
