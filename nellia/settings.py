@@ -208,7 +208,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "nellia.api.filters.UnaccentSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     # JSON only (multipart where a view takes an upload): the schema then offers what the views accept.
