@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 
 from leads import importing
-from nellia.commands import NelliaCommand, OwnerMixin, WaitForLeadsMixin
+from nellia.commands import NelliaCommand, OwnerMixin, WaitForLeadsMixin, non_negative_float
 
 SHOWN_ERRORS = 20
 
@@ -23,7 +23,7 @@ class Command(OwnerMixin, WaitForLeadsMixin, NelliaCommand):
         self.add_owner_argument(parser)
         parser.add_argument("--process", action="store_true", help="Queue the created leads for the pipeline.")
         parser.add_argument("--wait", action="store_true", help="With --process: wait until they are processed.")
-        parser.add_argument("--timeout", type=float, default=600, help="Seconds to wait with --wait (default 600).")
+        parser.add_argument("--timeout", type=non_negative_float, default=600, help="Seconds to wait with --wait (default 600).")
 
     def handle(self, *args: Any, file: str, owner: str | None, process: bool, wait: bool, timeout: float,
                **options: Any) -> None:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from mcp_bridge.agent_server import run
+from nellia.commands import port_number
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=None, help="Bind address (default AGENT_SERVER_HOST or 127.0.0.1).")
-        parser.add_argument("--port", type=int, default=None, help="Port (default AGENT_SERVER_PORT or 8765).")
+        parser.add_argument("--port", type=port_number, default=None, help="Port (default AGENT_SERVER_PORT or 8765).")
         parser.add_argument("--token", default=None,
                             help="Bearer token clients must send (default AGENT_SERVER_TOKEN, else MCP_SERVER_TOKEN).")
 
