@@ -42,12 +42,12 @@ class LeadResource(resources.ModelResource):
         """Fields were set by `init_instance`; pipeline columns of an export are not imported."""
 
     def skip_row(self, instance: Lead, original: Any, row: Any, import_validation_errors: Any = None) -> bool:
-        if not instance.website:
+        if not instance.website_key:
             return False
-        if instance.website in self._seen:
+        if instance.website_key in self._seen:
             return True
-        self._seen.add(instance.website)
-        return Lead.objects.filter(owner=self._owner, website=instance.website).exists()
+        self._seen.add(instance.website_key)
+        return Lead.objects.filter(owner=self._owner, website_key=instance.website_key).exists()
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         if not kwargs.get("dry_run") and result.totals.get("new"):

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from leads.models import Lead
+from leads.websites import site_key
 
 
 def _is_admin(user: Any) -> bool:
@@ -34,10 +35,11 @@ def get_lead_for(user: Any, lead_id: Any) -> Lead:
 
 
 def find_duplicate_id(*, owner: Any, website: str, exclude_id: Any = None) -> uuid.UUID | None:
-    """The id of `owner`'s lead with the (already normalised) `website`, if any."""
-    if not website:
+    """The id of `owner`'s lead on the same site as `website` (same registrable domain), if any."""
+    key = site_key(website)
+    if not key:
         return None
-    queryset = Lead.objects.filter(owner=owner, website=website)
+    queryset = Lead.objects.filter(owner=owner, website_key=key)
     if exclude_id is not None:
         queryset = queryset.exclude(pk=exclude_id)
     return queryset.values_list("id", flat=True).first()
