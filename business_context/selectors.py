@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from business_context.models import CONTENT_FIELDS, BusinessContext
 
 AGENT_DATA_FIELDS = (*CONTENT_FIELDS, "version")
@@ -12,6 +14,11 @@ def context_for(user: Any) -> BusinessContext | None:
     if not getattr(user, "is_authenticated", False) and not getattr(user, "pk", None):
         return None
     return BusinessContext.objects.filter(owner=user).first()
+
+
+def context_history(ctx: BusinessContext) -> QuerySet:
+    """Every saved version of `ctx`, newest first, with who saved it."""
+    return ctx.history.select_related("history_user").order_by("-history_date", "-history_id")
 
 
 def context_as_agent_data(ctx: BusinessContext | None) -> dict[str, Any] | None:

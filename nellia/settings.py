@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "health_check",
+    "simple_history",
     "channels",
     "accounts",
     "agents",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made a change, in the history of what is versioned
 ]
 
 ROOT_URLCONF = "nellia.urls"
