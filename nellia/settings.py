@@ -213,6 +213,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/(v1/)?",
     "PREPROCESSING_HOOKS": ["nellia.api.schema.contract_paths"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nellia.api.agent_schema.add_agent_components",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LeadStatusEnum": "leads.models.Lead.Status",
         "AgentStatusEnum": "agents.models.Agent.Status",
