@@ -69,7 +69,7 @@ class BusinessContextAdmin(SimpleHistoryAdmin):
     list_filter = ["is_active", "language", "updated_at"]
     search_fields = ["owner__email", "business_description", "product_service_description", "target_market"]
     list_select_related = ["owner"]
-    raw_id_fields = ["owner"]
+    autocomplete_fields = ["owner"]
     readonly_fields = ["version", "created_at", "updated_at"]
     fieldsets = (
         (None, {"fields": ("owner", "is_active", "language", "version")}),

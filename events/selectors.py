@@ -62,8 +62,21 @@ def latest_event_id() -> int:
     return last or 0
 
 
+def recent_activity_frames(user: Any, *, up_to: int, limit: int = 40) -> list[dict[str, Any]]:
+    """The newest events `user` may see up to id `up_to` (chat and metrics ticks left out), oldest first: what
+    the operator page's activity panel shows when it opens."""
+    from events.frames import event_frame
+
+    recent = (
+        events_for(user).filter(id__lte=up_to).exclude(type__startswith="chat.").exclude(type="metrics.updated")
+        .order_by("-id")[:limit]
+    )
+    return [event_frame(event) for event in reversed(recent)]
+
+
 def dashboard_snapshot(user: Any, *, leads: int = 20) -> dict[str, Any]:
-    """What the operator page renders first: agents with queue depth, the latest leads, the log position.
+    """What the operator page renders first: agents with queue depth, the latest leads, the recent activity, the
+    log position.
 
     The log position is read first, so a client resuming from it sees every change made after it.
     """
@@ -89,12 +102,20 @@ def dashboard_snapshot(user: Any, *, leads: int = 20) -> dict[str, Any]:
         )[:leads]
     )
     from agents.stages import PIPELINE
+    from leads.models import Lead
 
+    tiers = dict(Lead.Tier.choices)
     return {
         "last_event_id": position,
         "stages": PIPELINE,
+        "tier_labels": tiers,
         "agents": agents,
-        "leads": [{**row, "id": str(row["id"]), "created_at": row["created_at"].isoformat()} for row in rows],
+        "leads": [
+            {**row, "id": str(row["id"]), "created_at": row["created_at"].isoformat(),
+             "tier_label": tiers.get(row["qualification_tier"] or "", row["qualification_tier"])}
+            for row in rows
+        ],
+        "activity": recent_activity_frames(user, up_to=position),
     }
 
 

@@ -141,7 +141,7 @@ class Lead(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leads")
     company_name = models.CharField(max_length=255)
-    website = models.CharField(max_length=500, blank=True, help_text="Normalised: scheme, lower-case host, no trailing slash.")
+    website = models.CharField(max_length=500, blank=True, help_text="As given, tidied: scheme added, host lower-cased.")
     website_key = models.CharField(
         max_length=255, blank=True, editable=False,
         help_text="The website's registrable domain (acme.com.br): a lead per site and owner.",

@@ -28,6 +28,11 @@ class LeadResource(resources.ModelResource):
         clean_model_instances = False  # build_lead validated already
         skip_diff = True
 
+    def get_user_visible_fields(self) -> list[fields.Field]:
+        """What the import page lists: only the columns an import sets (`importing.IMPORT_FIELDS`); status,
+        scores and the rest of an export's columns are ignored on import."""
+        return [field for field in self.get_import_fields() if field.column_name in importing.IMPORT_FIELDS]
+
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         self._owner = kwargs.get("user")
         self._seen: set[str] = set()

@@ -6,6 +6,12 @@ from nellia.api.docs import RedocView, SwaggerView
 from nellia.api.views import api_not_found
 from nellia.health import HealthView
 
+# The admin an operator lives in: branded, and "View site" opens the live dashboard.
+admin.site.site_header = "Nellia Prospector"
+admin.site.site_title = "Nellia Prospector admin"
+admin.site.index_title = "Operations"
+admin.site.site_url = "/dashboard/"
+
 # Each app's urls.py holds its full sub-paths under /api/ (e.g. "leads", "leads/<id>/process").
 api_patterns = [
     path("", include("accounts.urls")),

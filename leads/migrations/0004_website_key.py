@@ -44,6 +44,11 @@ class Migration(migrations.Migration):
             model_name='lead',
             name='unique_website_per_owner',
         ),
+        migrations.AlterField(
+            model_name='lead',
+            name='website',
+            field=models.CharField(blank=True, help_text='As given, tidied: scheme added, host lower-cased.', max_length=500),
+        ),
         migrations.AddField(
             model_name='lead',
             name='website_key',
