@@ -37,7 +37,7 @@ class BusinessContextSerializer(serializers.ModelSerializer):
 
 
 class BusinessContextContentSerializer(serializers.Serializer):
-    """What a version held: the content fields of the context."""
+    """The content of a business context (a saved version in `/history`; the frontend profile adds its ids)."""
 
     business_description = serializers.CharField()
     product_service_description = serializers.CharField()
