@@ -9,9 +9,9 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 
 from agents.models import Agent
 from leads import importing
-from leads import tasks as lead_tasks
 from leads.models import Lead
 from metrics.models import LeadCountsDelta
+from pipeline import tasks as lead_tasks
 from tests.factories import BusinessContextFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from business_context.models import BusinessContext
-from leads import pipeline
-from leads import tasks as lead_tasks
 from leads.models import Lead
+from pipeline import runner
+from pipeline import tasks as pipeline_tasks
 
 
 def seed(*args: str) -> str:
@@ -43,8 +43,8 @@ def test_idempotent_users_context_and_leads(db):
 def test_processes_some_leads_end_to_end(db, monkeypatch, django_capture_on_commit_callbacks):
     # The worker: each stage message runs the real pipeline stage (in-process agent server) right away.
     monkeypatch.setattr(
-        lead_tasks.run_stage, "delay",
-        lambda lead_id, stage, token: pipeline.run_stage(lead_id=lead_id, stage=stage, run_token=token),
+        pipeline_tasks.run_stage, "delay",
+        lambda lead_id, stage, token: runner.run_stage(lead_id=lead_id, stage=stage, run_token=token),
     )
     with django_capture_on_commit_callbacks(execute=True):
         seed("--process", "2", "--no-wait")

@@ -21,8 +21,6 @@ import django
 
 django.setup()
 
-from agents.stages import TOOL_FOR_STAGE  # noqa: E402
-from leads import pipeline  # noqa: E402
 from leads.models import Lead  # noqa: E402
 from mcp_bridge import client as bridge  # noqa: E402
 from nellia.celery import app  # noqa: E402
@@ -35,14 +33,16 @@ outcomes: list[str] = []
 @app.task(name="probe.first_stage")
 def first_stage(n: int) -> None:
     lead = Lead(company_name=f"Probe {n}", website=f"https://probe{n}.com.br", processing_stage="intake")
-    arguments = {"lead": pipeline.lead_data(lead), "business_context": None,
+    from pipeline import runner, stages  # what the worker's stage task imports (the contract models with it)
+
+    spec = stages.SPECS["intake"]
+    arguments = {"lead": stages.lead_data(lead), "business_context": None,
                  "previous": {"intake": None, "analysis": None, "persona": None, "strategy": None}}
     at_once.wait()
     try:
         if n % 2 == 0:
-            arguments["previous"] = pipeline.previous_results(lead)
-        result = bridge.call_tool(TOOL_FOR_STAGE["intake"], arguments, timeout=60)
-        pipeline._output_model("intake").model_validate(result)
+            arguments["previous"] = runner.previous_results(lead)
+        spec.output.model_validate(bridge.call_tool(spec.tool, arguments, timeout=60))
         outcomes.append("ok")
     except BaseException as exc:  # _DeadlockError is not an ImportError: report whatever it is
         outcomes.append(f"{type(exc).__name__}: {exc}")

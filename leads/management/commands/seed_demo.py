@@ -16,9 +16,12 @@ from django.db import transaction
 
 from business_context.models import BusinessContext
 from business_context.services import save_context
-from leads import importing, pipeline
+from leads import importing
+from leads.commands import WaitForLeadsMixin
+from leads.hooks import process_lead
 from leads.models import Lead
-from nellia.commands import NelliaCommand, WaitForLeadsMixin, non_negative_float, non_negative_int
+from leads.services import AlreadyProcessing
+from nellia.commands import NelliaCommand, non_negative_float, non_negative_int
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 ADMIN = ("admin@nellia.local", "nellia-admin")
@@ -86,8 +89,8 @@ class Command(WaitForLeadsMixin, NelliaCommand):
         queued = []
         for lead in leads:
             try:
-                queued.append(pipeline.enqueue_processing(lead=lead).pk)
-            except pipeline.AlreadyProcessing:
+                queued.append(process_lead(lead=lead).pk)
+            except AlreadyProcessing:
                 continue
         self.stdout.write(f"Processing {len(queued)} sample lead(s) through the agent pipeline...")
         if no_wait and not settings.CELERY_EMBEDDED_WORKER:
