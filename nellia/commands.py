@@ -3,7 +3,7 @@
 - `NelliaCommand`: `progress()` (a tqdm bar on stderr, off when not a terminal or with `--no-progress`) and
   `fail()` (a CommandError with a readable message).
 - `OwnerMixin`: `--owner EMAIL` resolved to a user (default: the only admin, else an error).
-- Argument types (`positive_int`, `non_negative_int`, `non_negative_float`, `port_number`, `lead_id_arg`): a bad value
+- Argument types (`positive_int`, `non_negative_int`, `non_negative_float`, `lead_id_arg`): a bad value
   is a usage error (exit code 2 from the command line, CommandError from `call_command`), never a traceback.
 """
 
@@ -20,14 +20,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 
-def _number(kind: type[int] | type[float], minimum: float, what: str, maximum: float | None = None
-            ) -> Callable[[str], int | float]:
+def _number(kind: type[int] | type[float], minimum: float, what: str) -> Callable[[str], int | float]:
     def parse(text: str) -> int | float:
         try:
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
-        if not math.isfinite(value) or value < minimum or (maximum is not None and value > maximum):
+        if not math.isfinite(value) or value < minimum:
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
         return value
 
@@ -38,7 +37,6 @@ def _number(kind: type[int] | type[float], minimum: float, what: str, maximum: f
 positive_int = _number(int, 1, "a whole number greater than 0")
 non_negative_int = _number(int, 0, "a whole number of 0 or more")
 non_negative_float = _number(float, 0, "a number of 0 or more", )
-port_number = _number(int, 1, "a port number (1-65535)", maximum=65535)
 
 
 def lead_id_arg(text: str) -> str:
