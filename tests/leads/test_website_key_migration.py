@@ -1,4 +1,4 @@
-"""Migration leads.0004 gives existing leads their site key; of two leads on one site the oldest keeps it."""
+"""Migration leads.0005 gives existing leads their site key; of two leads on one site the oldest keeps it."""
 
 from datetime import timedelta
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 
-BEFORE, AFTER = [("leads", "0003_list_order_indexes")], [("leads", "0004_website_key")]
+BEFORE, AFTER = [("leads", "0004_search_trigram")], [("leads", "0005_website_key")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -35,7 +35,7 @@ def key_existing_leads(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0003_list_order_indexes'),
+        ('leads', '0004_search_trigram'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
