@@ -2,6 +2,7 @@
 
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -47,3 +48,16 @@ def chat_events_after(user_id: uuid.UUID, agent_id: uuid.UUID | str, after_id: i
 def latest_event_id() -> int:
     last = Event.objects.order_by("-id").values_list("id", flat=True).first()
     return last or 0
+
+
+def recent_activity_frames(user: AbstractBaseUser | AnonymousUser, *, up_to: int,
+                           limit: int = 40) -> list[dict[str, Any]]:
+    """The newest events `user` may see up to id `up_to` (chat and metrics ticks left out), oldest first: what
+    the operator page's activity panel shows when it opens."""
+    from events.frames import event_frame
+
+    recent = (
+        events_for(user).filter(id__lte=up_to).exclude(type__startswith="chat.").exclude(type="metrics.updated")
+        .order_by("-id")[:limit]
+    )
+    return [event_frame(event) for event in reversed(recent)]

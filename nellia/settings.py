@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "health_check",
+    "simple_history",
     "channels",
     "accounts",
     "agents",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made a change, in the history of what is versioned
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -237,9 +239,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # System fonts: the stock Roboto/Montserrat would come from Google Fonts (nellia/api/docs.py).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/(v1/)?",
     "PREPROCESSING_HOOKS": ["nellia.api.schema.contract_paths"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nellia.api.agent_schema.add_agent_components",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LeadStatusEnum": "leads.models.Lead.Status",
         "AgentStatusEnum": "agents.models.Agent.Status",

@@ -217,7 +217,9 @@ class LeadProcessView(FrontendView):
 class LeadsByStageView(FrontendView):
     throttle_scope = "expensive"
 
-    @extend_schema(summary="The caller's leads grouped by presented stage", responses={200: {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}}}})
+    @extend_schema(summary="The caller's leads grouped by presented stage", responses={200: {
+        "type": "object", "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/V1Lead"}},
+    }})
     def get(self, request: Request) -> Response:
         with gc_paused():  # as in LeadListView.get
             groups: dict[str, list] = {stage: [] for stage in PRESENTED_STAGES}
