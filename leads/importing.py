@@ -106,7 +106,8 @@ class ImportReport:
 # --- parsing --------------------------------------------------------------------------------------------------
 
 def _column(name: Any) -> str:
-    key = str(name or "").strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
+    # Leading underscores dropped: `_source`, `_facts`, `_invalid` are set by services, never by a file.
+    key = str(name or "").strip().lstrip("\ufeff").strip().lower().replace(" ", "_").lstrip("_")
     key = key.translate(str.maketrans("ãáàâçéêíóôõú", "aaaaceeiooou"))
     return ALIASES.get(key, key)
 
@@ -307,6 +308,9 @@ def clean_row(*, owner: Any, row: dict[str, Any], source: str = Lead.Source.IMPO
     args[_POSITION["owner_id"]] = getattr(owner, "pk", owner)
     args[_POSITION["source"]] = row.get("_source") or source
     for name, value in values.items():
+        args[_POSITION[name]] = value
+    # Facts a service vouches for (e.g. the registry's CNPJ): set as given, never read from a file.
+    for name, value in row.get("_facts", {}).items():
         args[_POSITION[name]] = value
     return args
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "metrics",
     "mcp_bridge",
     "frontend",
+    "registry",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +274,12 @@ METRICS_CACHE_SECONDS = env.int("METRICS_CACHE_SECONDS", default=10)
 PROSPECT_MAX_LEADS_PER_JOB = env.int("PROSPECT_MAX_LEADS_PER_JOB", default=20)
 PROSPECT_COOLDOWN_SECONDS = env.int("PROSPECT_COOLDOWN_SECONDS", default=3600)
 PROSPECT_JOB_TIMEOUT_SECONDS = env.int("PROSPECT_JOB_TIMEOUT_SECONDS", default=1800)
+
+# --- CNPJ registry (Receita Federal open data) ----------------------------------------------------
+REGISTRY_BASE_URL = env.str("REGISTRY_BASE_URL", default="https://arquivos.receitafederal.gov.br/dados/cnpj/dados_abertos_cnpj/")
+REGISTRY_DOWNLOAD_DIR = Path(env.str("REGISTRY_DOWNLOAD_DIR", default=str(BASE_DIR / "var" / "registry")))
+REGISTRY_STORE_PARTNERS = env.bool("REGISTRY_STORE_PARTNERS", default=False)  # sócios are natural persons (LGPD)
+REGISTRY_COUNT_CAP = env.int("REGISTRY_COUNT_CAP", default=10_000)  # exact search counts up to this many
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,7 @@ api_patterns = [
     path("", include("chat.urls")),
     path("", include("metrics.urls")),
     path("", include("mcp_bridge.urls")),
+    path("", include("registry.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
