@@ -85,11 +85,16 @@ def period_bounds(period: str, now: datetime | None = None) -> tuple[datetime, d
 
 
 def quota_usage(user: Any, plan: Plan | None = None, now: datetime | None = None) -> int:
-    """Leads harvested for `user` in the current period (deleted ones included: counted on the jobs)."""
+    """Leads harvested for `user` in the current period (deleted ones included: counted on the jobs), plus the
+    leads they took from the registry outside a job."""
     plan = plan or plan_of(user)
     start, _end = period_bounds(plan.period, now)
     total = ProspectJob.objects.filter(owner=user, created_at__gte=start).aggregate(n=Sum("leads_created"))["n"]
-    return int(total or 0)
+    # Leads taken straight from the CNPJ registry (`/api/registry/companies/to-leads`) count too.
+    from_registry = Lead.objects.filter(
+        owner=user, source=Lead.Source.REGISTRY, prospect_job__isnull=True, created_at__gte=start
+    ).count()
+    return int(total or 0) + from_registry
 
 
 def active_job(user: Any) -> ProspectJob | None:

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -246,10 +246,12 @@ class SourceError(ValueError):
 
 def sources_in(path: Path) -> list[Source]:
     """The published CSVs in a zip, a CSV or a directory (not recursive), in load order."""
+    if not path.exists():
+        raise SourceError(f"{path}: no such file or directory")
     if path.is_dir():
         found = [s for child in sorted(path.iterdir()) if child.is_file() and layout.kind_of(child.name)
                  for s in sources_in(child)]
-    elif zipfile.is_zipfile(path):
+    elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
         try:
             with zipfile.ZipFile(path) as archive:
                 found = [Source(path, info.filename, kind, info.file_size) for info in archive.infolist()
@@ -258,10 +260,8 @@ def sources_in(path: Path) -> list[Source]:
             raise SourceError(f"{path.name}: not a valid zip ({exc})") from None
     elif path.is_file() and (kind := layout.kind_of(path.name)):
         found = [Source(path, None, kind, path.stat().st_size)]
-    elif path.exists():
-        raise SourceError(f"{path.name}: not a published CNPJ file (zip or CSV named like the Receita's)")
     else:
-        raise SourceError(f"{path}: no such file or directory")
+        raise SourceError(f"{path.name}: not a published CNPJ file (zip or CSV named like the Receita's)")
     return sorted(found, key=lambda s: (layout.KINDS.index(s.kind), s.name))
 
 
@@ -345,17 +345,24 @@ def _upsert_postgres(model: type[models.Model], columns: tuple[str, ...], rows: 
         if model is Partner:  # no natural key: a company's partners are replaced by the file's
             cursor.execute(f"DELETE FROM {table} WHERE cnpj_basico IN (SELECT cnpj_basico FROM registry_stage)")
             cursor.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM registry_stage")
-            return
-        updated = [c for c in columns if c != key]
-        assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in updated)
-        current = ", ".join(f"{table}.{c}" for c in updated)
-        incoming = ", ".join(f"EXCLUDED.{c}" for c in updated)
-        # DISTINCT ON: a key repeated within one file would make ON CONFLICT touch a row twice (an error).
-        cursor.execute(
-            f"INSERT INTO {table} ({column_list}) SELECT DISTINCT ON ({key}) {column_list} FROM registry_stage "
-            f"ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET {assignments} "
-            f"WHERE ({current}) IS DISTINCT FROM ({incoming})"
-        )
+        else:
+            _merge_stage(cursor, table, key, columns)
+        cursor.execute("DROP TABLE registry_stage")  # also inside an enclosing transaction (tests, seed_demo)
+
+
+def _merge_stage(cursor: Any, table: str, key: str, columns: tuple[str, ...]) -> None:
+    """Upsert the staged rows: new keys inserted, existing rows rewritten only where something differs."""
+    column_list = ", ".join(columns)
+    updated = [c for c in columns if c != key]
+    assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in updated)
+    current = ", ".join(f"{table}.{c}" for c in updated)
+    incoming = ", ".join(f"EXCLUDED.{c}" for c in updated)
+    # DISTINCT ON: a key repeated within one file would make ON CONFLICT touch a row twice (an error).
+    cursor.execute(
+        f"INSERT INTO {table} ({column_list}) SELECT DISTINCT ON ({key}) {column_list} FROM registry_stage "
+        f"ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET {assignments} "
+        f"WHERE ({current}) IS DISTINCT FROM ({incoming})"
+    )
 
 
 def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
@@ -487,8 +494,11 @@ def mark_removed(kind: str, month: str) -> int:
 
 
 def month_of(source: Source, default: str | None) -> str:
-    """The month a source belongs to: `default` (e.g. `--month`), else the date code in its name."""
+    """The month a source belongs to: `default` (e.g. `--month`), else the date code in its name, else its
+    directory's name (`.../2025-11/Empresas0.zip`, as `registry_download` stores them)."""
     month = default or layout.month_from_name(source.name)
+    if not month and layout.MONTH_RE.match(source.path.parent.name):
+        month = source.path.parent.name
     if not month or not layout.MONTH_RE.match(month):
         raise SourceError(f"{source.name}: cannot tell its month; pass --month YYYY-MM")
     return month

@@ -28,11 +28,11 @@ class Command(NelliaCommand):
                **options: Any) -> None:
         try:
             sources = [source for path in paths for source in importing.sources_in(Path(path))]
+            months = {source: importing.month_of(source, month) for source in sources}
         except importing.SourceError as exc:
             raise self.fail(str(exc)) from None
         if not sources:
             raise self.fail("No published CNPJ file found in the given paths.")
-        months = {source: importing.month_of(source, month) for source in sources}
         importing.prepare_bulk_load(sources)
         totals = {"rows": 0, "rejected": 0}
         try:
