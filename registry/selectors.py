@@ -52,7 +52,7 @@ class SearchFilters:
 
 def _cnae_q(item: CnaeFilter, scope: str) -> Q:
     if item.prefix:
-        q = Q(cnae_division=item.divisions[0], cnae_principal_id__startswith=item.prefix)
+        q = Q(cnae_division=item.divisions[0], cnae_principal__code__startswith=item.prefix)
         secondary = [f",{item.prefix}"]
     else:
         q = Q(cnae_division__in=item.divisions)

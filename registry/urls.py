@@ -5,5 +5,6 @@ from registry.views import CompaniesToLeadsView, CompanyDetailView, CompanySearc
 urlpatterns = [
     re_path(r"^registry/companies/?$", CompanySearchView.as_view(), name="registry-companies"),
     re_path(r"^registry/companies/to-leads/?$", CompaniesToLeadsView.as_view(), name="registry-to-leads"),
-    re_path(r"^registry/companies/(?P<cnpj>[^/]+?)/?$", CompanyDetailView.as_view(), name="registry-company"),
+    # `12.345.678/0001-95` as pasted (its slash included) or plain digits.
+    re_path(r"^registry/companies/(?P<cnpj>[\d.]+/[\d-]+|[^/]+?)/?$", CompanyDetailView.as_view(), name="registry-company"),
 ]
