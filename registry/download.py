@@ -22,7 +22,6 @@ import httpx
 
 from registry import layout
 
-CHUNK = 1024 * 1024
 RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 _ZIP_LINK = re.compile(r'href="([^"?#/]+\.zip)"', re.IGNORECASE)
 
@@ -85,7 +84,7 @@ def _fetch(client: httpx.Client, url: str, target: Path, progress: Callable[[int
         expected = response.headers.get("content-length")
         expected_total = (offset if resumed else 0) + int(expected) if expected else None
         with open(partial, "ab" if resumed else "wb") as handle:
-            for chunk in response.iter_bytes(CHUNK):
+            for chunk in response.iter_bytes():  # as received: an interruption keeps every byte read
                 handle.write(chunk)
                 if progress:
                     progress(len(chunk))
