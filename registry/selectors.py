@@ -113,10 +113,10 @@ def search(filters: SearchFilters) -> QuerySet[Establishment]:
             queryset = queryset.filter(q)
     term = fold_name(filters.search).strip()
     if term:
-        by_company = Company.objects.filter(search_name__contains=term).values("pk")
+        by_company = Company.objects.filter(search_name__contains=term).order_by().values("pk")
         matching = (
-            Establishment.objects.filter(search_name__contains=term).values("pk")
-            .union(Establishment.objects.filter(company_id__in=by_company).values("pk"))
+            Establishment.objects.filter(search_name__contains=term).order_by().values("pk")
+            .union(Establishment.objects.filter(company_id__in=by_company).order_by().values("pk"))
         )
         queryset = queryset.filter(pk__in=matching)
     return queryset.order_by("cnpj")

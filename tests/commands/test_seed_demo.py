@@ -55,3 +55,13 @@ def test_processes_some_leads_end_to_end(db, monkeypatch, django_capture_on_comm
 def test_negative_process_is_an_error(db):
     with pytest.raises(CommandError, match="--process"):
         seed("--process", "-1")
+
+
+def test_loads_a_generated_registry_once(db):
+    from registry.models import Company, Establishment
+
+    output = seed("--process", "0", "--registry", "300")
+    assert Establishment.objects.count() == 300 and Company.objects.exists()
+    assert "300 generated establishments loaded" in output
+    assert "already holds data" in seed("--process", "0", "--registry", "300")
+    assert Establishment.objects.count() == 300
