@@ -173,7 +173,7 @@ class Page:
 def page(queryset: QuerySet[Establishment], *, after: str | None, size: int) -> Page:
     """One page of `search` results after the CNPJ `after`, with the capped count of the whole search."""
     cap = settings.REGISTRY_COUNT_CAP
-    count = queryset[: cap + 1].count()
+    count = queryset.order_by()[: cap + 1].count()
     rows = list((queryset.filter(cnpj__gt=after) if after else queryset).values(*RESULT_COLUMNS, **RESULT_ALIASES)[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
