@@ -264,6 +264,11 @@ def _start_stage(lead_id: Any, stage: str, run_token: str, task_id: str) -> _Sta
             publish_lead_updated(lead, changed)
         _publish_progress(lead, stage, "running", agent, None, _job_id(lead))
         agent_services.mark_working(agent=agent, lead=lead)
+    if stage == PIPELINE[0]:
+        # Network, so outside any transaction: the site's text joins what intake reads.
+        from enrichment.services import enrich_from_website
+
+        enrich_from_website(lead)
     # Built after the commit: no lock is held while reading the context (or importing the contract models).
     ctx = context_for(lead.owner)
     arguments = {"lead": lead_data(lead), "business_context": context_as_agent_data(ctx),
@@ -319,7 +324,9 @@ def _apply_intake(lead: Lead, result: dict[str, Any]) -> list[str]:
         max_length = Lead._meta.get_field(name).max_length
         setattr(lead, name, value[:max_length] if max_length else value)
         changed.append(name)
-    lead.enrichment_data = result.get("enrichment_data") or {}
+    # The website visit made before intake (`enrichment.services`) stays next to what intake extracted.
+    visit = (lead.enrichment_data or {}).get("website")
+    lead.enrichment_data = {**(result.get("enrichment_data") or {}), **({"website": visit} if visit else {})}
     changed.append("enrichment_data")
     return changed
 

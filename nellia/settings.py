@@ -281,6 +281,15 @@ REGISTRY_DOWNLOAD_DIR = Path(env.str("REGISTRY_DOWNLOAD_DIR", default=str(BASE_D
 REGISTRY_STORE_PARTNERS = env.bool("REGISTRY_STORE_PARTNERS", default=False)  # sócios are natural persons (LGPD)
 REGISTRY_COUNT_CAP = env.int("REGISTRY_COUNT_CAP", default=10_000)  # exact search counts up to this many
 
+# --- Website enrichment at intake ------------------------------------------------------------------
+ENRICHMENT_ENABLED = env.bool("ENRICHMENT_ENABLED", default=True)
+ENRICHMENT_TIMEOUT_SECONDS = env.float("ENRICHMENT_TIMEOUT_SECONDS", default=5.0)
+ENRICHMENT_MAX_BYTES = env.int("ENRICHMENT_MAX_BYTES", default=1_500_000)  # per page
+ENRICHMENT_MAX_PAGES = env.int("ENRICHMENT_MAX_PAGES", default=5)  # home page included
+ENRICHMENT_CACHE_SECONDS = env.int("ENRICHMENT_CACHE_SECONDS", default=86_400)
+# Only for tests with a local fixture site: loopback/private addresses are refused otherwise (SSRF guard).
+ENRICHMENT_ALLOW_PRIVATE_ADDRESSES = env.bool("ENRICHMENT_ALLOW_PRIVATE_ADDRESSES", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
