@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Section letter -> its divisions (IBGE/CONCLA, CNAE 2.x).
+from mcp_bridge.agent_server import cnae
+
+# Section letter -> its divisions, from the agent server's table of the 87 CNAE 2.x divisions.
 SECTIONS: dict[str, tuple[int, ...]] = {
-    "A": (1, 2, 3), "B": (5, 6, 7, 8, 9), "C": tuple(range(10, 34)), "D": (35,), "E": (36, 37, 38, 39),
-    "F": (41, 42, 43), "G": (45, 46, 47), "H": (49, 50, 51, 52, 53), "I": (55, 56), "J": (58, 59, 60, 61, 62, 63),
-    "K": (64, 65, 66), "L": (68,), "M": (69, 70, 71, 72, 73, 74, 75), "N": (77, 78, 79, 80, 81, 82), "O": (84,),
-    "P": (85,), "Q": (86, 87, 88), "R": (90, 91, 92, 93), "S": (94, 95, 96), "T": (97,), "U": (99,),
+    letter: tuple(int(code) for code, division in cnae.DIVISIONS.items() if division.section == letter)
+    for letter in cnae.SECTIONS
 }
-DIVISIONS: frozenset[int] = frozenset(d for divisions in SECTIONS.values() for d in divisions)
+DIVISIONS: frozenset[int] = frozenset(int(code) for code in cnae.DIVISIONS)
 _NON_DIGITS = re.compile(r"[\s./-]")
 
 
