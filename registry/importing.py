@@ -132,7 +132,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "cnpj", "cnpj_basico", "matriz", "nome_fantasia", "search_name", "situacao", "situacao_date", "motivo",
         "cidade_exterior", "pais", "opened_at", "cnae_principal", "cnae_division", "cnaes_secundarios",
         "tipo_logradouro", "logradouro", "numero", "complemento", "bairro", "cep", "uf", "municipio", "phone1",
-        "phone2", "fax", "email", "situacao_especial", "situacao_especial_date", "month", "removed_month",
+        "phone2", "fax", "email", "has_email", "has_phone", "situacao_especial", "situacao_especial_date", "month",
+        "removed_month",
     ),
     "simples": ("cnpj_basico", "simples", "simples_since", "simples_until", "mei", "mei_since", "mei_until", "month",
                 "removed_month"),
@@ -172,13 +173,14 @@ def _establishment(raw: list[str], month: str) -> tuple:
     basico = _digits(raw[0], 8, "CNPJ básico")
     cnpj = basico + _digits(raw[1], 4, "CNPJ ordem") + _digits(raw[2], 2, "CNPJ DV")
     fantasia, cnae, secondary = raw[4].strip(), raw[11].strip(), raw[12].strip().replace(" ", "")
+    phone1, phone2, email = _phone(raw[21], raw[22]), _phone(raw[23], raw[24]), raw[27].strip().lower()
     return (
         cnpj, basico, raw[3].strip() != "2", fantasia, fold_name(fantasia), raw[5].strip().zfill(2), _date(raw[6]),
         raw[7].strip(), raw[8].strip(), raw[9].strip(), _date(raw[10]), cnae or None, division_of(cnae),
         f",{secondary}," if secondary else "", raw[13].strip(), raw[14].strip(), raw[15].strip(), raw[16].strip(),
-        raw[17].strip(), raw[18].strip(), raw[19].strip().upper(), _code(raw[20]), _phone(raw[21], raw[22]),
-        _phone(raw[23], raw[24]), _phone(raw[25], raw[26]), raw[27].strip().lower(), raw[28].strip(),
-        _date(raw[29]), month, "",
+        raw[17].strip(), raw[18].strip(), raw[19].strip().upper(), _code(raw[20]), phone1, phone2,
+        _phone(raw[25], raw[26]), email, bool(email), bool(phone1 or phone2), raw[28].strip(), _date(raw[29]),
+        month, "",
     )
 
 
@@ -482,9 +484,11 @@ def finish_bulk_load(kinds: Iterable[str]) -> None:
     """After a run: indexes back, fresh planner statistics (PostgreSQL)."""
     rebuild_deferred_indexes()
     if _is_postgres():
+        # VACUUM also sets the visibility map (index-only counts); not possible inside a transaction (tests).
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         with connection.cursor() as cursor:
             for key in dict.fromkeys(kinds):
-                cursor.execute(f"ANALYZE {MODELS[key]._meta.db_table}")
+                cursor.execute(f"{command} {MODELS[key]._meta.db_table}")
 
 
 def mark_removed(kind: str, month: str) -> int:

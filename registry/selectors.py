@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from registry.cnae import CnaeFilter
@@ -76,6 +78,34 @@ def municipio_codes(values: list[str]) -> list[str]:
     return codes
 
 
+NAME_WORDS = re.compile(r"[a-z0-9]+")
+
+
+class NameMatch(Func):
+    """PostgreSQL full-text match of the folded `search_name`: every word, each as a prefix (`transp & silv`).
+    Served by the GIN indexes on `to_tsvector('simple', search_name)` (migration 0002)."""
+
+    output_field = BooleanField()
+
+    def __init__(self, words: list[str]):
+        super().__init__(F("search_name"), Value(" & ".join(f"{word}:*" for word in words)))
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+        column, column_params = compiler.compile(self.source_expressions[0])
+        query, query_params = compiler.compile(self.source_expressions[1])
+        return f"to_tsvector('simple', {column}) @@ to_tsquery('simple', {query})", [*column_params, *query_params]
+
+
+def name_matches(words: list[str]) -> Q | NameMatch:
+    """Names holding every word (as a word prefix on PostgreSQL, anywhere elsewhere: SQLite, at demo scale)."""
+    if connection.vendor == "postgresql":
+        return NameMatch(words)
+    condition = Q()
+    for word in words:
+        condition &= Q(search_name__contains=word)
+    return condition
+
+
 def search(filters: SearchFilters) -> QuerySet[Establishment]:
     """Establishments matching `filters`, in CNPJ order (removed ones never)."""
     queryset = Establishment.objects.filter(removed_month="")
@@ -104,18 +134,18 @@ def search(filters: SearchFilters) -> QuerySet[Establishment]:
         queryset = queryset.filter(matriz=filters.matriz)
     simples_rows = Simples.objects.filter(cnpj_basico=OuterRef("company_id"))
     for q in (
-        _bool(~Q(email=""), filters.has_email),
-        _bool(~Q(phone1="") | ~Q(phone2=""), filters.has_phone),
+        _bool(Q(has_email=True), filters.has_email),
+        _bool(Q(has_phone=True), filters.has_phone),
         _bool(Exists(simples_rows.filter(simples=True)), filters.simples),
         _bool(Exists(simples_rows.filter(mei=True)), filters.mei),
     ):
         if q is not None:
             queryset = queryset.filter(q)
-    term = fold_name(filters.search).strip()
-    if term:
-        by_company = Company.objects.filter(search_name__contains=term).order_by().values("pk")
+    words = NAME_WORDS.findall(fold_name(filters.search))
+    if words:
+        by_company = Company.objects.filter(name_matches(words)).order_by().values("pk")
         matching = (
-            Establishment.objects.filter(search_name__contains=term).order_by().values("pk")
+            Establishment.objects.filter(name_matches(words)).order_by().values("pk")
             .union(Establishment.objects.filter(company_id__in=by_company).order_by().values("pk"))
         )
         queryset = queryset.filter(pk__in=matching)

@@ -64,8 +64,8 @@ def test_values_are_converted(registry):
 
 
 def test_indexes_are_rebuilt_after_a_first_bulk_load(registry):
-    assert {"reg_est_active_div_uf", "reg_est_name_trgm", "reg_est_cnaes_trgm"} <= _indexes("registry_establishment")
-    assert "reg_company_name_trgm" in _indexes("registry_company")
+    assert {"reg_est_active_div_uf", "reg_est_name_fts", "reg_est_cnaes_trgm"} <= _indexes("registry_establishment")
+    assert "reg_company_name_fts" in _indexes("registry_company")
     assert not DeferredIndex.objects.exists()
 
 
