@@ -320,7 +320,7 @@ def build_lead(*, owner: Any, row: dict[str, Any], source: str = Lead.Source.IMP
     return Lead(*clean_row(owner=owner, row=row, source=source))
 
 
-_ID, _WEBSITE = _POSITION["id"], _POSITION["website"]
+_ID, _WEBSITE, _JOB = _POSITION["id"], _POSITION["website"], _POSITION["prospect_job_id"]
 _CREATED, _UPDATED = _POSITION["created_at"], _POSITION["updated_at"]
 _JSON = [i for i, f in enumerate(_MODEL_FIELDS) if f.get_internal_type() == "JSONField"]
 
@@ -471,7 +471,7 @@ def _publish_created(owner: Any, rows: list[list[Any]], created_ids: set[uuid.UU
                         "status": values[_POSITION["status"]],
                         "processing_stage": values[_POSITION["processing_stage"]],
                         "source": values[_POSITION["source"]],
-                        "job_id": None,
+                        "job_id": str(values[_JOB]) if values[_JOB] else None,  # a prospecting job's harvest
                     },
                     user_id=owner.pk,
                 )

@@ -132,15 +132,20 @@ def test_visits_are_cached_per_site(site):
     assert len(FixtureSite.requests) == count and again.text == first.text and again.pages == first.pages
 
 
-def test_intake_reads_the_site(site, user, django_capture_on_commit_callbacks, monkeypatch):
-    BusinessContextFactory(owner=user)
-    lead = LeadFactory(owner=user, website=site, source_text="Lead importado.", contact_email="")
+def _run_intake(lead, capture, monkeypatch):
+    """Queue `lead` and run its intake stage here (the real pipeline and in-process agent server)."""
+    BusinessContextFactory(owner=lead.owner)
     monkeypatch.setattr(lead_tasks.run_stage, "delay", lambda *args: None)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         pipeline.enqueue_processing(lead=lead)
     lead.refresh_from_db()
     assert pipeline.run_stage(lead_id=lead.pk, stage="intake", run_token=pipeline.run_token_for(lead)) == "done"
     lead.refresh_from_db()
+
+
+def test_intake_reads_the_site(site, user, django_capture_on_commit_callbacks, monkeypatch):
+    lead = LeadFactory(owner=user, website=site, source_text="Lead importado.", contact_email="")
+    _run_intake(lead, django_capture_on_commit_callbacks, monkeypatch)
     assert lead.source_text.startswith("Lead importado." + SECTION)
     assert "cargas fracionadas" in lead.source_text
     assert lead.enrichment_data["website"]["status"] == "ok" and len(lead.enrichment_data["website"]["pages"]) == 4
@@ -154,12 +159,6 @@ def test_intake_reads_the_site(site, user, django_capture_on_commit_callbacks, m
 def test_a_down_site_does_not_fail_the_lead(settings, user, django_capture_on_commit_callbacks, monkeypatch):
     settings.ENRICHMENT_ENABLED = True
     cache.clear()
-    BusinessContextFactory(owner=user)
     lead = LeadFactory(owner=user, website="https://nao-existe.invalid")
-    monkeypatch.setattr(lead_tasks.run_stage, "delay", lambda *args: None)
-    with django_capture_on_commit_callbacks(execute=True):
-        pipeline.enqueue_processing(lead=lead)
-    lead.refresh_from_db()
-    assert pipeline.run_stage(lead_id=lead.pk, stage="intake", run_token=pipeline.run_token_for(lead)) == "done"
-    lead.refresh_from_db()
+    _run_intake(lead, django_capture_on_commit_callbacks, monkeypatch)
     assert lead.enrichment_data["website"]["status"] == "unreachable" and lead.processing_stage == "analysis"
