@@ -75,7 +75,7 @@ class EstablishmentAdmin(BigTableAdmin):
     list_select_related = ("company", "municipio")
     search_fields = ("cnpj",)
     search_help_text = "A CNPJ (or its beginning) or part of the nome fantasia / razão social."
-    name_lookups = ("search_name__contains", "company__search_name__contains")
+    name_lookups = ("search_name__contains",)
     raw_id_fields = ("company", "cnae_principal", "municipio")
 
 

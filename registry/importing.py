@@ -355,6 +355,8 @@ def _upsert_postgres(model: type[models.Model], columns: tuple[str, ...], rows: 
 def _merge_stage(cursor: Any, table: str, key: str, columns: tuple[str, ...]) -> None:
     """Upsert the staged rows: new keys inserted, existing rows rewritten only where something differs."""
     column_list = ", ".join(columns)
+    if table == Establishment._meta.db_table:
+        _add_company_names(cursor)
     updated = [c for c in columns if c != key]
     assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in updated)
     current = ", ".join(f"{table}.{c}" for c in updated)
@@ -365,6 +367,23 @@ def _merge_stage(cursor: Any, table: str, key: str, columns: tuple[str, ...]) ->
         f"ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET {assignments} "
         f"WHERE ({current}) IS DISTINCT FROM ({incoming})"
     )
+
+
+def _add_company_names(cursor: Any) -> None:
+    """Staged establishments' `search_name` gets their company's folded razão social, so the name search is
+    one full-text scan of one table. Companies load before establishments (`layout.KINDS`); a razão social
+    that changes reaches the establishments with the next import of their file."""
+    cursor.execute(
+        "UPDATE registry_stage s SET search_name = left(trim(s.search_name || ' ' || c.search_name), 520) "
+        "FROM registry_company c WHERE c.cnpj_basico = s.cnpj_basico"
+    )
+
+
+def _add_company_names_batched(objects: list[Establishment]) -> None:
+    """`_add_company_names` for the batched path (SQLite, demo scale)."""
+    names = dict(Company.objects.filter(pk__in={o.company_id for o in objects}).values_list("pk", "search_name"))
+    for establishment in objects:
+        establishment.search_name = f"{establishment.search_name} {names.get(establishment.company_id, '')}".strip()
 
 
 def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
@@ -386,6 +405,8 @@ def _upsert_batched(model: type[models.Model], columns: tuple[str, ...], rows: I
     replaced: set[str] = set()  # partners: companies whose partners this file already replaced
     for batch in _batches(rows, SQLITE_BATCH):
         objects = [model(**dict(zip(attnames, row, strict=True))) for row in batch]
+        if model is Establishment:
+            _add_company_names_batched(objects)
         if model is Partner:
             fresh = {o.company_id for o in objects} - replaced
             model.objects.filter(company_id__in=fresh).delete()

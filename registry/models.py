@@ -135,7 +135,10 @@ class Establishment(models.Model):
     )
     matriz = models.BooleanField(default=True)
     nome_fantasia = models.CharField(max_length=255, blank=True)
-    search_name = models.CharField(max_length=255, blank=True, help_text="Folded nome fantasia (no accents).")
+    search_name = models.CharField(
+        max_length=520, blank=True,
+        help_text="Folded nome fantasia and razão social (no accents): what the name search matches.",
+    )
     situacao = models.CharField(max_length=2, choices=Situacao.choices, default=Situacao.ATIVA)
     situacao_date = models.DateField(null=True, blank=True)
     motivo = models.CharField(max_length=4, blank=True)

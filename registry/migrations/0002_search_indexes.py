@@ -1,5 +1,6 @@
-"""PostgreSQL only: full-text GIN indexes for the name search (`search_name` holds folded names, so no unaccent
-is needed; the 'simple' configuration keeps every word, no stemming) and a trigram GIN index for the
+"""PostgreSQL only: a full-text GIN index for the name search (an establishment's `search_name` holds its folded
+nome fantasia and razão social, so no unaccent is needed; the 'simple' configuration keeps every word, no
+stemming) and a trigram GIN index for the
 secondary-CNAE search (`LIKE '%,4930%'`). SQLite (the embedded default) scans instead.
 
 Also drops the `varchar_pattern_ops` twins Django adds to CharField keys of the big tables: nothing searches
@@ -8,7 +9,6 @@ CNPJs with LIKE, and each one costs import time and disk on tens of millions of 
 from django.db import migrations
 
 INDEXES = (
-    ("reg_company_name_fts", "registry_company", "to_tsvector('simple', search_name)"),
     ("reg_est_name_fts", "registry_establishment", "to_tsvector('simple', search_name)"),
     ("reg_est_cnaes_trgm", "registry_establishment", "cnaes_secundarios gin_trgm_ops"),
 )

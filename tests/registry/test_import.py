@@ -61,11 +61,12 @@ def test_values_are_converted(registry):
     company = Company.objects.get(pk=raw[0])
     assert company.capital_social == Decimal(company_row[4].replace(",", "."))
     assert company.search_name == importing.fold_name(company_row[1])
+    # The name search reads one column: the nome fantasia and the company's razão social, folded.
+    assert establishment.search_name == f"{importing.fold_name(raw[4])} {company.search_name}".strip()
 
 
 def test_indexes_are_rebuilt_after_a_first_bulk_load(registry):
     assert {"reg_est_active_div_uf", "reg_est_name_fts", "reg_est_cnaes_trgm"} <= _indexes("registry_establishment")
-    assert "reg_company_name_fts" in _indexes("registry_company")
     assert not DeferredIndex.objects.exists()
 
 
