@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from mcp_bridge.agent_server import geo
 from mcp_bridge.agent_server.models import BusinessContextData
@@ -136,5 +136,8 @@ def harvest_for_job(job: Any, limit: int) -> tuple[int, int, int] | None:
     queryset = selectors.search(filters).filter(reachable).exclude(cnpj__in=known)
     rows = selectors.lead_rows(queryset=queryset, limit=limit)
     result = companies_to_leads(owner=job.owner, rows=rows, process=True, job=job)
+    if result.created:  # the job's count is what its owner's quota spends
+        type(job).objects.filter(pk=job.pk).update(leads_created=F("leads_created") + len(result.created))
+        job.leads_created += len(result.created)
     return len(rows), len(result.created), len(result.duplicates)
 
