@@ -352,35 +352,33 @@ def _upsert_postgres(model: type[models.Model], columns: tuple[str, ...], rows: 
         cursor.execute("DROP TABLE registry_stage")  # also inside an enclosing transaction (tests, seed_demo)
 
 
+# Establishments' `search_name` gets their company's folded razão social, so the name search is one full-text
+# scan of one table. Companies load before establishments (`layout.KINDS`); a razão social that changes reaches
+# the establishments with the next import of their file.
+_JOINED_NAME = {
+    "search_name": "left(trim(s.search_name || ' ' || coalesce(c.search_name, '')), 520)",
+}
+_COMPANY_JOIN = "LEFT JOIN registry_company c ON c.cnpj_basico = s.cnpj_basico"
+
+
 def _merge_stage(cursor: Any, table: str, key: str, columns: tuple[str, ...]) -> None:
     """Upsert the staged rows: new keys inserted, existing rows rewritten only where something differs."""
-    column_list = ", ".join(columns)
-    if table == Establishment._meta.db_table:
-        _add_company_names(cursor)
+    joined = table == Establishment._meta.db_table
+    selected = ", ".join(_JOINED_NAME.get(c, f"s.{c}") if joined else f"s.{c}" for c in columns)
     updated = [c for c in columns if c != key]
     assignments = ", ".join(f"{c} = EXCLUDED.{c}" for c in updated)
     current = ", ".join(f"{table}.{c}" for c in updated)
     incoming = ", ".join(f"EXCLUDED.{c}" for c in updated)
     # DISTINCT ON: a key repeated within one file would make ON CONFLICT touch a row twice (an error).
     cursor.execute(
-        f"INSERT INTO {table} ({column_list}) SELECT DISTINCT ON ({key}) {column_list} FROM registry_stage "
-        f"ORDER BY {key} ON CONFLICT ({key}) DO UPDATE SET {assignments} "
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT DISTINCT ON (s.{key}) {selected} FROM registry_stage s "
+        f"{_COMPANY_JOIN if joined else ''} ORDER BY s.{key} ON CONFLICT ({key}) DO UPDATE SET {assignments} "
         f"WHERE ({current}) IS DISTINCT FROM ({incoming})"
     )
 
 
-def _add_company_names(cursor: Any) -> None:
-    """Staged establishments' `search_name` gets their company's folded razão social, so the name search is
-    one full-text scan of one table. Companies load before establishments (`layout.KINDS`); a razão social
-    that changes reaches the establishments with the next import of their file."""
-    cursor.execute(
-        "UPDATE registry_stage s SET search_name = left(trim(s.search_name || ' ' || c.search_name), 520) "
-        "FROM registry_company c WHERE c.cnpj_basico = s.cnpj_basico"
-    )
-
-
-def _add_company_names_batched(objects: list[Establishment]) -> None:
-    """`_add_company_names` for the batched path (SQLite, demo scale)."""
+def _add_company_names(objects: list[Establishment]) -> None:
+    """The company names of `_JOINED_NAME`, for the batched path (SQLite, demo scale)."""
     names = dict(Company.objects.filter(pk__in={o.company_id for o in objects}).values_list("pk", "search_name"))
     for establishment in objects:
         establishment.search_name = f"{establishment.search_name} {names.get(establishment.company_id, '')}".strip()
@@ -406,7 +404,7 @@ def _upsert_batched(model: type[models.Model], columns: tuple[str, ...], rows: I
     for batch in _batches(rows, SQLITE_BATCH):
         objects = [model(**dict(zip(attnames, row, strict=True))) for row in batch]
         if model is Establishment:
-            _add_company_names_batched(objects)
+            _add_company_names(objects)
         if model is Partner:
             fresh = {o.company_id for o in objects} - replaced
             model.objects.filter(company_id__in=fresh).delete()

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Lower
 from django.http import Http404
 
 from registry.cnae import CnaeFilter
@@ -82,14 +83,14 @@ NAME_WORDS = re.compile(r"[a-z0-9]+")
 
 
 class NameMatch(Func):
-    """PostgreSQL full-text match of the folded `search_name`: every word, the last one as a prefix (what is
-    still being typed: `transportes & silv:*`; a prefix on every word costs 3x more on common words). Served by
-    the GIN index on `to_tsvector('simple', search_name)` (migration 0002)."""
+    """PostgreSQL full-text match of the folded `search_name`: every word, whole (`transportes & silva`; a prefix
+    match costs 5-10x more on common words). Served by the GIN index on `to_tsvector('simple', search_name)`
+    (migration 0002)."""
 
     output_field = BooleanField()
 
     def __init__(self, words: list[str]):
-        super().__init__(F("search_name"), Value(" & ".join([*words[:-1], f"{words[-1]}:*"])))
+        super().__init__(F("search_name"), Value(" & ".join(words)))
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
         column, column_params = compiler.compile(self.source_expressions[0])
@@ -98,8 +99,8 @@ class NameMatch(Func):
 
 
 def name_matches(words: list[str]) -> Q | NameMatch:
-    """Names holding every word (whole words, the last as a prefix, on PostgreSQL; anywhere in the name
-    elsewhere: SQLite, at demo scale)."""
+    """Names holding every word (whole words on PostgreSQL; anywhere in the name elsewhere: SQLite, at demo
+    scale)."""
     if connection.vendor == "postgresql":
         return NameMatch(words)
     condition = Q()
@@ -145,7 +146,9 @@ def search(filters: SearchFilters) -> QuerySet[Establishment]:
             queryset = queryset.filter(q)
     words = NAME_WORDS.findall(fold_name(filters.search))
     if words:  # nome fantasia and razão social, both in `search_name`
-        queryset = queryset.filter(name_matches(words))
+        # Ordered by an expression no index serves: the planner then reads the name matches (full-text index)
+        # and sorts them, instead of walking the CNPJ index testing each row's name (measured 400 ms vs 20 ms).
+        return queryset.filter(name_matches(words)).order_by(Lower("cnpj"))
     return queryset.order_by("cnpj")
 
 
