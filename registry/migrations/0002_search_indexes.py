@@ -1,15 +1,18 @@
-"""PostgreSQL only: a full-text GIN index for the name search (an establishment's `search_name` holds its folded
-nome fantasia and razão social, so no unaccent is needed; the 'simple' configuration keeps every word, no
-stemming) and a trigram GIN index for the
-secondary-CNAE search (`LIKE '%,4930%'`). SQLite (the embedded default) scans instead.
+"""PostgreSQL only (SQLite, the embedded default, scans instead):
 
-Also drops the `varchar_pattern_ops` twins Django adds to CharField keys of the big tables: nothing searches
-CNPJs with LIKE, and each one costs import time and disk on tens of millions of rows."""
+- `search_vector`, a stored generated `tsvector` of `search_name` (an establishment's folded nome fantasia and
+  razão social: no unaccent needed; the 'simple' configuration keeps every word, no stemming), with a GIN index:
+  the name search. Stored, so testing a row costs no parsing whichever plan the planner picks. Not a model field
+  (SQLite has no such type): the database fills it, Django never reads or writes it.
+- a trigram GIN index for the secondary-CNAE search (`LIKE '%,4930%'`).
+- drops the `varchar_pattern_ops` twins Django adds to CharField keys of the big tables: nothing searches CNPJs
+  with LIKE, and each one costs import time and disk on tens of millions of rows.
+"""
 
 from django.db import migrations
 
 INDEXES = (
-    ("reg_est_name_fts", "registry_establishment", "to_tsvector('simple', search_name)"),
+    ("reg_est_name_fts", "registry_establishment", "search_vector"),
     ("reg_est_cnaes_trgm", "registry_establishment", "cnaes_secundarios gin_trgm_ops"),
 )
 BIG_TABLES = ("registry_company", "registry_establishment", "registry_simples", "registry_partner")
@@ -19,6 +22,10 @@ def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    schema_editor.execute(
+        "ALTER TABLE registry_establishment ADD COLUMN search_vector tsvector "
+        "GENERATED ALWAYS AS (to_tsvector('simple', search_name)) STORED"
+    )
     for name, table, expression in INDEXES:
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression})")
     with schema_editor.connection.cursor() as cursor:
@@ -35,6 +42,7 @@ def drop(apps, schema_editor):
         return
     for name, _table, _column in INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    schema_editor.execute("ALTER TABLE registry_establishment DROP COLUMN IF EXISTS search_vector")
 
 
 class Migration(migrations.Migration):
