@@ -2,7 +2,7 @@ import uuid
 
 from django.db import models
 
-from agents.stages import Stage
+from leads.models import Stage
 
 
 class Agent(models.Model):

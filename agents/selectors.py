@@ -13,15 +13,16 @@ Definitions (shared by the list's `metrics` and `/metrics?window=`):
 from __future__ import annotations
 
 import math
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Avg, Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDay, TruncHour, TruncMinute
 from django.utils import timezone
 
 from agents.models import Agent, StageRun
-from agents.stages import PIPELINE
+from leads.models import Lead, Stage
 
 WINDOWS: dict[str, timedelta] = {
     "1h": timedelta(hours=1),
@@ -41,14 +42,20 @@ FINISHED = (StageRun.Status.SUCCEEDED, StageRun.Status.FAILED)
 
 def agents_list() -> QuerySet[Agent]:
     """All agents, pipeline agents in stage order first, then the others by creation."""
-    from django.db.models import Case, IntegerField, Value, When
-
     order = Case(
-        *[When(stage=stage, then=Value(index)) for index, stage in enumerate(PIPELINE)],
-        default=Value(len(PIPELINE)),
+        *[When(stage=stage, then=Value(index)) for index, stage in enumerate(Stage.values)],
+        default=Value(len(Stage.values)),
         output_field=IntegerField(),
     )
     return Agent.objects.annotate(stage_order=order).order_by("stage_order", "created_at")
+
+
+def agent_by_id(agent_id: Any) -> Agent | None:
+    """The agent `agent_id`; None when there is none or the id is malformed."""
+    try:
+        return Agent.objects.filter(pk=uuid.UUID(str(agent_id))).first()
+    except ValueError:
+        return None
 
 
 def _empty_usage() -> dict[str, int]:
@@ -71,13 +78,11 @@ def _run_aggregates(**extra: Any) -> dict[str, Any]:
 
 def queue_depths() -> dict[str, int]:
     """Leads waiting for each stage (one grouped query)."""
-    from leads.models import Lead
-
     running = StageRun.objects.filter(
         lead=OuterRef("pk"), stage=OuterRef("processing_stage"), status=StageRun.Status.RUNNING
     )
     rows = (
-        Lead.objects.filter(processing_stage__in=PIPELINE)
+        Lead.objects.filter(processing_stage__in=Stage.values)
         .filter(
             Q(status__in=[Lead.Status.QUEUED, Lead.Status.WAITING])
             | (Q(status=Lead.Status.PROCESSING) & ~Exists(running))

@@ -8,52 +8,30 @@ Every status or `current_task` change publishes `agent.status` (global).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from agents.events import publish_agent_status
 from agents.models import Agent, StageRun
-from events.publisher import publish
+from nellia.hooks import Hook
 
-TASK_LABELS = {
-    "intake": "Recebendo",
-    "analysis": "Analisando",
-    "persona": "Criando persona para",
-    "strategy": "Planejando abordagem para",
-    "message": "Escrevendo mensagem para",
-}
+# An agent was started (inside the transaction that started it): the pipeline resumes the leads waiting for it.
+agent_started: Hook[[Agent]] = Hook("agent_started")
 
 
 def _failures_before_error() -> int:
     return int(getattr(settings, "AGENT_ERROR_AFTER_FAILURES", 3))
 
 
-def _publish_status(agent: Agent) -> None:
-    publish(
-        "agent.status",
-        {
-            "agent_id": str(agent.pk),
-            "name": agent.name,
-            "status": agent.status,
-            "current_task": agent.current_task,
-            "last_error": agent.last_error,
-        },
-        user_id=None,
-    )
-
-
 def _save(agent: Agent, before: tuple[str, str], fields: list[str]) -> None:
     agent.save(update_fields=[*dict.fromkeys([*fields, "updated_at"])])
     if (agent.status, agent.current_task) != before:
-        _publish_status(agent)
+        publish_agent_status(agent)
 
 
 def start_agent(*, agent: Agent) -> Agent:
     """Start `agent` (clearing an error) and resume the leads waiting at its stage, in arrival order."""
-    from leads.pipeline import resume_waiting
-
     with transaction.atomic():
         agent = Agent.objects.select_for_update().get(pk=agent.pk)
         before = (agent.status, agent.current_task)
@@ -63,8 +41,7 @@ def start_agent(*, agent: Agent) -> Agent:
         agent.consecutive_failures = 0
         agent.last_heartbeat = timezone.now()
         _save(agent, before, ["status", "last_error", "consecutive_failures", "last_heartbeat"])
-        if agent.stage:
-            resume_waiting(agent=agent)
+        agent_started(agent)
     return agent
 
 
@@ -78,11 +55,10 @@ def stop_agent(*, agent: Agent) -> Agent:
     return agent
 
 
-def mark_working(*, agent: Agent, lead: Any) -> None:
-    """`agent` (locked by the caller) starts a stage on `lead`."""
+def mark_working(*, agent: Agent, task: str) -> None:
+    """`agent` (locked by the caller) starts `task` (what it shows as its current task)."""
     before = (agent.status, agent.current_task)
-    label = TASK_LABELS.get(agent.stage or "", "Processando")
-    agent.current_task = f"{label} {lead.company_name}"[:300]
+    agent.current_task = task[:300]
     if agent.status != Agent.Status.INACTIVE:
         agent.status = Agent.Status.PROCESSING
     agent.last_heartbeat = timezone.now()

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from agents import selectors, services
 from agents.models import Agent
 from agents.serializers import AgentSerializer, AgentWindowMetricsSerializer
-from agents.stages import Stage
+from leads.models import Stage
 
 
 class IsAdminRole(permissions.BasePermission):

@@ -12,26 +12,24 @@ from django.db import transaction
 from django.http import Http404
 
 from agents.models import Agent
+from business_context.selectors import context_as_agent_data, context_for
 from chat import selectors
+from chat.events import publish_message, publish_typing
 from chat.models import Attachment, ChatMessage
-from chat.serializers import message_dict
 from chat.uploads import AttachmentTooLarge, check_upload
-from events.publisher import publish
+from leads.selectors import get_lead_for
+from mcp_bridge import client as bridge
+from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
+from nellia.tasks import queue_after_commit
 
 logger = logging.getLogger(__name__)
+
+REPLY_TASK = "chat.tasks.generate_chat_reply"
 
 __all__ = ["AttachmentTooLarge", "generate_reply", "post_user_message", "save_attachment"]
 
 MAX_CONTENT_CHARS = 10_000
 MAX_ATTACHMENTS = 10
-
-
-def _publish_message(message: ChatMessage) -> None:
-    publish("chat.message", {"message": message_dict(message)}, user_id=message.owner_id)
-
-
-def _publish_typing(*, owner_id: Any, agent_id: Any, typing: bool) -> None:
-    publish("chat.typing", {"agent_id": str(agent_id), "typing": typing}, user_id=owner_id)
 
 
 def post_user_message(
@@ -55,8 +53,6 @@ def post_user_message(
         raise ValidationError({"content": [f"Ensure this field has no more than {MAX_CONTENT_CHARS} characters."]})
     lead = None
     if lead_id:
-        from leads.selectors import get_lead_for
-
         try:
             lead = get_lead_for(owner, lead_id)
         except Http404:
@@ -70,8 +66,8 @@ def post_user_message(
         )  # fmt: skip
         if attachments:
             message.attachments.set(attachments)
-        _publish_message(message)
-        transaction.on_commit(lambda: _enqueue_reply(message.pk))
+        publish_message(message)
+        queue_after_commit(REPLY_TASK, str(message.pk))
     return message
 
 
@@ -91,16 +87,8 @@ def _owned_attachments(owner: Any, attachment_ids: Iterable[Any]) -> list[Attach
     return found
 
 
-def _enqueue_reply(message_id: Any) -> None:
-    from chat.tasks import generate_chat_reply
-
-    generate_chat_reply.delay(str(message_id))
-
-
 def build_chat_arguments(message: ChatMessage) -> dict[str, Any]:
     """The agent server's `chat` tool input for a user message: the question and everything it may use."""
-    from business_context.selectors import context_as_agent_data, context_for
-
     owner = message.owner
     lead = message.lead or selectors.lead_mentioned_in(owner, message.content)
     return {
@@ -123,10 +111,7 @@ def generate_reply(*, message: ChatMessage) -> ChatMessage:
     existing = ChatMessage.objects.filter(reply_to=message).first()
     if existing is not None:
         return existing
-    from mcp_bridge import client as bridge
-    from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
-
-    _publish_typing(owner_id=message.owner_id, agent_id=message.agent_id, typing=True)
+    publish_typing(owner_id=message.owner_id, agent_id=message.agent_id, typing=True)
     status, content, error = ChatMessage.Status.SENT, "", ""
     try:
         result = bridge.call_tool("chat", build_chat_arguments(message))
@@ -149,9 +134,9 @@ def generate_reply(*, message: ChatMessage) -> ChatMessage:
                 owner_id=message.owner_id, agent_id=message.agent_id, sender=ChatMessage.Sender.AGENT,
                 content=content, lead_id=message.lead_id, status=status, error=error, reply_to=message,
             )  # fmt: skip
-            _publish_message(reply)
+            publish_message(reply)
     finally:
-        _publish_typing(owner_id=message.owner_id, agent_id=message.agent_id, typing=False)
+        publish_typing(owner_id=message.owner_id, agent_id=message.agent_id, typing=False)
     return reply
 
 
@@ -179,7 +164,3 @@ def save_attachment(*, owner: Any, upload: Any) -> Attachment:
         raise
     return attachment
 
-
-def delete_attachment(*, attachment: Attachment) -> None:
-    attachment.file.delete(save=False)
-    attachment.delete()

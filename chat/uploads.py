@@ -17,7 +17,6 @@ ALLOWED_TYPES: dict[str, str] = {
     "jpg": "image/jpeg",
 }
 EXTENSION_ALIASES = {"jpeg": "jpg", "text": "txt"}
-TEXT_KINDS = {"txt", "csv", "json"}
 TEXT_MAX_CHARS = 20_000  # what the agent gets of a text attachment
 
 MAGIC: dict[str, tuple[bytes, ...]] = {

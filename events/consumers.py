@@ -11,15 +11,16 @@ import json
 import logging
 import time
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
+from events import server_loop
 from events.frames import event_frame
 from events.groups import ADMIN_GROUP, GLOBAL_GROUP, is_chat_event, user_chat_group, user_group
 from events.selectors import events_after
-from events.transports import remember_server_loop
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
     """Base of the event sockets. Subclasses say which groups to join, what to replay, what clients may send."""
 
     async def connect(self) -> None:
-        remember_server_loop()
+        server_loop.remember()
         self.user = self.scope.get("user")
         self.joined: list[str] = []
         self.replayed_ids: set[int] = set()
@@ -58,8 +59,9 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
         # this handler returns and filtered in `event_message`.
 
     async def disconnect(self, code: int) -> None:
-        if getattr(self, "expiry_task", None) is not None:
-            self.expiry_task.cancel()
+        expiry_task = getattr(self, "expiry_task", None)
+        if expiry_task is not None:
+            expiry_task.cancel()
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined = []
@@ -139,8 +141,6 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
     def _query_param(self, name: str) -> str | None:
         params = self.scope.get("query_params")
         if params is None:
-            from urllib.parse import parse_qs
-
             params = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         values = params.get(name) or []
         return values[-1] if values else None

@@ -6,6 +6,7 @@ change therefore never emits. Views, tasks and services call `publish()`; none o
 """
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -25,7 +26,7 @@ def register_transport(transport: Transport) -> None:
         _transports.append(transport)
 
 
-def publish(event_type: str, data: dict[str, Any], *, user_id: Any = None) -> Event:
+def publish(event_type: str, data: dict[str, Any], *, user_id: uuid.UUID | None = None) -> Event:
     """Record `event_type` for `user_id` (None: everyone) and broadcast it after the commit."""
     event = Event.objects.create(type=event_type, data=data, user_id=user_id)
     transaction.on_commit(lambda: _broadcast(event))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db import transaction
 
+from accounts.models import User
 from leads import services
+from leads.hooks import process_lead
 from leads.models import Lead
 from leads.selectors import leads_for
 
@@ -15,7 +16,7 @@ ACTIONS = ("process", "delete")
 MAX_IDS = 1000
 
 
-def bulk_action(*, user: Any, action: str, ids: list[uuid.UUID]) -> dict[str, list]:
+def bulk_action(*, user: User, action: str, ids: list[uuid.UUID]) -> dict[str, list]:
     """Apply `action` to each of `ids` the user may see → `{done: [id], skipped: [{id, reason}]}`.
 
     Reasons: `not_found` (unknown or another user's lead), `already_processing` (process of a queued or processing
@@ -47,11 +48,9 @@ def _delete(lead: Lead) -> str | None:
 
 
 def _process(lead: Lead) -> str | None:
-    from leads.pipeline import AlreadyProcessing, enqueue_processing
-
     try:
         with transaction.atomic():
-            enqueue_processing(lead=lead)
-    except AlreadyProcessing:
+            process_lead(lead=lead)
+    except services.AlreadyProcessing:
         return "already_processing"
     return None

@@ -15,7 +15,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 
-from leads.models import INPUT_FIELDS, RESULT_FIELDS, SCORE_FIELDS, Lead
+from leads.fields import INPUT_FIELDS, RESULT_FIELDS, SCORE_FIELDS
+from leads.models import Lead
 
 CHUNK_SIZE = 2000
 FORMATS = ("csv", "json")

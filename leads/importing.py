@@ -19,7 +19,7 @@ One service for every presentation: `POST /api/leads/import`, `manage.py import_
 - Events: for up to `PER_LEAD_EVENT_LIMIT` (50) created leads one `lead.created` event per lead, as the API
   create publishes; above that ONE `metrics.updated` event for the owner (clients reload their lists), never
   thousands of per-lead events. Cached metrics are invalidated either way.
-- `process=True` enqueues every created lead through `leads.pipeline.enqueue_processing` after the commit.
+- `process=True` enqueues every created lead through the pipeline (`leads.hooks.process_lead`) after the commit.
 """
 
 from __future__ import annotations
@@ -40,8 +40,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
-from events.publisher import publish
-from leads.models import INPUT_FIELDS, Lead
+from leads.events import publish_lead_created
+from leads.fields import INPUT_FIELDS
+from leads.hooks import leads_changed, process_lead
+from leads.models import Lead
+from leads.services import AlreadyProcessing
 from leads.websites import normalize_website
 
 BATCH_SIZE = 2000
@@ -68,9 +71,6 @@ ALIASES = {
     "phone": "contact_phone",
     "region": "market_region",
     "regiao": "market_region",
-}
-_TEXT_LIMITS = {
-    f.name: f.max_length for f in Lead._meta.concrete_fields if f.name in IMPORT_FIELDS and getattr(f, "max_length", None)
 }
 
 
@@ -458,37 +458,27 @@ def import_leads(
 
 
 def _publish_created(owner: Any, rows: list[list[Any]], created_ids: set[uuid.UUID]) -> None:
-    from metrics.services import invalidate_metrics
-
     if len(created_ids) <= PER_LEAD_EVENT_LIMIT:
         for values in rows:
             if values[_ID] in created_ids:
-                publish(
-                    "lead.created",
-                    {
-                        "lead_id": str(values[_ID]),
-                        "company_name": values[_POSITION["company_name"]],
-                        "status": values[_POSITION["status"]],
-                        "processing_stage": values[_POSITION["processing_stage"]],
-                        "source": values[_POSITION["source"]],
-                        "job_id": str(values[_JOB]) if values[_JOB] else None,  # a prospecting job's harvest
-                    },
-                    user_id=owner.pk,
+                publish_lead_created(
+                    owner_id=owner.pk, lead_id=values[_ID], company_name=values[_POSITION["company_name"]],
+                    status=values[_POSITION["status"]], processing_stage=values[_POSITION["processing_stage"]],
+                    source=values[_POSITION["source"]],
+                    job_id=str(values[_JOB]) if values[_JOB] else None,  # a prospecting job's harvest
                 )
+        leads_changed(owner.pk, "no")
     else:
-        publish("metrics.updated", {}, user_id=owner.pk)
-    invalidate_metrics(user_id=owner.pk)
+        leads_changed(owner.pk, "always")
 
 
 def _enqueue(lead_ids: list[uuid.UUID]) -> int:
     """Queue the created leads for the pipeline, in order; returns how many were queued."""
-    from leads.pipeline import AlreadyProcessing, enqueue_processing
-
     queued = 0
     for start in range(0, len(lead_ids), BATCH_SIZE):
         for lead in Lead.objects.filter(pk__in=lead_ids[start : start + BATCH_SIZE]).order_by("created_at"):
             try:
-                enqueue_processing(lead=lead)
+                process_lead(lead=lead)
             except AlreadyProcessing:
                 continue
             queued += 1

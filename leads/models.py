@@ -5,38 +5,21 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OrderBy, Q
 
-from agents.stages import COMPLETED, Stage
 from leads.websites import normalize_website
 
 SCORE_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
-# What a person, an import or a harvest supplies about a company; everything else is computed.
-INPUT_FIELDS = (
-    "company_name",
-    "website",
-    "description",
-    "source_text",
-    "company_sector",
-    "company_size",
-    "market_region",
-    "contact_email",
-    "contact_phone",
-    "contact_role",
-    "annual_revenue",
-)
-SCORE_FIELDS = ("relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score")
-# The pipeline's results: read-only to clients.
-RESULT_FIELDS = (
-    *SCORE_FIELDS,
-    "qualification_tier",
-    "analysis",
-    "persona",
-    "pain_point_analysis",
-    "purchase_triggers",
-    "strategy",
-    "message",
-    "enrichment_data",
-)
+COMPLETED = "completed"
+
+
+class Stage(models.TextChoices):
+    """The pipeline's stages, in order (each is declared with its agent and tool in `pipeline.stages`)."""
+
+    INTAKE = "intake", "Intake"
+    ANALYSIS = "analysis", "Analysis"
+    PERSONA = "persona", "Persona"
+    STRATEGY = "strategy", "Strategy"
+    MESSAGE = "message", "Message"
 
 
 class NullsOrderIndex(models.Index):
@@ -104,13 +87,10 @@ class Lead(models.Model):
         COMPLETED = "completed", "Completed"
         FAILED = "failed", "Failed"
 
-    class ProcessingStage(models.TextChoices):
-        INTAKE = Stage.INTAKE.value, "Intake"
-        ANALYSIS = Stage.ANALYSIS.value, "Analysis"
-        PERSONA = Stage.PERSONA.value, "Persona"
-        STRATEGY = Stage.STRATEGY.value, "Strategy"
-        MESSAGE = Stage.MESSAGE.value, "Message"
-        COMPLETED = COMPLETED, "Completed"
+    # The stages and `completed`: where the lead is in the pipeline.
+    ProcessingStage = models.TextChoices(  # type: ignore[misc]
+        "ProcessingStage", [*((stage.name, (stage.value, stage.label)) for stage in Stage), ("COMPLETED", (COMPLETED, "Completed"))]
+    )
 
     class Tier(models.TextChoices):
         HIGH = "high_potential", "High potential"

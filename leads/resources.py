@@ -10,11 +10,10 @@ from typing import Any
 
 from import_export import fields, resources
 
-from events.publisher import publish
 from leads import importing
 from leads.exporting import FLAT_FIELDS
+from leads.hooks import leads_changed
 from leads.models import Lead
-from metrics.services import invalidate_metrics
 
 
 class LeadResource(resources.ModelResource):
@@ -51,5 +50,4 @@ class LeadResource(resources.ModelResource):
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         if not kwargs.get("dry_run") and result.totals.get("new"):
-            publish("metrics.updated", {}, user_id=self._owner.pk)
-            invalidate_metrics(user_id=self._owner.pk)
+            leads_changed(self._owner.pk, "always")

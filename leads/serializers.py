@@ -6,7 +6,8 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.fields import Field
 
-from leads.models import INPUT_FIELDS, RESULT_FIELDS, Lead
+from leads.fields import INPUT_FIELDS, RESULT_FIELDS
+from leads.models import Lead
 from leads.services import normalized_website
 
 PIPELINE_FIELDS = ["status", "processing_stage", "progress", *RESULT_FIELDS, "last_error", "processed_at"]

@@ -9,9 +9,9 @@ from rest_framework.serializers import BaseSerializer
 
 from leads import selectors, services
 from leads.filters import ORDERING_FIELDS, SEARCH_FIELDS, LeadFilter
+from leads.hooks import COUNTED_FIELDS, known_lead_count
 from leads.models import Lead
 from leads.serializers import LeadSerializer
-from metrics import selectors as metrics_selectors
 from nellia.api.exceptions import Conflict
 from nellia.api.filters import NullsLastOrderingFilter
 from nellia.api.schema import ConflictSerializer, errors
@@ -65,10 +65,10 @@ class LeadViewSet(viewsets.ModelViewSet):
         """The list's total from the lead counts when it is filtered by status/stage/tier at most (a COUNT of
         100k leads costs ~10 ms; the counts ~1 ms). None: the paginator counts."""
         params = {name: value for name, value in self.request.query_params.items() if value != ""}
-        filters = {name: params.pop(name) for name in metrics_selectors.LEAD_COUNT_KEYS if name in params}
+        filters = {name: params.pop(name) for name in COUNTED_FIELDS if name in params}
         if set(params) - {"page", "page_size", "ordering"}:
             return None
-        return metrics_selectors.lead_count(self.request.user, **filters)
+        return known_lead_count(self.request.user, **filters) if known_lead_count.filled else None
 
     def get_object(self) -> Lead:
         lead = selectors.get_lead_for(self.request.user, self.kwargs["pk"])

@@ -9,6 +9,8 @@ from nellia.health import HealthView
 api_patterns = [
     path("", include("accounts.urls")),
     path("", include("agents.urls")),
+    path("", include("pipeline.urls")),
+    path("", include("prospecting.urls")),
     path("", include("leads.urls")),
     path("", include("business_context.urls")),
     path("", include("chat.urls")),
@@ -28,7 +30,7 @@ urlpatterns = [
     path("api/v1/", include("frontend.urls")),
     path("api/", include(api_patterns)),
     re_path(r"^api$", api_not_found),
-    path("", include("events.urls")),
+    path("", include("dashboard.urls")),
     path("", include("frontend.spa")),  # keep last: the built frontend when FRONTEND_DIST_DIR is set (else 404)
 ]
 

@@ -22,6 +22,8 @@ from typing import Any
 
 from django.db.models import F, Q
 
+from business_context.selectors import context_as_agent_data, context_for
+from leads.models import Lead, ProspectJob
 from mcp_bridge.agent_server import geo
 from mcp_bridge.agent_server.models import BusinessContextData
 from mcp_bridge.agent_server.scoring import target_range
@@ -31,6 +33,7 @@ from registry import selectors
 from registry.cnae import CnaeFilter
 from registry.models import Cnae, Company
 from registry.sectors import divisions_for_focus
+from registry.services import companies_to_leads
 
 NATIONWIDE = {"brasil", "brazil", "br", "nacional", "todo o brasil"}
 PORTE_BANDS = ((Company.Porte.ME, 1, 9), (Company.Porte.EPP, 10, 49), (Company.Porte.DEMAIS, 50, 10**9))
@@ -122,12 +125,8 @@ def filters_for(context: dict[str, Any] | None, query: str) -> selectors.SearchF
     )
 
 
-def harvest_for_job(job: Any, limit: int) -> tuple[int, int, int] | None:
+def harvest_for_job(job: ProspectJob, limit: int) -> tuple[int, int, int] | None:
     """Create up to `limit` registry leads for `job` (see the module docstring); None without registry data."""
-    from business_context.selectors import context_as_agent_data, context_for
-    from leads.models import Lead
-    from registry.services import companies_to_leads
-
     if limit <= 0 or not selectors.holds_data():
         return None
     filters = filters_for(context_as_agent_data(context_for(job.owner)), job.search_query)
@@ -137,7 +136,7 @@ def harvest_for_job(job: Any, limit: int) -> tuple[int, int, int] | None:
     rows = selectors.lead_rows(queryset=queryset, limit=limit)
     result = companies_to_leads(owner=job.owner, rows=rows, process=True, job=job)
     if result.created:  # the job's count is what its owner's quota spends
-        type(job).objects.filter(pk=job.pk).update(leads_created=F("leads_created") + len(result.created))
+        ProspectJob.objects.filter(pk=job.pk).update(leads_created=F("leads_created") + len(result.created))
         job.leads_created += len(result.created)
     return len(rows), len(result.created), len(result.duplicates)
 

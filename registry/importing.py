@@ -525,3 +525,4 @@ def month_of(source: Source, default: str | None) -> str:
     if not month or not layout.MONTH_RE.match(month):
         raise SourceError(f"{source.name}: cannot tell its month; pass --month YYYY-MM")
     return month
+

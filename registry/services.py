@@ -24,6 +24,7 @@ from leads.websites import normalize_website
 from mcp_bridge.agent_server.extraction import format_cnpj
 from mcp_bridge.agent_server.geo import CITIES
 from mcp_bridge.agent_server.text import fold
+from prospecting.selectors import plan_status
 from registry.models import Company
 from registry.sectors import sector_label
 from registry.selectors import SITUACAO_NAMES
@@ -127,12 +128,6 @@ def lead_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _remaining_quota(owner: Any) -> int | None:
-    from leads.prospecting import plan_status
-
-    return plan_status(owner).remaining
-
-
 def companies_to_leads(*, owner: Any, rows: list[dict[str, Any]], process: bool = False,
                        job: Any = None) -> ToLeadsResult:
     """Create leads for `owner` from establishment rows (`registry.selectors.lead_rows`), in order.
@@ -165,7 +160,7 @@ def companies_to_leads(*, owner: Any, rows: list[dict[str, Any]], process: bool 
                 if job is not None:
                     data["_facts"]["prospect_job_id"] = job.pk
                 fresh.append(data)
-        remaining = _remaining_quota(owner) if job is None else None
+        remaining = plan_status(owner).remaining if job is None else None
         if remaining is not None and len(fresh) > remaining:
             result.quota_exceeded = len(fresh) - remaining
             fresh = fresh[:remaining]

@@ -7,8 +7,8 @@ from rest_framework import serializers
 
 from frontend.realtime import UNLIMITED_REMAINING
 from leads.models import ProspectJob
-from leads.prospect_views import ProspectPlanSerializer
-from leads.prospecting import PlanStatus, job_lead_ids
+from prospecting.selectors import PlanStatus, job_lead_ids
+from prospecting.views import ProspectPlanSerializer
 
 
 def _iso(value: Any) -> str | None:

@@ -1,4 +1,4 @@
-"""`/api/v1/leads...` (FRONTEND.md §4): thin adapters over leads.selectors/services/pipeline."""
+"""`/api/v1/leads...` (FRONTEND.md §4): thin adapters over leads.selectors/services and pipeline.services."""
 
 import contextlib
 import gc
@@ -28,10 +28,12 @@ from frontend.serializers.leads import (
     present_lead,
 )
 from frontend.views.base import FrontendView
-from frontend.vocab import BOARD_STAGES, PRESENTED_STAGES
-from leads import pipeline, services
+from frontend.vocab import BOARD_STAGES
+from leads import services
+from leads.board import PRESENTED_STAGES
 from leads.selectors import get_lead_for
 from nellia.api.exceptions import Conflict
+from pipeline.services import enqueue_processing
 
 MAX_LIMIT = 1000
 
@@ -185,8 +187,8 @@ class LeadProcessView(FrontendView):
     def post(self, request: Request, lead_id: str) -> Response:
         lead = get_lead_for(request.user, lead_id)
         # Already queued/processing/waiting: nothing to do, the answer shows where it is.
-        with contextlib.suppress(pipeline.AlreadyProcessing):
-            pipeline.enqueue_processing(lead=lead, restart=self.body().get("restart") is True)
+        with contextlib.suppress(services.AlreadyProcessing):
+            enqueue_processing(lead=lead, restart=self.body().get("restart") is True)
         return _lead_response(request, lead.pk, status.HTTP_202_ACCEPTED)
 
 
@@ -224,13 +226,13 @@ class LeadBulkView(FrontendView):
                         if operation == "delete":
                             services.delete_lead(lead=lead)
                         elif operation == "process":
-                            pipeline.enqueue_processing(lead=lead)
+                            enqueue_processing(lead=lead)
                         else:
                             _update(request, lead, item)
                 done.append(item_id)
             except Http404:
                 skipped.append({"id": item_id, "reason": "not_found"})
-            except pipeline.AlreadyProcessing:
+            except services.AlreadyProcessing:
                 skipped.append({"id": item_id, "reason": "already_processing"})
             except Conflict:
                 skipped.append({"id": item_id, "reason": "duplicate_lead"})

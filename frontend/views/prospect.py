@@ -1,4 +1,4 @@
-"""`/api/v1/prospect/...` and `/api/v1/users/plan-status` (FRONTEND.md §7): adapters over leads.prospecting."""
+"""`/api/v1/prospect/...` and `/api/v1/users/plan-status` (FRONTEND.md §7): adapters over prospecting."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -16,7 +16,10 @@ from frontend.serializers.prospect import (
     present_plan_status,
 )
 from frontend.views.base import FrontendView
-from leads import prospecting
+from prospecting import selectors
+from prospecting.api import as_api_error
+from prospecting.errors import StartRefusedError
+from prospecting.services import start_job
 
 JOBS_LISTED = 50
 
@@ -27,20 +30,23 @@ class ProspectStartView(FrontendView):
     @extend_schema(summary="Start a prospecting job (RAW 202); reads only user_search_query", request=StartSerializer, responses={202: StartedSerializer})
     def post(self, request: Request) -> Response:
         query = self.body().get("user_search_query")
-        job = prospecting.start_job(owner=request.user, search_query=query if isinstance(query, str) else "")
+        try:
+            job = start_job(owner=request.user, search_query=query if isinstance(query, str) else "")
+        except StartRefusedError as exc:
+            raise as_api_error(exc) from None
         return Response({"jobId": str(job.pk), "status": "started"}, status=status.HTTP_202_ACCEPTED)
 
 
 class ProspectJobsView(FrontendView):
     @extend_schema(summary="The caller's 50 newest jobs, newest first", responses={200: JobSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        return Response([present_job(job) for job in prospecting.jobs_for(request.user)[:JOBS_LISTED]])
+        return Response([present_job(job) for job in selectors.jobs_for(request.user)[:JOBS_LISTED]])
 
 
 class ProspectJobStatusView(FrontendView):
     @extend_schema(summary="One job with its data and result", responses={200: JobStatusSerializer})
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(present_job_status(prospecting.get_job_for(request.user, job_id)))
+        return Response(present_job_status(selectors.get_job_for(request.user, job_id)))
 
 
 class PlanStatusView(FrontendView):
@@ -48,4 +54,4 @@ class PlanStatusView(FrontendView):
 
     @extend_schema(summary="Plan, quota, active job and cooldown (RAW)", responses={200: PlanStatusSerializer})
     def get(self, request: Request) -> Response:
-        return Response(present_plan_status(prospecting.plan_status(request.user)))
+        return Response(present_plan_status(selectors.plan_status(request.user)))

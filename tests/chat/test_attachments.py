@@ -46,7 +46,7 @@ def test_allowed_types(api, user, name, content, content_type):
 
 
 def test_text_is_extracted_and_given_to_the_agent(api, user, agent, monkeypatch):
-    monkeypatch.setattr("chat.services._enqueue_reply", lambda _id: None)
+    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
     attachment_id = upload(api, "leads.csv", CSV).json()["id"]
     assert Attachment.objects.get(pk=attachment_id).text == CSV.decode()
 

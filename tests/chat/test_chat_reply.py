@@ -54,7 +54,7 @@ def test_pipeline_summary_reply_is_grounded(user, agent, scored_lead, eager_cele
 
 
 def test_context_given_to_the_agent(user, agent, scored_lead, monkeypatch):
-    monkeypatch.setattr("chat.services._enqueue_reply", lambda _id: None)
+    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
     BusinessContextFactory(owner=user)
     earlier = post_user_message(owner=user, agent=agent, content="first question")
     ChatMessage.objects.create(owner=user, agent=agent, sender="agent", content="first answer", reply_to=earlier)
@@ -75,7 +75,7 @@ def test_context_given_to_the_agent(user, agent, scored_lead, monkeypatch):
 
 
 def test_a_lead_named_in_the_message_is_used(user, agent, scored_lead, monkeypatch):
-    monkeypatch.setattr("chat.services._enqueue_reply", lambda _id: None)
+    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
     message = post_user_message(owner=user, agent=agent, content="Write a follow-up for transportes rápidos ltda")
     assert build_chat_arguments(message)["lead"]["id"] == str(scored_lead.pk)
 
@@ -106,7 +106,7 @@ def test_failure_leaves_a_failed_reply(user, agent, eager_celery, django_capture
 def test_reply_is_idempotent(user, agent, monkeypatch):
     from chat.services import generate_reply
 
-    monkeypatch.setattr("chat.services._enqueue_reply", lambda _id: None)
+    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
     monkeypatch.setattr("mcp_bridge.client.call_tool", lambda *a, **k: {"reply": "ok", "usage": {}, "mode": "offline"})
     message = post_user_message(owner=user, agent=agent, content="hello")
     first = generate_reply(message=message)

@@ -44,7 +44,7 @@ def test_errors(user, tmp_path):
 
 def test_process_flag_queues(user, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
     sent = []
-    monkeypatch.setattr("leads.tasks.run_stage.delay", lambda *args: sent.append(args))
+    monkeypatch.setattr("pipeline.tasks.run_stage.delay", lambda *args: sent.append(args))
     path = tmp_path / "leads.csv"
     path.write_text("company_name\nA\nB\n")
     with django_capture_on_commit_callbacks(execute=True):

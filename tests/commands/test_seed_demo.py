@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from business_context.models import BusinessContext
-from leads import pipeline
-from leads import tasks as lead_tasks
 from leads.models import Lead
+from pipeline import runner
+from pipeline import tasks as pipeline_tasks
 
 
 def seed(*args: str) -> str:
@@ -40,8 +40,8 @@ def test_idempotent_users_context_and_leads(db):
 def test_processes_some_leads_end_to_end(db, monkeypatch, django_capture_on_commit_callbacks):
     # The worker: each stage message runs the real pipeline stage (in-process agent server) right away.
     monkeypatch.setattr(
-        lead_tasks.run_stage, "delay",
-        lambda lead_id, stage, token: pipeline.run_stage(lead_id=lead_id, stage=stage, run_token=token),
+        pipeline_tasks.run_stage, "delay",
+        lambda lead_id, stage, token: runner.run_stage(lead_id=lead_id, stage=stage, run_token=token),
     )
     with django_capture_on_commit_callbacks(execute=True):
         seed("--process", "2", "--no-wait")
@@ -58,10 +58,11 @@ def test_negative_process_is_an_error(db):
 
 
 def test_loads_a_generated_registry_once(db):
+    from registry.demo import DEMO_ESTABLISHMENTS
     from registry.models import Company, Establishment
 
-    output = seed("--process", "0", "--registry", "300")
-    assert Establishment.objects.count() == 300 and Company.objects.exists()
-    assert "300 generated establishments loaded" in output
-    assert "already holds data" in seed("--process", "0", "--registry", "300")
-    assert Establishment.objects.count() == 300
+    output = seed("--process", "0")
+    assert Establishment.objects.count() == DEMO_ESTABLISHMENTS and Company.objects.exists()
+    assert f"{DEMO_ESTABLISHMENTS} generated establishments loaded" in output
+    assert "already holds data" in seed("--process", "0")
+    assert Establishment.objects.count() == DEMO_ESTABLISHMENTS

@@ -9,8 +9,8 @@ from django.core.cache import cache
 
 from enrichment import website
 from enrichment.services import SECTION, enrich_from_website
-from leads import pipeline
-from leads import tasks as lead_tasks
+from pipeline import runner, services
+from pipeline import tasks as pipeline_tasks
 from tests.factories import BusinessContextFactory, LeadFactory
 
 SITE = Path(__file__).parent / "site"
@@ -135,11 +135,11 @@ def test_visits_are_cached_per_site(site):
 def _run_intake(lead, capture, monkeypatch):
     """Queue `lead` and run its intake stage here (the real pipeline and in-process agent server)."""
     BusinessContextFactory(owner=lead.owner)
-    monkeypatch.setattr(lead_tasks.run_stage, "delay", lambda *args: None)
+    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: None)
     with capture(execute=True):
-        pipeline.enqueue_processing(lead=lead)
+        services.enqueue_processing(lead=lead)
     lead.refresh_from_db()
-    assert pipeline.run_stage(lead_id=lead.pk, stage="intake", run_token=pipeline.run_token_for(lead)) == "done"
+    assert runner.run_stage(lead_id=lead.pk, stage="intake", run_token=services.run_token_for(lead)) == "done"
     lead.refresh_from_db()
 
 

@@ -25,7 +25,7 @@ def test_delete_mine_and_skip_others(api, user, other_user):
 
 def test_process(api, user, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr("leads.tasks.run_stage.delay", lambda *args: sent.append(args))
+    monkeypatch.setattr("pipeline.tasks.run_stage.delay", lambda *args: sent.append(args))
     new = LeadFactory(owner=user)
     busy = LeadFactory(owner=user, status="processing")
     with django_capture_on_commit_callbacks(execute=True):

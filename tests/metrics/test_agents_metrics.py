@@ -2,8 +2,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from agents.models import StageRun
-from agents.stages import AGENT_FOR_STAGE
 from metrics import selectors
+from pipeline.stages import AGENT_FOR_STAGE
 from tests.factories import LeadFactory, pipeline_agent
 
 NOW = datetime(2025, 3, 10, 15, 30, tzinfo=ZoneInfo("America/Sao_Paulo"))

@@ -2,9 +2,9 @@
 
 import pytest
 
-from leads import pipeline
-from leads import tasks as lead_tasks
-from tests.factories import BusinessContextFactory, LeadFactory
+from pipeline import runner
+from pipeline import tasks as pipeline_tasks
+from tests.factories import LeadFactory
 
 
 class StageQueue:
@@ -21,7 +21,7 @@ class StageQueue:
 
     def run_next(self) -> str:
         lead_id, stage, token = self.sent.pop(0)
-        return self.call(pipeline.run_stage, lead_id=lead_id, stage=stage, run_token=token, task_id="t")
+        return self.call(runner.run_stage, lead_id=lead_id, stage=stage, run_token=token, task_id="t")
 
     def run_all(self, limit: int = 50) -> list[str]:
         outcomes = []
@@ -33,13 +33,8 @@ class StageQueue:
 @pytest.fixture
 def stage_queue(monkeypatch, django_capture_on_commit_callbacks):
     queue = StageQueue(django_capture_on_commit_callbacks)
-    monkeypatch.setattr(lead_tasks.run_stage, "delay", lambda *args: queue.sent.append(args))
+    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: queue.sent.append(args))
     return queue
-
-
-@pytest.fixture
-def context(user):
-    return BusinessContextFactory(owner=user)
 
 
 @pytest.fixture

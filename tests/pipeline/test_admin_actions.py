@@ -40,10 +40,10 @@ def test_agent_admin_stop_and_start(staff, stage_queue):
 
 
 def test_stage_run_admin_lists_runs(staff, user, stage_queue):
-    from leads import pipeline
+    from pipeline import services as pipeline_services
 
     lead = LeadFactory(owner=user)
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_next()
     response = staff.get("/admin/agents/stagerun/")
     assert response.status_code == 200 and lead.company_name in response.content.decode()

@@ -6,8 +6,8 @@ from agents import services
 from agents.models import Agent, StageRun
 from agents.selectors import metrics_for_agents
 from events.models import Event
-from leads import pipeline
 from leads.models import Lead
+from pipeline import services as pipeline_services
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_leads_wait_at_a_stopped_stage_then_resume_in_order(stage_queue, user, c
     services.stop_agent(agent=persona)
     leads = [LeadFactory(owner=user, company_name=f"Empresa {i}") for i in range(3)]
     for lead in leads:
-        stage_queue.call(pipeline.enqueue_processing, lead=lead)
+        stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_all()
     for lead in leads:
         lead.refresh_from_db()
@@ -48,7 +48,7 @@ def test_the_current_item_finishes_when_its_agent_is_stopped(stage_queue, lead, 
         return real(tool, arguments, **kwargs)
 
     monkeypatch.setattr(client, "call_tool", stop_meanwhile)
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_next() == "done"
     intake = Agent.objects.get(stage="intake")
     assert intake.status == "inactive" and intake.current_task == ""  # stays stopped, item done
@@ -56,12 +56,12 @@ def test_the_current_item_finishes_when_its_agent_is_stopped(stage_queue, lead, 
 
 def test_processing_a_lead_whose_first_agent_is_stopped_waits(stage_queue, lead):
     services.stop_agent(agent=Agent.objects.get(stage="intake"))
-    result = stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    result = stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert result.status == "waiting" and stage_queue.sent == []
 
 
 def test_a_queued_task_reaching_a_stopped_agent_waits(stage_queue, lead):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     services.stop_agent(agent=Agent.objects.get(stage="intake"))
     assert stage_queue.run_next() == "waiting"
     lead.refresh_from_db()

@@ -4,8 +4,8 @@ import pytest
 
 from agents.models import Agent, StageRun
 from events.models import Event
-from leads import pipeline
 from leads.models import Lead
+from pipeline import services as pipeline_services
 from tests.mcp_bridge.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def server_down(settings):
 
 
 def test_unreachable_server_fails_the_lead_and_errors_the_agent(stage_queue, lead, server_down):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_all() == ["failed"]
     lead.refresh_from_db()
     assert lead.status == Lead.Status.FAILED and lead.processing_stage == "intake"
@@ -35,7 +35,7 @@ def test_unreachable_server_fails_the_lead_and_errors_the_agent(stage_queue, lea
     assert Event.objects.filter(type="lead.progress", data__stage_status="failed").count() == 1
 
     server_down.MCP_SERVER_URL = ""  # the server is back (embedded)
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_all() == ["done"] * 5
     lead.refresh_from_db()
     assert lead.status == Lead.Status.COMPLETED and lead.last_error == ""
@@ -56,7 +56,7 @@ def test_repeated_tool_failures_put_the_agent_in_error(stage_queue, user, contex
     monkeypatch.setattr(client, "call_tool", broken)
     agent = Agent.objects.get(stage="intake")
     for expected in ("active", "error"):
-        stage_queue.call(pipeline.enqueue_processing, lead=LeadFactory(owner=user))
+        stage_queue.call(pipeline_services.enqueue_processing, lead=LeadFactory(owner=user))
         stage_queue.run_all()
         agent.refresh_from_db()
         assert agent.status == expected
@@ -67,7 +67,7 @@ def test_contract_violation_in_a_result_fails_the_stage(stage_queue, lead, monke
     from mcp_bridge import client
 
     monkeypatch.setattr(client, "call_tool", lambda tool, arguments, **kw: {"enrichment_data": "nope"})
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_all() == ["failed"]
     lead.refresh_from_db()
     assert "breaks the contract" in lead.last_error
@@ -80,7 +80,7 @@ def test_a_crash_never_leaves_the_lead_processing(stage_queue, lead, monkeypatch
         raise ZeroDivisionError("oops")
 
     monkeypatch.setattr(client, "call_tool", crash)
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_all() == ["failed"]
     lead.refresh_from_db()
     assert lead.status == "failed" and "ZeroDivisionError" in lead.last_error

@@ -5,14 +5,15 @@ from datetime import timedelta
 import pytest
 
 from agents.models import StageRun
-from leads import pipeline
 from leads.models import Lead
+from pipeline import runner
+from pipeline import services as pipeline_services
 
 pytestmark = pytest.mark.django_db
 
 
 def test_redelivered_task_for_a_done_stage_does_nothing(stage_queue, lead):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     message = stage_queue.sent[0]
     stage_queue.run_next()
     lead.refresh_from_db()
@@ -26,25 +27,25 @@ def test_redelivered_task_for_a_done_stage_does_nothing(stage_queue, lead):
 
 
 def test_task_of_an_earlier_run_is_ignored(stage_queue, lead):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     lead_id, stage, token = stage_queue.sent.pop()
     Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.FAILED)
-    stage_queue.call(pipeline.enqueue_processing, lead=lead, restart=True)
-    assert pipeline.run_stage(lead_id=lead_id, stage=stage, run_token=token) == "skipped"
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead, restart=True)
+    assert runner.run_stage(lead_id=lead_id, stage=stage, run_token=token) == "skipped"
     assert not StageRun.objects.exists()
 
 
 def test_redelivery_while_running_supersedes_the_lost_attempt(stage_queue, lead):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     message = stage_queue.sent[0]
-    started = pipeline._start_stage(lead.pk, "intake", message[2], "task-1")  # a worker dies after this
+    started = runner.start(lead.pk, "intake", message[2], "task-1")  # a worker dies after this
     assert started is not None
     stage_queue.run_next()  # the redelivered message
     runs = StageRun.objects.filter(lead=lead, stage="intake").order_by("started_at")
     assert [(r.status, r.attempt) for r in runs] == [("failed", 1), ("succeeded", 2)]
     assert "Superseded" in runs[0].error
     # Should the first attempt come back after all, its result is discarded, not written twice.
-    pipeline._finish_stage(started, {"lead_updates": {}, "enrichment_data": {"emails": ["x@y.z"]}})
+    runner.finish(started, {"lead_updates": {}, "enrichment_data": {"emails": ["x@y.z"]}})
     lead.refresh_from_db()
     assert lead.enrichment_data["emails"] == ["comercial@translog.com.br"]
     assert lead.processing_stage == "analysis"
@@ -53,11 +54,11 @@ def test_redelivery_while_running_supersedes_the_lost_attempt(stage_queue, lead)
 def test_unknown_lead_is_skipped(stage_queue):
     import uuid
 
-    assert pipeline.run_stage(lead_id=uuid.uuid4(), stage="intake") == "skipped"
+    assert runner.run_stage(lead_id=uuid.uuid4(), stage="intake") == "skipped"
 
 
 def test_queued_at_orders_runs(stage_queue, lead):
-    first = stage_queue.call(pipeline.enqueue_processing, lead=lead).queued_at
+    first = stage_queue.call(pipeline_services.enqueue_processing, lead=lead).queued_at
     Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.FAILED, queued_at=first - timedelta(seconds=1))
-    second = stage_queue.call(pipeline.enqueue_processing, lead=lead).queued_at
+    second = stage_queue.call(pipeline_services.enqueue_processing, lead=lead).queued_at
     assert second > first - timedelta(seconds=1)

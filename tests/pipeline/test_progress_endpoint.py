@@ -2,7 +2,8 @@
 
 import pytest
 
-from leads import pipeline
+from pipeline import runner
+from pipeline import services as pipeline_services
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +27,10 @@ def test_new_lead_has_every_stage_pending(api, lead):
 
 
 def test_running_then_done(api, lead, stage_queue):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_next()
     _, stage, token = stage_queue.sent.pop(0)
-    pipeline._start_stage(lead.pk, stage, token, "t")
+    runner.start(lead.pk, stage, token, "t")
     body = api.get(url(lead)).json()
     assert body["status"] == "processing" and body["processing_stage"] == "analysis" and body["progress"] == 20
     intake, analysis = body["stages"][:2]
@@ -39,7 +40,7 @@ def test_running_then_done(api, lead, stage_queue):
 
 
 def test_completed(api, lead, stage_queue):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_all()
     body = api.get(url(lead)).json()
     assert body["status"] == "completed" and body["progress"] == 100

@@ -3,8 +3,9 @@
 import pytest
 
 from agents.models import StageRun
-from leads import pipeline
 from leads.models import Lead
+from pipeline import selectors as pipeline_selectors
+from pipeline import services as pipeline_services
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def _fail_at(stage_queue, lead, stage, monkeypatch):
         return real(tool, arguments, **kwargs)
 
     monkeypatch.setattr(client, "call_tool", flaky)
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_all()
     monkeypatch.setattr(client, "call_tool", real)
 
@@ -31,7 +32,7 @@ def test_reprocessing_a_failed_lead_resumes_at_the_failed_stage(stage_queue, lea
     lead.refresh_from_db()
     assert lead.status == Lead.Status.FAILED and lead.processing_stage == "persona" and lead.progress == 40
     assert lead.last_error == "Persona Creation Agent failed: persona exploded"
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.sent[0][1] == "persona"
     assert stage_queue.run_all() == ["done"] * 3
     lead.refresh_from_db()
@@ -44,26 +45,26 @@ def test_reprocessing_a_failed_lead_resumes_at_the_failed_stage(stage_queue, lea
 def test_progress_while_failed_then_resumed(stage_queue, lead, monkeypatch):
     _fail_at(stage_queue, lead, "persona", monkeypatch)
     lead.refresh_from_db()
-    body = pipeline.lead_progress(lead)
+    body = pipeline_selectors.lead_progress(lead)
     assert [s["status"] for s in body["stages"]] == ["done", "done", "failed", "pending", "pending"]
     assert body["stages"][2]["error"] == "Persona Creation Agent failed: persona exploded"
 
 
 def test_restart_reruns_from_intake_keeping_history(stage_queue, lead):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_all()
     lead.refresh_from_db()
     assert lead.status == Lead.Status.COMPLETED
-    restarted = stage_queue.call(pipeline.enqueue_processing, lead=lead, restart=True)
+    restarted = stage_queue.call(pipeline_services.enqueue_processing, lead=lead, restart=True)
     assert restarted.processing_stage == "intake" and restarted.progress == 0 and restarted.status == "queued"
-    assert [s["status"] for s in pipeline.lead_progress(restarted)["stages"]] == ["pending"] * 5
+    assert [s["status"] for s in pipeline_selectors.lead_progress(restarted)["stages"]] == ["pending"] * 5
     assert stage_queue.run_all() == ["done"] * 5
     assert StageRun.objects.filter(lead=lead).count() == 10
     assert StageRun.objects.filter(lead=lead, stage="intake").order_by("started_at").last().attempt == 2
 
 
 def test_completed_lead_processed_again_starts_over(stage_queue, lead):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_all()
-    again = stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    again = stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert again.processing_stage == "intake" and stage_queue.sent[0][1] == "intake"

@@ -3,30 +3,31 @@
 import pytest
 
 from agents.models import Agent, StageRun
-from agents.stages import PIPELINE
 from events.models import Event
-from leads import pipeline
 from leads.models import Lead
+from leads.services import AlreadyProcessing
+from pipeline import services as pipeline_services
+from pipeline.stages import PIPELINE
 
 pytestmark = pytest.mark.django_db
 
 
 def test_enqueue_queues_the_first_stage_after_commit(stage_queue, lead):
-    result = stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    result = stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert result.status == Lead.Status.QUEUED and result.queued_at is not None
-    assert stage_queue.sent == [(str(lead.pk), "intake", pipeline.run_token_for(result))]
+    assert stage_queue.sent == [(str(lead.pk), "intake", pipeline_services.run_token_for(result))]
 
 
 def test_already_queued_is_refused(stage_queue, lead):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
-    with pytest.raises(pipeline.AlreadyProcessing):
-        pipeline.enqueue_processing(lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
+    with pytest.raises(AlreadyProcessing):
+        pipeline_services.enqueue_processing(lead=lead)
 
 
 def test_intake_fills_only_empty_fields_and_enrichment(stage_queue, lead):
     lead.market_region = "Sudeste"
     lead.save()
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_next() == "done"
     lead.refresh_from_db()
     assert lead.contact_email == "comercial@translog.com.br"
@@ -37,11 +38,11 @@ def test_intake_fills_only_empty_fields_and_enrichment(stage_queue, lead):
     run = StageRun.objects.get(lead=lead)
     assert run.stage == "intake" and run.status == StageRun.Status.SUCCEEDED
     assert run.agent.name == "lead_intake_agent" and run.duration_ms is not None and run.finished_at
-    assert stage_queue.sent == [(str(lead.pk), "analysis", pipeline.run_token_for(lead))]
+    assert stage_queue.sent == [(str(lead.pk), "analysis", pipeline_services.run_token_for(lead))]
 
 
 def test_analysis_saves_scores_tier_and_context_version(stage_queue, lead, context):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_next()
     assert stage_queue.run_next() == "done"
     lead.refresh_from_db()
@@ -56,7 +57,7 @@ def test_analysis_saves_scores_tier_and_context_version(stage_queue, lead, conte
 
 
 def test_full_run_completes_with_a_portuguese_message(stage_queue, lead):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_all() == ["done"] * 5
     lead.refresh_from_db()
     assert lead.status == Lead.Status.COMPLETED and lead.processing_stage == "completed" and lead.progress == 100
@@ -68,7 +69,7 @@ def test_full_run_completes_with_a_portuguese_message(stage_queue, lead):
 
 
 def test_events_of_a_run(stage_queue, lead):
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_all()
     progress = list(Event.objects.filter(type="lead.progress").order_by("id").values_list("data", flat=True))
     assert [(p["stage"], p["stage_status"]) for p in progress] == [
@@ -99,7 +100,7 @@ def test_agent_is_processing_with_current_task_during_the_stage(stage_queue, lea
     from mcp_bridge import client
 
     real = client.call_tool
-    stage_queue.call(pipeline.enqueue_processing, lead=lead)
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_next()
     monkeypatch.setattr(client, "call_tool", spy)
     stage_queue.run_next()

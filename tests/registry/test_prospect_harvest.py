@@ -3,11 +3,12 @@
 from unittest import mock
 
 import pytest
+from django.db.models import Q
 
-from leads import tasks as lead_tasks
 from leads.models import Lead, ProspectJob
-from leads.prospect_tasks import run_prospect_job
-from leads.prospecting import plan_status
+from pipeline import tasks as pipeline_tasks
+from prospecting.selectors import plan_status
+from prospecting.tasks import run_prospect_job
 from registry.models import Establishment
 from tests.factories import BusinessContextFactory
 
@@ -16,7 +17,7 @@ from tests.factories import BusinessContextFactory
 def queues(monkeypatch):
     stages: list = []
     jobs: list = []
-    monkeypatch.setattr(lead_tasks.run_stage, "delay", lambda *args: stages.append(args))
+    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: stages.append(args))
     monkeypatch.setattr(run_prospect_job, "delay", lambda *args: jobs.append(args))
     return stages, jobs
 
@@ -33,12 +34,14 @@ def _start_and_run(api, query, capture):
 
 
 def test_the_start_button_harvests_registry_companies(api, user, registry, queues, django_capture_on_commit_callbacks):
-    BusinessContextFactory(owner=user, industry_focus=["Tecnologia"], geographic_focus=["Brasil"])
+    BusinessContextFactory(owner=user, industry_focus=["Tecnologia"], geographic_focus=["Brasil"],
+                           target_market="Empresas que vendem para outras empresas")  # no headcount range
     with mock.patch("mcp_bridge.client.call_tool") as agent:
         job = _start_and_run(api, "transportadoras em Goiás", django_capture_on_commit_callbacks)
     assert not agent.called  # the bundled corpus was not consulted
     leads = list(Lead.objects.filter(prospect_job=job))
-    matching = Establishment.objects.filter(situacao="02", uf="GO", matriz=True, cnae_division__in=[49, 50, 51, 52, 53])
+    matching = Establishment.objects.filter(Q(has_email=True) | Q(has_phone=True), situacao="02", uf="GO", matriz=True,
+                                            cnae_division__in=[49, 50, 51, 52, 53])
     assert len(leads) == min(10, matching.count()) > 0  # free plan: 10
     registry_rows = {e.cnpj: e for e in Establishment.objects.filter(pk__in=[lead.cnpj for lead in leads])}
     assert all(lead.source == "registry" and lead.status == "queued" for lead in leads)
@@ -52,7 +55,7 @@ def test_the_start_button_harvests_registry_companies(api, user, registry, queue
 def test_companies_already_leads_are_not_harvested_again(api, user, registry, queues, django_capture_on_commit_callbacks):
     user.plan = "enterprise"
     user.save()
-    BusinessContextFactory(owner=user, industry_focus=["Logística"], geographic_focus=["SP"])
+    BusinessContextFactory(owner=user, industry_focus=["Comércio"], geographic_focus=["SP"], target_market="Lojas")
     first = _start_and_run(api, "", django_capture_on_commit_callbacks)
     first.status = "completed"
     first.save()
@@ -61,7 +64,7 @@ def test_companies_already_leads_are_not_harvested_again(api, user, registry, qu
         job = ProspectJob.objects.create(owner=user, search_query="", max_leads=20)  # a second job
         run_prospect_job.run(str(job.pk))
     again = set(Lead.objects.filter(prospect_job=job).values_list("cnpj", flat=True))
-    assert again and not again & taken
+    assert taken and again and not again & taken
 
 
 def test_without_registry_data_the_corpus_is_used(api, user, db, queues, django_capture_on_commit_callbacks):

@@ -1,8 +1,8 @@
 import pytest
 
-from leads import tasks as lead_tasks
 from leads.models import Lead
-from leads.prospecting import plan_status
+from pipeline import tasks as pipeline_tasks
+from prospecting.selectors import plan_status
 from registry.models import Establishment
 from tests.factories import LeadFactory
 
@@ -78,7 +78,7 @@ def test_filters_take_the_first_of_the_search_in_order(api, user, registry):
 
 def test_process_true_queues_the_pipeline(api, registry, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr(lead_tasks.run_stage, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: sent.append(args))
     cnpjs = _with_email(2)
     with django_capture_on_commit_callbacks(execute=True):
         body = api.post(URL, {"cnpjs": cnpjs, "process": True}, format="json").json()

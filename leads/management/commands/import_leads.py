@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.management.base import CommandParser
 
 from leads import importing
-from nellia.commands import NelliaCommand, OwnerMixin, WaitForLeadsMixin
+from leads.commands import WaitForLeadsMixin
+from nellia.commands import NelliaCommand, OwnerMixin
 
 SHOWN_ERRORS = 20
 

@@ -1,30 +1,28 @@
 """`python manage.py seed_demo`: a ready-to-explore platform (idempotent: run it as often as you like).
 
 Creates (when missing) the demo admin and user, the sample business context and the 12 sample leads
-(`leads/fixtures/demo/`) for the demo user, a generated month of the CNPJ registry (when the registry is empty),
-then processes a few of them end to end through the real pipeline and waits for them (in the embedded default the
-worker runs inside this process).
+(`leads/fixtures/demo/`) for the demo user, the demo data of apps above (`leads.hooks.seed_demo_data`: a
+generated month of the CNPJ registry when it is empty), then processes a few of them end to end through the
+real pipeline and waits for them (in the embedded default the worker runs inside this process).
 """
 
 import json
-import tempfile
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.db import transaction
 
 from business_context.models import BusinessContext
 from business_context.services import save_context
-from leads import importing, pipeline
+from leads import importing
+from leads.commands import WaitForLeadsMixin
+from leads.hooks import process_lead, seed_demo_data
 from leads.models import Lead
-from nellia.commands import NelliaCommand, WaitForLeadsMixin
-from registry.models import Establishment
-from registry.sample import SampleSpec, write_sample
+from leads.services import AlreadyProcessing
+from nellia.commands import NelliaCommand
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 ADMIN = ("admin@nellia.local", "nellia-admin")
@@ -41,14 +39,12 @@ class Command(WaitForLeadsMixin, NelliaCommand):
         parser.add_argument("--process", type=int, default=3, metavar="N",
                             help="Process N sample leads that are still new (default 3; 0: none).")
         parser.add_argument("--timeout", type=float, default=180, help="Seconds to wait for them (default 180).")
-        parser.add_argument("--registry", type=int, default=2000, metavar="N",
-                            help="Generated registry establishments loaded when the registry is empty (default 2000; 0: none).")
         parser.add_argument("--no-wait", action="store_true",
                             help="Queue without waiting (real mode only: needs a running Celery worker).")
         parser.add_argument("--reset-passwords", action="store_true", help="Set the demo passwords again.")
         parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="Printed in the summary.")
 
-    def handle(self, *args: Any, process: int, timeout: float, registry: int, no_wait: bool, reset_passwords: bool,
+    def handle(self, *args: Any, process: int, timeout: float, no_wait: bool, reset_passwords: bool,
                base_url: str, **options: Any) -> None:
         if process < 0:
             raise self.fail("--process must be 0 or more.")
@@ -65,20 +61,10 @@ class Command(WaitForLeadsMixin, NelliaCommand):
             f"({'created' if demo_new else 'exists'}). Business context: {'created' if context_new else 'exists'}. "
             f"Sample leads: {report.created} created, {report.duplicates} already there."
         )
-        if registry > 0:
-            self._registry(registry)
+        seed_demo_data(self.stdout.write)
         if process:
             self._process(demo, process, timeout, no_wait)
         self._summary(base_url)
-
-    def _registry(self, count: int) -> None:
-        if Establishment.objects.exists():
-            self.stdout.write("CNPJ registry: already holds data.")
-            return
-        with tempfile.TemporaryDirectory() as directory:
-            write_sample(SampleSpec(establishments=count), Path(directory))
-            call_command("registry_import", directory, report_dir=directory, no_progress=True, stdout=StringIO())
-        self.stdout.write(f"CNPJ registry: {count} generated establishments loaded (sample data, not real companies).")
 
     def _user(self, email: str, password: str, *, admin: bool, reset: bool) -> tuple[Any, bool]:
         users = get_user_model().objects
@@ -107,8 +93,8 @@ class Command(WaitForLeadsMixin, NelliaCommand):
         queued = []
         for lead in leads:
             try:
-                queued.append(pipeline.enqueue_processing(lead=lead).pk)
-            except pipeline.AlreadyProcessing:
+                queued.append(process_lead(lead=lead).pk)
+            except AlreadyProcessing:
                 continue
         self.stdout.write(f"Processing {len(queued)} sample lead(s) through the agent pipeline...")
         if no_wait and not settings.CELERY_EMBEDDED_WORKER:

@@ -1,0 +1,274 @@
+"""The stage runner: one stage of one lead, in three steps (the body of the `leads.run_stage` task).
+
+1. `start`: a short transaction with the lead locked checks the task still applies (its run, its stage, the lead
+   queued or processing); a stopped agent parks the lead (`waiting`); otherwise a `running` StageRun is recorded
+   and the agent marked working;
+2. `call`: the stage's tool on the agent server through `mcp_bridge` (no transaction or lock held), its result
+   validated against the stage's output model;
+3. `finish` (or `fail`): a short transaction with the lead locked again: if our StageRun is still the live one,
+   the result is written on the lead, the stage advanced and the next one queued after commit (or the lead
+   completed).
+
+A redelivered task for a finished stage finds the lead past it and does nothing; one for a stage that is running
+again supersedes the earlier attempt (which then discards its result), so a stage's results are written once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from pydantic import ValidationError as PydanticValidationError
+
+from agents import services as agent_services
+from agents.models import Agent, StageRun
+from business_context.selectors import context_as_agent_data, context_for
+from enrichment.services import enrich_from_website
+from leads.events import publish_lead_updated
+from leads.models import COMPLETED, Lead
+from mcp_bridge import client as bridge
+from mcp_bridge.agent_server.models import PreviousResults
+from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
+from metrics.services import notify_metrics_changed
+from pipeline.events import publish_completed, publish_failed, publish_progress
+from pipeline.hooks import on_lead_finished
+from pipeline.services import mark_waiting, queue_or_park, run_token_for
+from pipeline.stages import PIPELINE, SPECS, Result, StageSpec, lead_data, next_stage, progress_after, stored_results
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Started:
+    lead: Lead
+    agent: Agent
+    run: StageRun
+    arguments: dict[str, Any]
+    context_version: int | None
+
+    @property
+    def spec(self) -> StageSpec:
+        return SPECS[self.run.stage]
+
+
+def run_stage(*, lead_id: uuid.UUID | str, stage: str, run_token: str = "", task_id: str = "") -> str:
+    """Run one stage of one lead. Returns what happened, for logs and tests: `skipped` (nothing to do),
+    `waiting`, `done`, `failed` or `discarded`."""
+    if stage not in SPECS:
+        raise ValueError(f"Unknown stage {stage!r}")
+    started = start(lead_id, stage, run_token, task_id)
+    if started is None:
+        lead = Lead.objects.filter(pk=lead_id).only("status").first()
+        return "waiting" if lead is not None and lead.status == Lead.Status.WAITING else "skipped"
+    try:
+        result = call(started)
+    except AgentServerUnavailable as exc:
+        fail(started, str(exc), unreachable=True)
+        return "failed"
+    except AgentToolError as exc:
+        fail(started, f"{started.agent.display_name} failed: {exc}", unreachable=False)
+        return "failed"
+    except Exception as exc:  # a bug must not leave the lead processing forever
+        logger.exception("Stage %s of lead %s crashed", stage, lead_id)
+        fail(started, f"Internal error in stage {stage}: {type(exc).__name__}: {exc}", unreachable=False)
+        return "failed"
+    return "done" if finish(started, result) else "discarded"
+
+
+# ---- 1. start -------------------------------------------------------------------------------------------------
+
+
+def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) -> Started | None:
+    """Decide whether this task applies and record its StageRun. None: nothing to do (or the lead was parked)."""
+    with transaction.atomic():
+        lead = _applicable_lead(lead_id, stage, run_token)
+        if lead is None:
+            return None
+        agent = Agent.objects.select_for_update().get(stage=stage)
+        if agent.is_stopped:
+            mark_waiting(lead, agent)
+            return None
+        run = _record_run(lead, agent, stage, task_id)
+        if lead.status != Lead.Status.PROCESSING:
+            lead.status = Lead.Status.PROCESSING
+            lead.save(update_fields=["status", "updated_at"])
+            publish_lead_updated(lead, ["status"])
+        else:
+            lead.save(update_fields=["updated_at"])
+        publish_progress(lead, stage, "running", agent)
+        agent_services.mark_working(agent=agent, task=f"{SPECS[stage].task_label} {lead.company_name}")
+    if stage == PIPELINE[0]:
+        enrich_from_website(lead)  # network, so outside any transaction: the site's text joins what intake reads
+    # Built after the commit: no lock is held while reading the context.
+    ctx = context_for(lead.owner)
+    arguments = {"lead": lead_data(lead), "business_context": context_as_agent_data(ctx),
+                 "previous": previous_results(lead)}
+    return Started(lead, agent, run, arguments, ctx.version if ctx else None)
+
+
+def _applicable_lead(lead_id: uuid.UUID | str, stage: str, run_token: str) -> Lead | None:
+    """The lead, locked, if a task of this run for this stage still applies to it."""
+    lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
+    if lead is None:
+        logger.info("Stage %s of lead %s: the lead is gone", stage, lead_id)
+        return None
+    if run_token and run_token != run_token_for(lead):
+        logger.info("Stage %s of lead %s: task of an earlier run, ignored", stage, lead_id)
+        return None
+    if lead.processing_stage != stage or lead.status not in Lead.ACTIVE_STATUSES:
+        logger.info("Stage %s of lead %s: already past it or not processing (%s at %s), ignored",
+                    stage, lead_id, lead.status, lead.processing_stage)
+        return None
+    return lead
+
+
+def _record_run(lead: Lead, agent: Agent, stage: str, task_id: str) -> StageRun:
+    """A `running` StageRun; a redelivered task (worker lost, visibility timeout) supersedes one still running."""
+    now = timezone.now()
+    StageRun.objects.filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING).update(
+        status=StageRun.Status.FAILED, finished_at=now, error="Superseded by a redelivered task."
+    )
+    attempt = StageRun.objects.filter(lead=lead, stage=stage).count() + 1
+    return StageRun.objects.create(
+        lead=lead, agent=agent, stage=stage, status=StageRun.Status.RUNNING, attempt=attempt,
+        task_id=task_id or "", started_at=now,
+    )
+
+
+def previous_results(lead: Lead) -> dict[str, Result | None]:
+    """Earlier stage results for the agent server (None for stages not done, or when what the lead stores no
+    longer fits the contract, e.g. an operator typed a free-form company size)."""
+    previous = stored_results(lead)
+    for stage, value in previous.items():
+        if value is not None:
+            try:
+                PreviousResults.model_validate({stage: value})
+            except PydanticValidationError:
+                logger.info("Lead %s: stored %s result does not fit the contract; not sent", lead.pk, stage)
+                previous[stage] = None
+    return previous
+
+
+# ---- 2. call --------------------------------------------------------------------------------------------------
+
+
+def call(started: Started) -> Result:
+    """The stage's tool on the agent server; its result validated against the stage's output model."""
+    spec = started.spec
+    result = bridge.call_tool(spec.tool, started.arguments)
+    try:
+        return spec.output.model_validate(result).model_dump(mode="json")
+    except PydanticValidationError as exc:
+        errors = exc.errors()
+        where = ".".join(str(part) for part in errors[0]["loc"]) if errors else ""
+        message = errors[0]["msg"] if errors else "invalid"
+        raise AgentToolError(
+            f"Agent tool {spec.tool} returned data that breaks the contract ({where}: {message})",
+            tool=spec.tool,
+        ) from None
+
+
+# ---- 3. finish or fail ----------------------------------------------------------------------------------------
+
+
+def finish(started: Started, result: Result) -> bool:
+    """Save the result and advance, unless this attempt was superseded meanwhile. Returns whether it was saved."""
+    stage = started.run.stage
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
+        run = StageRun.objects.select_for_update().get(pk=started.run.pk)
+        agent = Agent.objects.select_for_update().get(pk=started.agent.pk)
+        _close_run(run, result.get("usage") or {})
+        live = (run.status == StageRun.Status.RUNNING and lead.processing_stage == stage
+                and lead.status == Lead.Status.PROCESSING)
+        if not live:
+            # Superseded (sweeper or redelivery) or the lead was reset: keep the record, not the result.
+            if run.status == StageRun.Status.RUNNING:
+                run.status = StageRun.Status.FAILED
+                run.error = "Discarded: the lead moved on while this attempt ran."
+            run.save()
+            agent_services.mark_idle(agent=agent, succeeded=True)
+            return False
+        run.status = StageRun.Status.SUCCEEDED
+        run.save()
+        _advance(lead, started, result, finished_at=run.finished_at or timezone.now())
+        publish_progress(lead, stage, "done", agent, run.duration_ms)
+        agent_services.mark_idle(agent=agent, succeeded=True)
+        if lead.status == Lead.Status.COMPLETED:
+            total_ms = _ms_between(lead.queued_at, lead.processed_at) if lead.queued_at and lead.processed_at else None
+            publish_completed(lead, total_ms)
+            _finished(lead)
+        else:
+            queue_or_park(lead, Agent.objects.get(stage=lead.processing_stage))
+    return True
+
+
+def _close_run(run: StageRun, usage: dict[str, Any]) -> None:
+    run.finished_at = timezone.now()
+    run.duration_ms = _ms_between(run.started_at, run.finished_at)
+    run.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+    run.completion_tokens = int(usage.get("completion_tokens") or 0)
+    run.total_tokens = int(usage.get("total_tokens") or 0)
+
+
+def _advance(lead: Lead, started: Started, result: Result, *, finished_at: datetime) -> None:
+    """Write the stage's result on the lead (locked) and move it to the next stage, or complete it."""
+    stage = started.run.stage
+    changed = started.spec.apply(lead, result)
+    lead.context_version = started.context_version
+    lead.progress = progress_after(stage)
+    lead.processing_stage = next_stage(stage)
+    lead.last_error = ""
+    changed += ["context_version", "progress", "processing_stage"]
+    if lead.processing_stage == COMPLETED:
+        lead.status = Lead.Status.COMPLETED
+        lead.processed_at = finished_at
+        changed += ["status", "processed_at"]
+    lead.save(update_fields=[*dict.fromkeys([*changed, "last_error"]), "updated_at"])
+    publish_lead_updated(lead, list(dict.fromkeys(changed)))
+
+
+def fail(started: Started, error: str, *, unreachable: bool) -> None:
+    """The stage failed after the bridge's retries: the lead is `failed` with a readable reason."""
+    stage = started.run.stage
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
+        run = StageRun.objects.select_for_update().get(pk=started.run.pk)
+        agent = Agent.objects.select_for_update().get(pk=started.agent.pk)
+        live = run.status == StageRun.Status.RUNNING
+        run.status = StageRun.Status.FAILED
+        if live:
+            run.finished_at = timezone.now()
+            run.duration_ms = _ms_between(run.started_at, run.finished_at)
+            run.error = error
+        run.save()
+        agent_services.record_failure(agent=agent, error=error, unreachable=unreachable)
+        if live and lead.processing_stage == stage and lead.status == Lead.Status.PROCESSING:
+            fail_lead(lead, stage, error, agent)
+
+
+def fail_lead(lead: Lead, stage: str, error: str, agent: Agent | None) -> None:
+    """Mark `lead` (locked, in a transaction) failed at `stage`."""
+    lead.status = Lead.Status.FAILED
+    lead.last_error = error
+    lead.save(update_fields=["status", "last_error", "updated_at"])
+    publish_lead_updated(lead, ["status", "last_error"])
+    publish_progress(lead, stage, "failed", agent)
+    publish_failed(lead, stage, error)
+    _finished(lead)
+
+
+def _finished(lead: Lead) -> None:
+    """A lead completed or failed: metrics change now, the `on_lead_finished` receivers run after commit."""
+    notify_metrics_changed(user_id=lead.owner_id)
+    transaction.on_commit(lambda: on_lead_finished(lead))
+
+
+def _ms_between(start: datetime, end: datetime) -> int:
+    return max(0, round((end - start).total_seconds() * 1000))
+

@@ -1,0 +1,94 @@
+"""Writes that put leads in the pipeline's queue: enqueue (or restart), park at a stopped agent, resume.
+
+A pipeline run is identified by its *run token*, the lead's `queued_at` set by `enqueue_processing()`: a stage
+task carrying another token belongs to an earlier run and does nothing (see `pipeline.runner`).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from agents.models import Agent
+from leads.events import publish_lead_updated
+from leads.models import Lead
+from leads.services import AlreadyProcessing
+from nellia.tasks import queue_after_commit
+from pipeline.events import publish_progress
+from pipeline.stages import PIPELINE
+
+RUN_STAGE_TASK = "leads.run_stage"
+
+
+def run_token_for(lead: Lead) -> str:
+    """The token of the lead's current pipeline run (its `queued_at`)."""
+    return lead.queued_at.isoformat() if lead.queued_at else ""
+
+
+def queue_stage(lead: Lead, stage: str) -> None:
+    """Send the task running `stage` of `lead` once the current transaction commits."""
+    queue_after_commit(RUN_STAGE_TASK, str(lead.pk), stage, run_token_for(lead))
+
+
+def enqueue_processing(*, lead: Lead, restart: bool = False) -> Lead:
+    """Queue `lead` for processing from its first unfinished stage (`restart`: from intake, history kept).
+
+    Raises AlreadyProcessing when the lead is queued or processing. The first task is sent after commit.
+    """
+    with transaction.atomic():
+        locked = Lead.objects.select_for_update().get(pk=lead.pk)
+        if locked.status in Lead.ACTIVE_STATUSES:
+            raise AlreadyProcessing(locked)
+        if restart or locked.processing_stage not in PIPELINE:
+            # From scratch; a completed lead processed again without `restart` also starts over.
+            locked.processing_stage = PIPELINE[0]
+            locked.progress = 0
+        locked.status = Lead.Status.QUEUED
+        locked.queued_at = timezone.now()
+        locked.last_error = ""
+        changed = ["status", "processing_stage", "progress", "queued_at", "last_error"]
+        locked.save(update_fields=[*changed, "updated_at"])
+        publish_lead_updated(locked, changed)
+        queue_or_park(locked, Agent.objects.filter(stage=locked.processing_stage).first())
+    return locked
+
+
+def queue_or_park(lead: Lead, agent: Agent | None) -> None:
+    """Queue `lead` (locked, in a transaction) at its stage, or park it there while the stage's agent is stopped."""
+    if agent is not None and agent.is_stopped:
+        mark_waiting(lead, agent)
+    else:
+        queue_stage(lead, lead.processing_stage)
+
+
+def mark_waiting(lead: Lead, agent: Agent) -> None:
+    """Park `lead` (locked, in a transaction) at its stage until `agent` starts again."""
+    lead.status = Lead.Status.WAITING
+    lead.save(update_fields=["status", "updated_at"])
+    publish_lead_updated(lead, ["status"])
+    publish_progress(lead, lead.processing_stage, "waiting", agent)
+
+
+def requeue(lead: Lead) -> None:
+    """Put `lead` (locked, in a transaction) back in the queue at its current stage."""
+    lead.status = Lead.Status.QUEUED
+    lead.save(update_fields=["status", "updated_at"])
+    publish_lead_updated(lead, ["status"])
+    queue_stage(lead, lead.processing_stage)
+
+
+def resume_waiting(agent: Agent) -> int:
+    """Requeue the leads waiting at `agent`'s stage, in `queued_at` order (the `agent_started` hook)."""
+    if not agent.stage:
+        return 0
+    count = 0
+    with transaction.atomic():
+        waiting = (
+            Lead.objects.select_for_update()
+            .filter(status=Lead.Status.WAITING, processing_stage=agent.stage)
+            .order_by("queued_at", "created_at")
+        )
+        for lead in waiting:
+            requeue(lead)
+            count += 1
+    return count
