@@ -174,6 +174,11 @@ def lead_rows(*, cnpjs: list[str] | None = None, queryset: QuerySet[Establishmen
     return list(queryset.values(*LEAD_COLUMNS, **LEAD_ALIASES)[:limit])
 
 
+def format_phone(value: str) -> str:
+    """`1134567890` (DDD + number, as stored) → `(11) 3456-7890`."""
+    return f"({value[:2]}) {value[2:-4]}-{value[-4:]}" if len(value) >= 10 else value
+
+
 def encode_cursor(cnpj: str) -> str:
     return base64.urlsafe_b64encode(cnpj.encode()).decode().rstrip("=")
 

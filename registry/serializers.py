@@ -10,7 +10,15 @@ from rest_framework import serializers
 from mcp_bridge.agent_server.extraction import format_cnpj, is_valid_cnpj
 from mcp_bridge.agent_server.geo import STATES
 from registry.cnae import format_subclass, parse_cnae_filter
-from registry.selectors import PORTE_NAMES, PORTES, SITUACAO_NAMES, SITUACOES, SearchFilters, decode_cursor
+from registry.selectors import (
+    PORTE_NAMES,
+    PORTES,
+    SITUACAO_NAMES,
+    SITUACOES,
+    SearchFilters,
+    decode_cursor,
+    format_phone,
+)
 
 MAX_TO_LEADS = 1000
 
@@ -123,13 +131,6 @@ class CnaeSerializer(serializers.Serializer):
     description = serializers.CharField()
 
 
-def _phone(value: str) -> str:
-    if len(value) < 10:
-        return value
-    ddd, number = value[:2], value[2:]
-    return f"({ddd}) {number[:-4]}-{number[-4:]}"
-
-
 class SearchResultSerializer(serializers.Serializer):
     """One search result (from the selector's row dicts)."""
 
@@ -156,7 +157,7 @@ class SearchResultSerializer(serializers.Serializer):
             "municipio": row["municipio_name"],
             "porte": PORTE_NAMES.get(row["porte_code"]),
             "email": row["email"],
-            "phone": _phone(row["phone1"] or row["phone2"]),
+            "phone": format_phone(row["phone1"] or row["phone2"]),
             "opened_at": row["opened_at"].isoformat() if row["opened_at"] else None,
             "situacao": SITUACAO_NAMES.get(row["situacao_code"], row["situacao_code"]),
         }
@@ -227,7 +228,7 @@ def detail_representation(establishment: Any, *, simples: Any, partners: list, s
         "uf": establishment.uf,
         "municipio": establishment.municipio.description if establishment.municipio else None,
         "email": establishment.email,
-        "phones": [_phone(p) for p in (establishment.phone1, establishment.phone2) if p],
+        "phones": [format_phone(p) for p in (establishment.phone1, establishment.phone2) if p],
         "partners": [{"name": p.name, "kind": p.get_kind_display(), "document": p.document,
                       "qualificacao": p.qualificacao, "joined_at": p.joined_at} for p in partners],
         "month": establishment.month,

@@ -27,7 +27,7 @@ from mcp_bridge.agent_server.text import fold
 from prospecting.selectors import plan_status
 from registry.models import Company
 from registry.sectors import sector_label
-from registry.selectors import SITUACAO_NAMES
+from registry.selectors import SITUACAO_NAMES, format_phone
 
 FREE_MAIL_DOMAINS = frozenset({
     "gmail.com", "hotmail.com", "hotmail.com.br", "outlook.com", "outlook.com.br", "live.com", "yahoo.com",
@@ -78,10 +78,6 @@ def website_from_email(email: str) -> str:
         return ""
 
 
-def _phone(value: str) -> str:
-    return f"({value[:2]}) {value[2:-4]}-{value[-4:]}" if len(value) >= 10 else value
-
-
 def lead_row(row: dict[str, Any]) -> dict[str, Any]:
     """An import row (see `leads.importing.clean_row`) with the registry's facts about one establishment."""
     email = (row["email"] or "").lower()
@@ -93,7 +89,7 @@ def lead_row(row: dict[str, Any]) -> dict[str, Any]:
     razao = _title(row["razao_social"] or "")
     city = _city(row["municipio_name"])
     region = "/".join(part for part in (city, row["uf"]) if part)
-    phone = _phone(row["phone1"] or row["phone2"] or "")
+    phone = format_phone(row["phone1"] or row["phone2"] or "")
     cnae = row["cnae_description"] or ""
     address = ", ".join(part for part in (
         " ".join(p for p in (row["tipo_logradouro"], row["logradouro"]) if p).title(), row["numero"],
