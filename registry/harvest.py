@@ -4,9 +4,9 @@
 - industry focus → CNAE divisions of the sectors it names (`registry.sectors`);
 - geographic focus → UFs (states, regions) and municípios (known cities); "Brasil" means anywhere;
 - the target market's headcount range ("50-1000 funcionários") → porte (ME up to 9, EPP 10-49, demais 50+);
-- the job's query narrows: places it names replace the geographic focus; sectors it names (also in the plural,
-  "transportadoras") and CNAE activities whose description shares a word stem with it ("restaurantes")
-  replace the industry focus.
+- the job's query narrows: places it names replace the geographic focus; activities it names replace the
+  industry focus — the agent server's words for a CNAE division (also in the plural: "transportadoras" → 49),
+  sector names ("software"), or CNAE subclasses whose description shares a word stem ("cabeleireiros").
 Always active head offices with an e-mail or phone (someone to contact).
 
 `harvest_for_job(job, limit)` creates up to `limit` leads of the job's owner from the first matching
@@ -26,8 +26,9 @@ from business_context.selectors import context_as_agent_data, context_for
 from leads.models import Lead, ProspectJob
 from mcp_bridge.agent_server import geo
 from mcp_bridge.agent_server.models import BusinessContextData
-from mcp_bridge.agent_server.scoring import target_range
-from mcp_bridge.agent_server.taxonomy import detect_sector, sector_for_term
+from mcp_bridge.agent_server.sector import KEYWORDS
+from mcp_bridge.agent_server.seller import read_seller
+from mcp_bridge.agent_server.taxonomy import sector_for_term
 from mcp_bridge.agent_server.text import STOPWORDS, fold
 from registry import selectors
 from registry.cnae import CnaeFilter
@@ -38,6 +39,14 @@ from registry.services import companies_to_leads
 NATIONWIDE = {"brasil", "brazil", "br", "nacional", "todo o brasil"}
 PORTE_BANDS = ((Company.Porte.ME, 1, 9), (Company.Porte.EPP, 10, 49), (Company.Porte.DEMAIS, 50, 10**9))
 MIN_STEM = 6
+
+
+# The agent server's words for each CNAE division ('transportadora' → 49, 'laticinios' → 10).
+_KEYWORD_DIVISIONS: dict[str, list[int]] = {}
+for _division, _words in KEYWORDS.items():
+    for _word in _words:
+        _KEYWORD_DIVISIONS.setdefault(_word, []).append(int(_division))
+PEOPLE_UNITS = ("funcionario", "colaborador", "empregado", "pessoa", "employee", "people", "staff")
 
 
 def _singular(word: str) -> str:
@@ -78,11 +87,10 @@ def _scan_query(query: str) -> tuple[list[str], list[int], list[str]]:
                 places.append(phrase.upper() if len(phrase) == 2 else phrase)
                 i += n
                 break
-            sector = sector_for_term(phrase, exact=True) or sector_for_term(_singular(phrase), exact=True)
-            if sector is None and n == 1:
-                sector = detect_sector(_singular(phrase))[0]
-            if sector is not None:
-                divisions += divisions_for_focus([sector.label_pt])
+            named = _KEYWORD_DIVISIONS.get(phrase) or _KEYWORD_DIVISIONS.get(_singular(phrase))
+            sector = None if named else sector_for_term(phrase, exact=True) or sector_for_term(_singular(phrase), exact=True)
+            if named or sector is not None:
+                divisions += named or divisions_for_focus([sector.label_pt])
                 i += n
                 break
         else:
@@ -105,10 +113,11 @@ def _activities(words: list[str]) -> list[CnaeFilter]:
 
 
 def _porte(context: BusinessContextData) -> list[str]:
-    bounds = target_range(context)
-    if bounds is None:
+    """Porte for a headcount range in the target market; none for a range of something else (stores, revenue)."""
+    target = read_seller(context).target
+    if target is None or not target[2].startswith(PEOPLE_UNITS):
         return []
-    low, high = bounds
+    low, high, _unit = target
     return [porte for porte, band_low, band_high in PORTE_BANDS if band_low <= high and low <= band_high]
 
 

@@ -41,11 +41,11 @@ def test_the_start_button_harvests_registry_companies(api, user, registry, queue
     assert not agent.called  # the bundled corpus was not consulted
     leads = list(Lead.objects.filter(prospect_job=job))
     matching = Establishment.objects.filter(Q(has_email=True) | Q(has_phone=True), situacao="02", uf="GO", matriz=True,
-                                            cnae_division__in=[49, 50, 51, 52, 53])
+                                            cnae_division=49)
     assert len(leads) == min(10, matching.count()) > 0  # free plan: 10
     registry_rows = {e.cnpj: e for e in Establishment.objects.filter(pk__in=[lead.cnpj for lead in leads])}
     assert all(lead.source == "registry" and lead.status == "queued" for lead in leads)
-    assert all(registry_rows[lead.cnpj].uf == "GO" and 49 <= registry_rows[lead.cnpj].cnae_division <= 53 for lead in leads)
+    assert all(registry_rows[lead.cnpj].uf == "GO" and registry_rows[lead.cnpj].cnae_division == 49 for lead in leads)
     assert (job.status, job.progress, job.leads_created) == ("active", 20, len(leads))
     assert plan_status(user).used == len(leads)  # counted once, on the job
     stages, _jobs = queues
