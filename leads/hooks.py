@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Literal
 
 from leads.models import Lead
@@ -23,3 +24,7 @@ leads_changed: Hook[[uuid.UUID | None, Announce]] = Hook("leads_changed")
 # with these exact values, from a source faster than COUNT(*); None: count the leads. Provided by metrics.
 known_lead_count: Slot[..., int | None] = Slot("known_lead_count")
 COUNTED_FIELDS = ("status", "processing_stage", "qualification_tier")
+
+# `seed_demo_data(write=...)`: `manage.py seed_demo` ran; apps above add their own demo data (idempotently) and
+# `write` a line about it. Registered by the registry (a generated month when it is empty).
+seed_demo_data: Hook[[Callable[[str], object]]] = Hook("seed_demo_data")

@@ -109,7 +109,8 @@ class ImportReport:
 # --- parsing --------------------------------------------------------------------------------------------------
 
 def _column(name: Any) -> str:
-    key = str(name or "").strip().lstrip("\ufeff").strip().lower().replace(" ", "_")
+    # Leading underscores dropped: `_source`, `_facts`, `_invalid` are set by services, never by a file.
+    key = str(name or "").strip().lstrip("\ufeff").strip().lower().replace(" ", "_").lstrip("_")
     key = key.translate(str.maketrans("ãáàâçéêíóôõú", "aaaaceeiooou"))
     return ALIASES.get(key, key)
 
@@ -320,6 +321,9 @@ def clean_row(*, owner: Any, row: dict[str, Any], source: str = Lead.Source.IMPO
     args[_POSITION["source"]] = row.get("_source") or source
     for name, value in values.items():
         args[_POSITION[name]] = value
+    # Facts a service vouches for (e.g. the registry's CNPJ): set as given, never read from a file.
+    for name, value in row.get("_facts", {}).items():
+        args[_POSITION[name]] = value
     args[_KEY] = site_key(args[_POSITION["website"]])
     return args
 
@@ -329,6 +333,7 @@ def build_lead(*, owner: Any, row: dict[str, Any], source: str = Lead.Source.IMP
     return Lead(*clean_row(owner=owner, row=row, source=source))
 
 
+_JOB = _POSITION["prospect_job_id"]
 _CREATED, _UPDATED = _POSITION["created_at"], _POSITION["updated_at"]
 _JSON = [i for i, f in enumerate(_MODEL_FIELDS) if f.get_internal_type() == "JSONField"]
 
@@ -473,7 +478,8 @@ def _publish_created(owner: Any, rows: list[list[Any]], created_ids: set[uuid.UU
                 publish_lead_created(
                     owner_id=owner.pk, lead_id=values[_ID], company_name=values[_POSITION["company_name"]],
                     status=values[_POSITION["status"]], processing_stage=values[_POSITION["processing_stage"]],
-                    source=values[_POSITION["source"]], job_id=None,
+                    source=values[_POSITION["source"]],
+                    job_id=str(values[_JOB]) if values[_JOB] else None,  # a prospecting job's harvest
                 )
         leads_changed(owner.pk, "no")
     else:

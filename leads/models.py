@@ -114,6 +114,7 @@ class Lead(models.Model):
         API = "api", "API"
         IMPORT = "import", "Import"
         HARVEST = "harvest", "Harvest"
+        REGISTRY = "registry", "CNPJ registry"
         DEMO = "demo", "Demo"
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.PROCESSING)
@@ -136,6 +137,7 @@ class Lead(models.Model):
     contact_role = models.CharField(max_length=120, blank=True)
     annual_revenue = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    cnpj = models.CharField(max_length=14, blank=True, default="", db_default="", help_text="14 digits, when the lead came from the CNPJ registry.")
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     processing_stage = models.CharField(
@@ -172,6 +174,7 @@ class Lead(models.Model):
             models.UniqueConstraint(
                 fields=["owner", "website_key"], condition=~Q(website_key=""), name="unique_site_per_owner"
             ),
+            models.UniqueConstraint(fields=["owner", "cnpj"], condition=~Q(cnpj=""), name="unique_cnpj_per_owner"),
             models.CheckConstraint(condition=Q(progress__lte=100), name="lead_progress_0_100"),
         ]
         indexes = [

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "prospecting",
     "dashboard",
     "frontend",
+    "registry",
 ]
 
 MIDDLEWARE = [
@@ -331,6 +332,21 @@ METRICS_CACHE_SECONDS = env.int("METRICS_CACHE_SECONDS", default=10)
 PROSPECT_MAX_LEADS_PER_JOB = env.int("PROSPECT_MAX_LEADS_PER_JOB", default=20)
 PROSPECT_COOLDOWN_SECONDS = env.int("PROSPECT_COOLDOWN_SECONDS", default=3600)
 PROSPECT_JOB_TIMEOUT_SECONDS = env.int("PROSPECT_JOB_TIMEOUT_SECONDS", default=1800)
+
+# --- CNPJ registry (Receita Federal open data) ----------------------------------------------------
+REGISTRY_BASE_URL = env.str("REGISTRY_BASE_URL", default="https://arquivos.receitafederal.gov.br/dados/cnpj/dados_abertos_cnpj/")
+REGISTRY_DOWNLOAD_DIR = Path(env.str("REGISTRY_DOWNLOAD_DIR", default=str(BASE_DIR / "var" / "registry")))
+REGISTRY_STORE_PARTNERS = env.bool("REGISTRY_STORE_PARTNERS", default=False)  # sócios are natural persons (LGPD)
+REGISTRY_COUNT_CAP = env.int("REGISTRY_COUNT_CAP", default=10_000)  # exact search counts up to this many
+
+# --- Website enrichment at intake ------------------------------------------------------------------
+ENRICHMENT_ENABLED = env.bool("ENRICHMENT_ENABLED", default=True)
+ENRICHMENT_TIMEOUT_SECONDS = env.float("ENRICHMENT_TIMEOUT_SECONDS", default=5.0)
+ENRICHMENT_MAX_BYTES = env.int("ENRICHMENT_MAX_BYTES", default=1_500_000)  # per page
+ENRICHMENT_MAX_PAGES = env.int("ENRICHMENT_MAX_PAGES", default=5)  # home page included
+ENRICHMENT_CACHE_SECONDS = env.int("ENRICHMENT_CACHE_SECONDS", default=86_400)
+# Only for tests with a local fixture site: loopback/private addresses are refused otherwise (SSRF guard).
+ENRICHMENT_ALLOW_PRIVATE_ADDRESSES = env.bool("ENRICHMENT_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 LOGGING = {
     "version": 1,

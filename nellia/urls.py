@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("chat.urls")),
     path("", include("metrics.urls")),
     path("", include("mcp_bridge.urls")),
+    path("", include("registry.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     re_path(r"^redoc/?$", RedocView.as_view(url_name="schema"), name="redoc"),

@@ -28,6 +28,7 @@ from pydantic import ValidationError as PydanticValidationError
 from agents import services as agent_services
 from agents.models import Agent, StageRun
 from business_context.selectors import context_as_agent_data, context_for
+from enrichment.services import enrich_from_website
 from leads.events import publish_lead_updated
 from leads.models import COMPLETED, Lead
 from mcp_bridge import client as bridge
@@ -37,7 +38,7 @@ from metrics.services import notify_metrics_changed
 from pipeline.events import publish_completed, publish_failed, publish_progress
 from pipeline.hooks import on_lead_finished
 from pipeline.services import mark_waiting, queue_or_park, run_token_for
-from pipeline.stages import SPECS, Result, StageSpec, lead_data, next_stage, progress_after, stored_results
+from pipeline.stages import PIPELINE, SPECS, Result, StageSpec, lead_data, next_stage, progress_after, stored_results
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) ->
             lead.save(update_fields=["updated_at"])
         publish_progress(lead, stage, "running", agent)
         agent_services.mark_working(agent=agent, task=f"{SPECS[stage].task_label} {lead.company_name}")
+    if stage == PIPELINE[0]:
+        enrich_from_website(lead)  # network, so outside any transaction: the site's text joins what intake reads
     # Built after the commit: no lock is held while reading the context.
     ctx = context_for(lead.owner)
     arguments = {"lead": lead_data(lead), "business_context": context_as_agent_data(ctx),

@@ -68,7 +68,9 @@ def _fill_intake(lead: Lead, result: Result) -> list[str]:
                 continue
         setattr(lead, name, value[: _max_length(name)])
         changed.append(name)
-    lead.enrichment_data = result.get("enrichment_data") or {}
+    # The website visit made before intake (`enrichment.services`) stays next to what intake extracted.
+    visit = (lead.enrichment_data or {}).get("website")
+    lead.enrichment_data = {**(result.get("enrichment_data") or {}), **({"website": visit} if visit else {})}
     changed.append("enrichment_data")
     return changed
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.plans import PLANS, Plan
 from business_context.selectors import context_for
-from leads.models import ProspectJob
+from leads.models import Lead, ProspectJob
 from nellia.lookups import get_or_404, owned_by
 
 
@@ -39,11 +39,15 @@ def period_bounds(period: str, now: datetime | None = None) -> tuple[datetime, d
 
 
 def quota_usage(user: User, plan: Plan | None = None, now: datetime | None = None) -> int:
-    """Leads harvested for `user` in the current period (deleted ones included: counted on the jobs)."""
+    """Leads harvested for `user` in the current period (deleted ones included: counted on the jobs), plus the
+    leads they took from the CNPJ registry outside a job (`/api/registry/companies/to-leads`)."""
     plan = plan or plan_of(user)
     start, _end = period_bounds(plan.period, now)
     total = ProspectJob.objects.filter(owner=user, created_at__gte=start).aggregate(n=Sum("leads_created"))["n"]
-    return int(total or 0)
+    from_registry = Lead.objects.filter(
+        owner=user, source=Lead.Source.REGISTRY, prospect_job__isnull=True, created_at__gte=start
+    ).count()
+    return int(total or 0) + from_registry
 
 
 def active_job(user: User) -> ProspectJob | None:

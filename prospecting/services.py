@@ -31,6 +31,7 @@ from nellia.tasks import queue_after_commit
 from pipeline.services import enqueue_processing
 from prospecting.errors import BusinessContextMissing, JobRunning, ProspectCooldown, QuotaExhausted
 from prospecting.events import publish_job_completed, publish_job_failed, publish_job_progress, publish_quota_updated
+from prospecting.hooks import registry_harvest
 from prospecting.selectors import active_job, plan_status
 
 logger = logging.getLogger(__name__)
@@ -97,40 +98,45 @@ def run_job(job_id: uuid.UUID | str) -> ProspectJob | None:
     max_results = limit if status_.remaining is None else min(status_.remaining, limit)
     if max_results <= 0:
         return _complete(job.pk)
-    known = set(Lead.objects.filter(owner=owner).exclude(website="").values_list("website", flat=True))
-    try:
-        result = bridge.call_tool(
-            "harvest_leads",
-            {
-                "business_context": context_as_agent_data(context_for(owner)),
-                "user_search_query": job.search_query,
-                "max_results": max_results,
-                "exclude_websites": sorted(known),
-            },
-        )
-    except AgentBridgeError as exc:
-        logger.warning("Prospect job %s: harvest failed: %s", job.pk, exc)
-        return _fail(job.pk, f"Não foi possível buscar empresas: o servidor de agentes não respondeu ({exc}).")
-    except Exception as exc:
-        logger.exception("Prospect job %s: harvest failed", job.pk)
-        return _fail(job.pk, f"Falha na busca de empresas: {exc}")
+    # The CNPJ registry when it holds data (real companies, `source="registry"`); the bundled corpus otherwise.
+    from_registry = registry_harvest(job, max_results) if registry_harvest.filled else None
+    if from_registry is not None:
+        found, _created, duplicates = from_registry
+    else:
+        known = set(Lead.objects.filter(owner=owner).exclude(website="").values_list("website", flat=True))
+        try:
+            result = bridge.call_tool(
+                "harvest_leads",
+                {
+                    "business_context": context_as_agent_data(context_for(owner)),
+                    "user_search_query": job.search_query,
+                    "max_results": max_results,
+                    "exclude_websites": sorted(known),
+                },
+            )
+        except AgentBridgeError as exc:
+            logger.warning("Prospect job %s: harvest failed: %s", job.pk, exc)
+            return _fail(job.pk, f"Não foi possível buscar empresas: o servidor de agentes não respondeu ({exc}).")
+        except Exception as exc:
+            logger.exception("Prospect job %s: harvest failed", job.pk)
+            return _fail(job.pk, f"Falha na busca de empresas: {exc}")
 
-    candidates = [c for c in (result or {}).get("candidates") or [] if isinstance(c, dict)]
-    created = duplicates = 0
-    for candidate in candidates:
-        if created >= max_results:
-            break
-        outcome = _create_candidate_lead(job, candidate, known)
-        if outcome == "created":
-            created += 1
-        elif outcome == "duplicate":
-            duplicates += 1
+        candidates = [c for c in (result or {}).get("candidates") or [] if isinstance(c, dict)]
+        found, created, duplicates = len(candidates), 0, 0
+        for candidate in candidates:
+            if created >= max_results:
+                break
+            outcome = _create_candidate_lead(job, candidate, known)
+            if outcome == "created":
+                created += 1
+            elif outcome == "duplicate":
+                duplicates += 1
 
     with transaction.atomic():
         job = _lock(job.pk)
         if job is None or job.status != ProspectJob.Status.ACTIVE:
             return job
-        job.candidates_found = len(candidates)
+        job.candidates_found = found
         job.duplicates_skipped = duplicates
         job.progress = HARVEST_PROGRESS  # harvest done: from now on finished leads move the job on
         job.save(update_fields=["candidates_found", "duplicates_skipped", "progress"])

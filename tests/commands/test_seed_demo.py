@@ -72,3 +72,14 @@ def test_make_run_prints_the_urls_the_server_listens_on(db):
     output = seed("--process", "0", "--base-url", base_url)
     assert "http://127.0.0.2:9202/admin/" in output and "http://127.0.0.2:9202/api/docs/" in output
     assert ":8000" not in output
+
+
+def test_loads_a_generated_registry_once(db):
+    from registry.demo import DEMO_ESTABLISHMENTS
+    from registry.models import Company, Establishment
+
+    output = seed("--process", "0")
+    assert Establishment.objects.count() == DEMO_ESTABLISHMENTS and Company.objects.exists()
+    assert f"{DEMO_ESTABLISHMENTS} generated establishments loaded" in output
+    assert "already holds data" in seed("--process", "0")
+    assert Establishment.objects.count() == DEMO_ESTABLISHMENTS

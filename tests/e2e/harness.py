@@ -119,6 +119,7 @@ class RealStack:
             "MCP_SERVER_TOKEN": self.token,
             "AGENT_SERVER_TOKEN": self.token,
             "PYTHONUNBUFFERED": "1",
+            "ENRICHMENT_ENABLED": "0",  # the e2e leads' websites are fictional: no internet in tests
             **(extra_env or {}),
         }
 

@@ -26,6 +26,7 @@ from agents.seed import seed_pipeline_agents
 from chat.services import save_attachment
 from nellia.asgi import application
 from nellia.routing import websocket_urlpatterns
+from registry.models import Company, Establishment
 from tests.events.ws import ORIGIN, token_for
 from tests.factories import AdminFactory, BusinessContextFactory, LeadFactory, UserFactory
 
@@ -52,6 +53,9 @@ MATRIX = {
     ("POST", "/api/chat/attachments"): USER,
     ("GET", "/api/chat/attachments/{attachment_id}"): OWNER_ONLY,
     ("GET", "/api/health"): PUBLIC,
+    ("GET", "/api/registry/companies"): USER,
+    ("GET", "/api/registry/companies/{cnpj}"): USER,
+    ("POST", "/api/registry/companies/to-leads"): USER,
     ("GET", "/api/leads"): USER,
     ("POST", "/api/leads"): USER,
     ("POST", "/api/leads/{lead_id}/process"): OWNED,
@@ -165,6 +169,9 @@ def world(user, other_user, admin_user, api, other_api, admin_api):
         "agent_id": str(Agent.objects.order_by("name").first().pk),
         "job_id": job.json()["id"],
         "attachment_id": str(save_attachment(owner=user, upload=upload).pk),
+        "cnpj": Establishment.objects.create(
+            cnpj="11222333000181", company=Company.objects.create(cnpj_basico="11222333", razao_social="ACME LTDA",
+                                                                  month="2025-11"), month="2025-11").cnpj,
     }
     return ids, {"anonymous": APIClient(), "other": other_api, "owner": api, "admin": admin_api}
 

@@ -1,8 +1,9 @@
 """`python manage.py seed_demo`: a ready-to-explore platform (idempotent: run it as often as you like).
 
 Creates (when missing) the demo admin and user, the sample business context and the 12 sample leads
-(`leads/fixtures/demo/`) for the demo user, then processes a few of them end to end through the real pipeline
-and waits for them (in the embedded default the worker runs inside this process).
+(`leads/fixtures/demo/`) for the demo user, the demo data of apps above (`leads.hooks.seed_demo_data`: a
+generated month of the CNPJ registry when it is empty), then processes a few of them end to end through the
+real pipeline and waits for them (in the embedded default the worker runs inside this process).
 """
 
 import json
@@ -18,7 +19,7 @@ from business_context.models import BusinessContext
 from business_context.services import save_context
 from leads import importing
 from leads.commands import WaitForLeadsMixin
-from leads.hooks import process_lead
+from leads.hooks import process_lead, seed_demo_data
 from leads.models import Lead
 from leads.services import AlreadyProcessing
 from nellia.commands import NelliaCommand, non_negative_float, non_negative_int
@@ -58,6 +59,7 @@ class Command(WaitForLeadsMixin, NelliaCommand):
             f"({'created' if demo_new else 'exists'}). Business context: {'created' if context_new else 'exists'}. "
             f"Sample leads: {report.created} created, {report.duplicates} already there."
         )
+        seed_demo_data(self.stdout.write)
         if process:
             self._process(demo, process, timeout, no_wait)
         self._summary(base_url)

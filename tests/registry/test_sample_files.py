@@ -1,0 +1,63 @@
+import csv
+import io
+import zipfile
+
+import pytest
+
+from mcp_bridge.agent_server.extraction import is_valid_cnpj
+from registry import layout
+
+
+def _rows(path, kind):
+    with zipfile.ZipFile(path) as archive:
+        (name,) = archive.namelist()
+        assert kind.marker in name
+        text = archive.read(name).decode("latin-1")
+    return text, list(csv.reader(io.StringIO(text), delimiter=";"))
+
+
+def test_the_month_has_every_published_zip(sample_dir):
+    names = sorted(p.name for p in sample_dir.iterdir())
+    assert names == sorted([
+        "Cnaes.zip", "Empresas0.zip", "Empresas1.zip", "Estabelecimentos0.zip", "Estabelecimentos1.zip",
+        "Motivos.zip", "Municipios.zip", "Naturezas.zip", "Paises.zip", "Qualificacoes.zip", "Simples.zip",
+    ])
+    with zipfile.ZipFile(sample_dir / "Estabelecimentos0.zip") as archive:
+        assert archive.namelist() == ["K3241.K03200Y0.D51113.ESTABELE"]
+    with zipfile.ZipFile(sample_dir / "Simples.zip") as archive:
+        assert archive.namelist() == ["F.K03200$W.SIMPLES.CSV.D51113"]
+    with zipfile.ZipFile(sample_dir / "Cnaes.zip") as archive:
+        assert archive.namelist() == ["F.K03200$Z.D51113.CNAECSV"]
+
+
+def test_establishments_follow_the_published_layout(sample_dir):
+    text, rows = _rows(sample_dir / "Estabelecimentos0.zip", layout.ESTABLISHMENTS)
+    assert text.startswith('"') and '";"' in text  # every field quoted, `;`-separated
+    good = [row for row in rows if len(row) == 30]
+    assert len(rows) - len(good) == 2  # the stray bad lines asked for
+    assert all(is_valid_cnpj(row[0] + row[1] + row[2]) for row in good)
+    assert {row[3] for row in good} <= {"1", "2"}
+    assert {row[5] for row in good} <= {"01", "02", "03", "04", "08"}
+    assert all(row[10].isdigit() and len(row[10]) == 8 for row in good)
+    active = sum(row[5] == "02" for row in good) / len(good)
+    with_email = sum(bool(row[27]) for row in good) / len(good)
+    assert 0.4 < active < 0.65 and 0.3 < with_email < 0.6
+    assert len({row[19] for row in good}) > 15  # many UFs
+
+
+def test_companies_use_latin1_and_a_decimal_comma(sample_dir):
+    raw = zipfile.ZipFile(sample_dir / "Empresas0.zip").read("K3241.K03200Y0.D51113.EMPRECSV")
+    assert any(ch in raw.decode("latin-1") for ch in "ÍÃÔÉÜ")  # accented names, one byte each
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    _text, rows = _rows(sample_dir / "Empresas0.zip", layout.COMPANIES)
+    assert all(len(row) == 7 for row in rows)
+    assert all("," in row[4] and "." not in row[4] for row in rows)
+    assert {row[5] for row in rows} <= {"00", "01", "03", "05"}
+
+
+def test_the_command_writes_files(tmp_path):
+    from django.core.management import call_command
+
+    call_command("registry_sample", establishments=50, out=str(tmp_path), no_progress=True)
+    assert (tmp_path / "Estabelecimentos0.zip").exists() and (tmp_path / "Empresas0.zip").exists()
