@@ -131,6 +131,22 @@ def _en_verb(plural_phrase: str, plural: bool) -> str:
     return f"{verb} {rest}"
 
 
+def value_sentence(p: LeadProfile, seller: Seller) -> str:
+    """What the seller sells and the value it brings to companies like this lead, as one sentence ('Com auditoria
+    energética e retrofit de motores, ajudamos empresas como a de vocês a reduzir a conta de energia em 25%.');
+    the value as written when it is already a sentence."""
+    if not seller.value_verb:
+        return seller.value
+    pt = seller.lang_pt
+    items = [x.noun for x in seller.offer_items[:2]] or ([seller.offer.noun] if seller.offer else [])
+    help_ = pick(pt, f"ajudamos empresas como a de vocês a {seller.value_verb}",
+                 f"we help companies like {p.short_name} {seller.value_verb}")
+    if not items:
+        return sentence(help_)
+    with_ = pick(pt, f"Com {join_human(items, True)}", f"With {join_human(items, False)}")
+    return sentence(f"{with_}, {help_}")
+
+
 def offer_sentence(seller: Seller) -> str:
     if not seller.offer:
         return ""
@@ -190,14 +206,16 @@ def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, st
     # takes its place while it fits) — what the seller sells stays.
     hint = sentence(pick(pt, f"Um dos temas em que mais ajudamos: {pains[0].definite()}",
                          f"One of the things we help most with: {pains[0].noun}")) if pains else ""
-    parts = {"bridge": bridge(p, pains, facts, pt), "offer": offer_sentence(seller), "value": seller.value}
+    # A value composed with the offer says both: the offer sentence then shows only when the value is dropped.
+    parts = {"bridge": bridge(p, pains, facts, pt), "offer": offer_sentence(seller), "value": value_sentence(p, seller)}
     separator = "\n\n" if channel == "email" else "\n"
     for dropped in range(len(DROP_ORDER) + 1):
         kept = {k: v for k, v in {**parts, "hint": "" if parts["bridge"] else hint}.items()
                 if v and k not in DROP_ORDER[:dropped]}
         if "bridge" not in kept and "hint" not in DROP_ORDER[:dropped]:
             kept["hint"] = hint
-        offer = " ".join(x for x in (kept.get("offer"), kept.get("hint")) if x)
+        offer_kept = kept.get("offer") if not (seller.value_verb and kept.get("value")) else ""
+        offer = " ".join(x for x in (offer_kept, kept.get("hint")) if x)
         paragraphs = [greeting, " ".join(x for x in (core, kept.get("bridge")) if x), offer, kept.get("value"), cta,
                       signature if channel == "email" else ""]
         body = separator.join(x for x in paragraphs if x)
