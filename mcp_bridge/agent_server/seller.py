@@ -66,14 +66,19 @@ class Seller:
         return any(r.function is not None and r.function.key == "sales" for r in self.roles)
 
     def sector_challenges(self, sector: Sector | None) -> list[str]:
-        """A sector's typical challenges that matter to this seller: commercial ones (selling, prospecting, churn)
-        only when it sells to sales teams; those closest to what it sells and solves first."""
+        """A sector's typical challenges that matter to this seller: those sharing words with what it sells and
+        solves (any non-commercial one when it names no pains), commercial ones (selling, prospecting, churn)
+        whenever it sells to sales teams; the closest first."""
         if sector is None:
             return []
-        found = list(sector.challenges_pt if self.lang_pt else sector.challenges_en)
-        if not self.sells_to_sales_teams:
-            found = [c for c in found if not contains_any(fold(c), _COMMERCIAL_WORDS)]
         mine = self.domain_stems | stems(" ".join([p.text for p in self.pains] + [self.value]))
+
+        def matters(challenge: str) -> bool:
+            if contains_any(fold(challenge), _COMMERCIAL_WORDS):
+                return self.sells_to_sales_teams
+            return not self.pains or bool(stems(challenge) & mine)
+
+        found = [c for c in (sector.challenges_pt if self.lang_pt else sector.challenges_en) if matters(c)]
         return sorted(found, key=lambda c: -len(stems(c) & mine))
 
     def pains_for(self, lead_rules: set[str]) -> list[Phrase]:
@@ -116,7 +121,10 @@ def offer_items(ctx: BusinessContextData, lang_pt: bool) -> list[Phrase]:
     if not text or not fits_language(text, lang_pt):
         return []
     cut = re.search(r"[.;:!?(]|\s[–—-]\s|\s(?:que|which|that|who|para que)\s", text, re.IGNORECASE)
-    items = [re.sub(r"^(?:e|and)\s+", "", i.strip(" ,")) for i in (text[: cut.start()] if cut else text).split(",")]
+    listed = text[: cut.start()] if cut else text
+    items = [re.sub(r"^(?:e|and)\s+", "", i.strip(" ,")) for i in listed.split(",")]
+    if len(items) > 1 and not re.search(r",\s+(?:e|and)\s", listed):  # 'a, b e c': the last ' e ' joins items
+        items[-1:] = re.split(r"\s+(?:e|and)\s+(?!.*\s(?:e|and)\s)", items[-1])
     phrases = [Phrase(lower_first(i), lang_pt) for i in items if i and len(i.split()) <= 6]
     return phrases if len(phrases) == len(items) and not any(p.is_verbal for p in phrases) else []
 

@@ -18,7 +18,7 @@ TRIGGER_HOOKS = {
     "hiring_sales": ("está ampliando a equipe comercial", "is growing its sales team"),
     "funding_round": ("acabou de receber uma rodada de investimento", "just closed a funding round"),
     "expansion": ("está expandindo a operação", "is expanding its operations"),
-    "new_branch": ("está abrindo novas unidades", "is opening new sites"),
+    "new_branch": ("está abrindo unidade nova", "is opening a new site"),
     "new_product": ("lançou uma nova solução", "launched a new offering"),
     "acquisition": ("passou por uma aquisição recente", "went through a recent acquisition"),
     "digital_transformation": ("está investindo em transformação digital", "is investing in digital transformation"),
