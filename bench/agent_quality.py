@@ -31,11 +31,11 @@ from mcp_bridge.agent_server import agents  # noqa: E402
 from mcp_bridge.agent_server.config import Settings  # noqa: E402
 from mcp_bridge.agent_server.geo import state_name  # noqa: E402
 from mcp_bridge.agent_server.grammar import seams, text_fields  # noqa: E402
-from mcp_bridge.agent_server.message import SECTOR_IMPACT  # noqa: E402
+from mcp_bridge.agent_server.message import CTAS, SECTOR_IMPACT  # noqa: E402
 from mcp_bridge.agent_server.models import BusinessContextData, LeadData  # noqa: E402
 from mcp_bridge.agent_server.profile import build_profile, format_measure  # noqa: E402
 from mcp_bridge.agent_server.seller import read_seller  # noqa: E402
-from mcp_bridge.agent_server.strategy import lead_facts  # noqa: E402
+from mcp_bridge.agent_server.strategy import TRIGGER_HOOKS, lead_facts  # noqa: E402
 from mcp_bridge.agent_server.taxonomy import SECTORS  # noqa: E402
 from mcp_bridge.agent_server.text import fold, is_portuguese, tokens  # noqa: E402
 
@@ -84,9 +84,11 @@ def run_pipeline(lead: dict[str, str], ctx: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-# The agents' own generic vocabulary (sector names and how a pain reads in each sector) is nobody's offer.
+# The agents' own generic vocabulary (sector names, how a pain or a trigger reads, the calls to action) is nobody's
+# offer.
 FRAME_WORDS = tokens(" ".join([*(f"{s.label_pt} {s.label_en}" for s in SECTORS),
-                               *(" ".join([a, *b, c, d]) for a, b, c, d in SECTOR_IMPACT.values())]), min_len=5)
+                               *(" ".join([a, *b, c, d]) for a, b, c, d in SECTOR_IMPACT.values()),
+                               *(" ".join(pair) for pair in [*CTAS.values(), *TRIGGER_HOOKS.values()])]), min_len=5)
 
 
 def offer_terms(ctx: dict[str, Any]) -> set[str]:
@@ -150,7 +152,7 @@ class Report:
 
     def lines(self) -> list[str]:
         return [
-            f"pages: {self.pages} (contexts: 4; messages checked: {self.messages})",
+            f"pages: {self.pages} (contexts: {len(contexts())}; messages checked: {self.messages})",
             f"sector accuracy (CNAE division -> coarse sector): {self.sector_accuracy:.1f} % ({self.sector_ok}/{self.pages})",
             f"division accuracy: {self.pct(self.division_ok, self.division_labelled):.1f} % "
             f"({self.division_ok}/{self.division_labelled})",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .cnae import division_name
-from .grammar import fits_language, join_sentences, sentence, upper_first
+from .grammar import fits_language, join_sentences, lower_first, sentence, upper_first
 from .models import Analysis, AnalysisOutput, BusinessContextData, ScoreExplanations
 from .profile import LeadProfile
 from .scoring import MIN_MARKET_FIT, ScoreCard, score
@@ -18,10 +18,19 @@ TIER_NAMES = {
     "low_potential": ("Baixo potencial", "Low potential"),
     "not_qualified": ("Não qualificado", "Not qualified"),
 }
-_SERVICE_LIST_RE = re.compile(
-    r"(?:especialidades|servicos|solucoes|especializada em|oferece|oferecemos|criamos|fabrica|atendemos|develops|offers)"
-    r":?\s+([^.|\n]{8,160})"
-)
+# What introduces a company's products or services ('Fábrica de …', 'oferecemos …', 'Serviços: …'), folded.
+_SERVICE_LEAD_IN = re.compile(
+    r"(?<![a-z])(?:(?:fabrica|fabricante|fabricantes|produtora|produtor|industria|distribuidora|distribuidor|"
+    r"importadora|especializada|especializado|especialistas?)\s+(?:em|de)|fabrica|fabricamos|produzimos|produz|"
+    r"oferecemos|oferece|vendemos|fornecemos|fornece|distribuimos|prestamos|desenvolvemos|atuamos com|"
+    r"trabalhamos com|(?:especialidades|servicos|solucoes|produtos|linha de produtos)\s*:|we (?:offer|make|provide|"
+    r"build)|offers|provides)\s+")
+# Where the list of products ends: a place or proper name, a headcount or year, an audience, the sentence end.
+_SERVICE_END = re.compile(r"\s+(?:em|no|na|nos|nas|de|in)\s+[A-ZÀ-Ý]|,?\s+(?:com|with|desde|since|há|para|for|"
+                          r"que|which)\s|\d|[.;:!?|()\n/–—]")
+_ITEM_SPLIT = re.compile(r",\s*|\s+(?:e|and)\s+")
+_DANGLING = re.compile(r"^(?:e|and|de|da|do|das|dos|a|o|as|os|em|com|para|the|of)\s+|\s+(?:e|de|da|do|das|dos|em|com|"
+                       r"para|a|o|of|and|the)$", re.IGNORECASE)
 
 
 def tier_label(tier: str, lang_pt: bool) -> str:
@@ -29,29 +38,40 @@ def tier_label(tier: str, lang_pt: bool) -> str:
     return pick(lang_pt, pt, en)
 
 
+def service_items(text: str) -> list[str]:
+    """Products or services a text names after a lead-in ('Fábrica de queijos e iogurtes em Poços…' → ['queijos',
+    'iogurtes']): short noun phrases without places, headcounts or dangling prepositions."""
+    folded = fold(text)
+    if len(folded) != len(text):
+        return []
+    found: list[str] = []
+    for m in _SERVICE_LEAD_IN.finditer(folded):
+        rest = text[m.end():]
+        end = _SERVICE_END.search(rest)
+        for item in _ITEM_SPLIT.split(rest[: end.start()] if end else rest[:120]):
+            while (clean := _DANGLING.sub("", item.strip())) != item.strip():
+                item = clean
+            if len(clean) >= 3 and len(clean.split()) <= 5:
+                found.append(lower_first(clean))
+    return found
+
+
 def main_services(p: LeadProfile, lang_pt: bool) -> list[str]:
-    """The lead's own tagline plus the first 'we offer / specialities' list found in its text, when written in the
-    analysis language."""
-    services = [p.lead.description.strip()] if p.lead.description.strip() else []
-    folded = fold(p.text)
-    m = _SERVICE_LIST_RE.search(folded)
-    if m:
-        original = p.text[m.start(1): m.end(1)] if len(folded) == len(p.text) else m.group(1)
-        services += [s.strip(" ,;:") for s in re.split(r",| e | and ", original) if len(s.strip()) > 3][:4]
+    """The lead's products or services named in its tagline, then in its page, when written in the analysis
+    language; empty when the text names none."""
+    services = service_items(p.lead.description) + service_items(p.text)
     services = [x for x in services if fits_language(x, lang_pt)]
-    return list(dict.fromkeys(services))[:5] or ([p.sector.label(lang_pt)] if p.sector else [])
+    return list(dict.fromkeys(services))[:5]
 
 
 def pain_points(p: LeadProfile, ctx: BusinessContextData, lang_pt: bool) -> list[str]:
     """The seller's pains the lead's text shows (quoted), its other pains the seller's rules recognise, then the
-    typical challenges of its sector."""
+    typical challenges of its sector that matter to the seller."""
     seller = read_seller(ctx)
-    found = [f"{upper_first(pain.noun)}: “{sentence_with(p.text, stem.split(', ')[0])}”"
-             for pain, stem in pains_shown(seller, p.text)]
+    found = [f"{upper_first(pain.noun)}: “{quote}”" for pain, quote in pains_shown(seller, p.text)]
     seller_rules = {r.key for r in seller.pain_rules}
     found += [f"{s.label(lang_pt)}: “{sentence_with(p.text, ev)}”" for s, ev in p.pains if s.key in seller_rules]
-    if p.sector:
-        found += list(p.sector.challenges_pt[:2] if lang_pt else p.sector.challenges_en[:2])
+    found += seller.sector_challenges(p.sector)[:2]
     return list(dict.fromkeys(found))[:6]
 
 

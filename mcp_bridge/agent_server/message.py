@@ -117,6 +117,8 @@ SECTOR_IMPACT: dict[str, tuple[str, tuple[str, str], str, str]] = {
     "business_services": ("Em empresas de serviços terceirizados", ("corrói a margem dos contratos",
                                                                     "corroem a margem dos contratos"),
                           "In outsourced-services companies", "erode contract margins"),
+    "education": ("Em escolas", ("pesa na experiência das famílias", "pesam na experiência das famílias"),
+                  "In schools", "weigh on the families' experience"),
     "food_service": ("Em alimentação", ("pesa no custo de cada refeição", "pesam no custo de cada refeição"),
                      "In food service", "weigh on the cost of every meal"),
 }
@@ -129,6 +131,24 @@ def _en_verb(plural_phrase: str, plural: bool) -> str:
     verb, _, rest = plural_phrase.partition(" ")
     verb = verb[:-1] + "ies" if verb.endswith("y") else verb + ("es" if verb.endswith(("s", "sh", "ch")) else "s")
     return f"{verb} {rest}"
+
+
+def value_sentence(p: LeadProfile, seller: Seller, with_offer: bool = True) -> str:
+    """What the seller sells and the value it brings to companies like this lead, as one sentence ('Com auditoria
+    energética e retrofit de motores, ajudamos empresas como a de vocês a reduzir a conta de energia em 25%.');
+    the value as written when it is already a sentence."""
+    if not seller.value_verb:
+        return seller.value
+    pt = seller.lang_pt
+    items = [x.noun for x in seller.offer_items[:2]] or ([seller.offer.noun] if seller.offer else [])
+    items = items if with_offer else []
+    peers = {"education": "escolas", "health": "instituições de saúde"}.get(p.sector.key if p.sector else "", "empresas")
+    help_ = pick(pt, f"ajudamos {peers} como a de vocês a {seller.value_verb}",
+                 f"we help companies like {p.short_name} {seller.value_verb}")
+    if not items:
+        return sentence(help_)
+    with_ = pick(pt, f"Com {join_human(items, True)}", f"With {join_human(items, False)}")
+    return sentence(f"{with_}, {help_}")
 
 
 def offer_sentence(seller: Seller) -> str:
@@ -148,12 +168,30 @@ def subject_line(p: LeadProfile, pains: list[Phrase], facts: list[Fact], lang_pt
                 clip_chars(p.short_name, CHANNEL_RULES["email"].max_subject_chars))
 
 
-DROP_ORDER = ("value", "bridge", "hint", "offer")
 CTAS = {"email": ("Faz sentido conversarmos 20 minutos na próxima semana?", "Would a 20-minute call next week make sense?"),
         "whatsapp": ("Posso te mandar um resumo por aqui?", "Can I send you a short summary here?"),
         "linkedin": ("Posso te enviar mais detalhes?", "May I send you more details?"),
         "phone": ("Podemos marcar 20 minutos para eu entender a operação de vocês?",
                   "Can we book 20 minutes so I can understand your operation?")}
+
+
+def body_variants(p: LeadProfile, seller: Seller, pains: list[Phrase], facts: list[Fact]) -> list[tuple[str, str, str]]:
+    """(bridge, offer paragraph, value) from the fullest to the shortest, for the channel's limit to choose from.
+
+    A value written as an infinitive phrase is composed with the offer into one sentence, shortened to the value
+    alone before anything else goes; a value that is already a sentence goes first. Once the bridge goes, a
+    one-line hint of the main pain takes its place while it fits; what the seller sells stays to the end."""
+    pt = seller.lang_pt
+    bridge_ = bridge(p, pains, facts, pt)
+    hint = sentence(pick(pt, f"Um dos temas em que mais ajudamos: {pains[0].definite()}",
+                         f"One of the things we help most with: {pains[0].noun}")) if pains else ""
+    offer = offer_sentence(seller)
+    if seller.value_verb:
+        full, short = value_sentence(p, seller), value_sentence(p, seller, with_offer=False)
+        return [(bridge_, "", full), (bridge_, "", short), ("", "", full), ("", "", short),
+                ("", f"{offer} {hint}".strip(), ""), ("", offer, ""), ("", "", "")]
+    return [(bridge_, offer, seller.value), (bridge_, offer, ""), ("", f"{offer} {hint}".strip(), ""),
+            ("", offer, ""), ("", "", "")]
 
 
 def not_recommended(p: LeadProfile, seller: Seller, channel: str, reason: str) -> Message:
@@ -185,20 +223,11 @@ def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, st
     signature = pick(pt, f"Abraço,\nEquipe {seller.name}" if seller.name else "Abraço",
                      f"Best,\n{seller.name} team" if seller.name else "Best")
     core = opener(p, facts, pt)
-    # The bridge joins the opener's paragraph; then what the seller sells and its value. When the channel's limit
-    # is hit they are dropped in DROP_ORDER: the value first, then the bridge (a one-line hint of the main pain
-    # takes its place while it fits) — what the seller sells stays.
-    hint = sentence(pick(pt, f"Um dos temas em que mais ajudamos: {pains[0].definite()}",
-                         f"One of the things we help most with: {pains[0].noun}")) if pains else ""
-    parts = {"bridge": bridge(p, pains, facts, pt), "offer": offer_sentence(seller), "value": seller.value}
     separator = "\n\n" if channel == "email" else "\n"
-    for dropped in range(len(DROP_ORDER) + 1):
-        kept = {k: v for k, v in {**parts, "hint": "" if parts["bridge"] else hint}.items()
-                if v and k not in DROP_ORDER[:dropped]}
-        if "bridge" not in kept and "hint" not in DROP_ORDER[:dropped]:
-            kept["hint"] = hint
-        offer = " ".join(x for x in (kept.get("offer"), kept.get("hint")) if x)
-        paragraphs = [greeting, " ".join(x for x in (core, kept.get("bridge")) if x), offer, kept.get("value"), cta,
+    body = ""
+    for bridge_, offer, value in body_variants(p, seller, pains, facts):
+        # The bridge joins the opener's paragraph; then what the seller sells, then its value.
+        paragraphs = [greeting, " ".join(x for x in (core, bridge_) if x), offer, value, cta,
                       signature if channel == "email" else ""]
         body = separator.join(x for x in paragraphs if x)
         if _fits(body, rule):

@@ -71,13 +71,12 @@ def likely_role(p: LeadProfile, seller: Seller) -> tuple[str, Function | None, f
 
 
 def challenges(p: LeadProfile, seller: Seller) -> list[str]:
-    """The seller's pains the lead shows, the seller's other pains, then the lead's sector challenges."""
-    pt = seller.lang_pt
+    """The seller's pains the lead shows, the seller's other pains, then the lead's sector challenges that matter
+    to the seller."""
     shown = [pain for pain, _ in pains_shown(seller, p.text)]
     ordered = shown + [pain for pain in seller.pains_for({s.key for s, _ in p.pains}) if pain not in shown]
     found = [upper_first(pain.noun) for pain in ordered]
-    if p.sector:
-        found += [upper_first(c) for c in (p.sector.challenges_pt if pt else p.sector.challenges_en)[:2]]
+    found += [upper_first(c) for c in seller.sector_challenges(p.sector)[:2]]
     return list(dict.fromkeys(found))[:4]
 
 

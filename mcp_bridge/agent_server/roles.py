@@ -53,13 +53,20 @@ FUNCTIONS: tuple[Function, ...] = (
              ("Cash flow and budget", "Cost control", "Reporting to the board"),
              "Ter custos previsíveis e caixa sob controle", "Keep costs predictable and cash under control"),
     Function("facilities", ("facilities", "manutencao", "predial", "servicos gerais", "limpeza", "conservacao",
-                            "maintenance", "administrativo", "administrativa", "infraestrutura"),
+                            "maintenance", "infraestrutura"),
              "Gerente de Facilities", "Facilities Manager", "Facilities", "Facilities",
              ("Limpeza, conservação e manutenção das instalações", "Contratos com prestadores e SLAs",
               "Conformidade com normas de higiene e segurança"),
              ("Cleaning, upkeep and maintenance of the premises", "Service contracts and SLAs",
               "Compliance with hygiene and safety rules"),
              "Instalações em dia, sem paradas e sem autuações", "Premises in order, with no stoppages or fines"),
+    Function("administration", ("administrativo", "administrativa", "administracao", "administrative",
+                                "administration"),
+             "Diretor(a) Administrativo(a)", "Administrative Director", "Administrativo", "Administration",
+             ("Contratos com fornecedores e prestadores", "Orçamento e custos da operação",
+              "Processos administrativos e atendimento"),
+             ("Supplier and service contracts", "Operating budget and costs", "Administrative processes and service"),
+             "Uma operação administrativa enxuta e sem surpresas", "A lean administration with no surprises"),
     Function("production", ("producao", "industrial", "planta", "fabrica", "fabril", "manufatura", "plant",
                             "manufacturing", "production"),
              "Gerente Industrial", "Plant Manager", "Produção", "Production",
@@ -103,7 +110,7 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("executive", ("ceo", "socio", "socia", "dono", "dona", "proprietario", "proprietaria", "owner",
                            "founder", "fundador", "presidente", "diretor geral", "diretora geral", "diretor-geral",
                            "general manager", "managing director", "diretor executivo", "diretora executiva",
-                           "gestor", "gestora", "administrador"),
+                           "gestor", "gestora", "administrador", "mantenedor", "mantenedora"),
              "Sócio(a)-diretor(a)", "Managing Partner", "Diretoria", "Executive",
              ("Resultado e crescimento da empresa", "Decisões de investimento", "Relação com os principais clientes"),
              ("Company results and growth", "Investment decisions", "Key customer relationships"),
@@ -115,11 +122,12 @@ SENIORITY_WORDS = {"ceo": 0.95, "owner": 0.95, "dono": 0.95, "socio": 0.9, "foun
                    "cfo": 0.75, "cto": 0.7, "coo": 0.75, "controller": 0.6, "gerente": 0.55, "manager": 0.55,
                    "gestor": 0.55, "gestora": 0.55, "coordenador": 0.4, "coordenadora": 0.4, "coordinator": 0.4,
                    "supervisor": 0.35, "supervisora": 0.35, "analista": 0.2, "analyst": 0.2, "contador": 0.5,
-                   "contadora": 0.5, "comprador": 0.35}
+                   "contadora": 0.5, "comprador": 0.35, "mantenedor": 0.9, "mantenedora": 0.9}
 ROLE_WORDS = tuple(SENIORITY_WORDS)
 # Role words only one of the two languages uses: a title without function words is judged by them.
 PT_ROLE_WORDS = ("diretor", "diretora", "gerente", "gestor", "gestora", "coordenador", "coordenadora", "socio",
-                 "socia", "contador", "contadora", "supervisor", "supervisora", "analista", "presidente", "dono", "dona")
+                 "socia", "contador", "contadora", "supervisor", "supervisora", "analista", "presidente", "dono", "dona",
+                 "mantenedor", "mantenedora")
 EN_ROLE_WORDS = ("director", "manager", "head", "owner", "founder", "vp", "chief", "coordinator", "analyst")
 
 

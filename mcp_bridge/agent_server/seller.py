@@ -14,7 +14,8 @@ from . import triggers as trg
 from .grammar import Phrase, fits_language, language_of, lower_first, sentence
 from .models import BusinessContextData
 from .roles import EN_ROLE_WORDS, PT_ROLE_WORDS, ROLE_WORDS, Function, function_of, seniority
-from .text import contains_any, fold, is_portuguese, tokens
+from .taxonomy import Sector
+from .text import STOPWORDS, contains_any, fold, is_portuguese, pick, sentences, tokens, words
 
 _OFFER_LEAD_IN = re.compile(
     r"^(?:n[oó]s\s+)?(?:oferecemos|vendemos|fornecemos|fabricamos|prestamos|desenvolvemos|comercializamos|"
@@ -25,6 +26,14 @@ _ROLE_SPLIT = re.compile(r"\s+(?:or|ou|and|e)\s+|/|,|;")
 _RANGE_RE = re.compile(
     r"(?:(\d[\d.]*)\s*(?:-|–|a|to|ate)\s*(\d[\d.]*)|(?:a partir de|acima de|mais de|from|over|at least|minimo de)"
     r"\s*(\d[\d.]*))\s*(?:mil\s+)?([a-z]+(?:\s+de\s+[a-z]+)?)")
+
+
+# Words of a commercial challenge (winning and keeping customers), folded: not the lead's problem for a seller that
+# does not sell to sales teams.
+_COMMERCIAL_WORDS = ("venda", "vendas", "cliente", "clientes", "prospeccao", "mercado", "mercados", "captacao",
+                     "concorrencia", "competicao", "churn", "indicacoes", "lancamentos", "assinantes", "sales",
+                     "selling", "accounts", "market", "markets", "acquisition", "competition", "competitors",
+                     "customer", "clients", "referrals", "prospecting", "retention")
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,8 @@ class Seller:
     name: str = ""
     offer: Phrase | None = None
     value: str = ""  # whole sentences, in the outreach language
+    value_verb: str = ""  # the value as an infinitive phrase ('reduzir a conta de energia em 25%'), when so written
+    offer_items: list[Phrase] = field(default_factory=list)  # what it sells, item by item
     differentiator: str = ""
     pains: list[Phrase] = field(default_factory=list)
     pain_rules: list[trg.Signal] = field(default_factory=list)  # known rules behind the seller's pains
@@ -53,6 +64,22 @@ class Seller:
     def sells_to_sales_teams(self) -> bool:
         """Its ideal customer is a sales role: a lead's sales motion (hiring sellers) is then a reason to buy."""
         return any(r.function is not None and r.function.key == "sales" for r in self.roles)
+
+    def sector_challenges(self, sector: Sector | None) -> list[str]:
+        """A sector's typical challenges that matter to this seller: those sharing words with what it sells and
+        solves (any non-commercial one when it names no pains), commercial ones (selling, prospecting, churn)
+        whenever it sells to sales teams; the closest first."""
+        if sector is None:
+            return []
+        mine = self.domain_stems | stems(" ".join([p.text for p in self.pains] + [self.value]))
+
+        def matters(challenge: str) -> bool:
+            if contains_any(fold(challenge), _COMMERCIAL_WORDS):
+                return self.sells_to_sales_teams
+            return not self.pains or bool(stems(challenge) & mine)
+
+        found = [c for c in (sector.challenges_pt if self.lang_pt else sector.challenges_en) if matters(c)]
+        return sorted(found, key=lambda c: -len(stems(c) & mine))
 
     def pains_for(self, lead_rules: set[str]) -> list[Phrase]:
         """The seller's pains, those the lead shows first."""
@@ -85,6 +112,32 @@ def offer_phrase(ctx: BusinessContextData, lang_pt: bool) -> Phrase | None:
     if len(head) < 4:
         return None
     return Phrase(lower_first(head), lang_pt)
+
+
+def offer_items(ctx: BusinessContextData, lang_pt: bool) -> list[Phrase]:
+    """The items of what the seller sells ('auditoria energética, retrofit de motores, e monitoramento' → three
+    phrases), each a short noun phrase; empty when the description is not such a list."""
+    text = _OFFER_LEAD_IN.sub("", " ".join((ctx.product_service_description or "").split()))
+    if not text or not fits_language(text, lang_pt):
+        return []
+    cut = re.search(r"[.;:!?(]|\s[–—-]\s|\s(?:que|which|that|who|para que)\s", text, re.IGNORECASE)
+    listed = text[: cut.start()] if cut else text
+    items = [re.sub(r"^(?:e|and)\s+", "", i.strip(" ,")) for i in listed.split(",")]
+    if len(items) > 1 and not re.search(r",\s+(?:e|and)\s", listed):  # 'a, b e c': the last ' e ' joins items
+        items[-1:] = re.split(r"\s+(?:e|and)\s+(?!.*\s(?:e|and)\s)", items[-1])
+    phrases = [Phrase(lower_first(i), lang_pt) for i in items if i and len(i.split()) <= 6]
+    return phrases if len(phrases) == len(items) and not any(p.is_verbal for p in phrases) else []
+
+
+def _value(ctx: BusinessContextData, lang_pt: bool) -> tuple[str, str]:
+    """(whole sentences, infinitive phrase): a value written as an infinitive phrase ('Reduzir a conta de energia
+    em 25%') is not a sentence — it reads 'Ajudamos nossos clientes a reduzir …' and is kept to compose with."""
+    parts = [s.strip() for s in re.split(r"(?<=[.!?])\s+", ctx.value_proposition or "")
+             if s.strip() and fits_language(s, lang_pt)]
+    if len(parts) == 1 and Phrase(parts[0], lang_pt).is_verbal:
+        verb = lower_first(parts[0].rstrip(".!"))
+        return sentence(pick(lang_pt, f"Ajudamos nossos clientes a {verb}", f"We help our customers {verb}")), verb
+    return " ".join(sentence(s) for s in parts), ""
 
 
 def _pains(ctx: BusinessContextData, lang_pt: bool) -> tuple[list[Phrase], list[trg.Signal]]:
@@ -144,10 +197,22 @@ def _roles(ctx: BusinessContextData, lang_pt: bool) -> list[Role]:
     return list({fold(r.title): r for r in roles}.values())
 
 
+# Size classes named in words ('fábricas de médio porte'), in employees as profile.py classes them.
+_PORTE = {"micro": (1, 9), "pequen": (10, 49), "medi": (50, 249), "grande": (250, 999)}
+_PORTE_RE = re.compile(r"(micro|pequen|medi|grande)[a-z]*(?:\s+(?:e|ou|a)\s+(micro|pequen|medi|grande)[a-z]*)?\s+porte")
+
+
 def _target(ctx: BusinessContextData) -> tuple[int, int, str] | None:
-    m = _RANGE_RE.search(fold(f"{ctx.target_market} {ctx.ideal_customer}"))
+    """The ideal customer's size range: a written range ('de 20 a 500 funcionários'), else size classes named in
+    words ('médio porte', 'pequeno e médio porte') as employee ranges."""
+    folded = fold(f"{ctx.target_market} {ctx.ideal_customer}")
+    m = _RANGE_RE.search(folded)
     if not m:
-        return None
+        words = _PORTE_RE.search(folded)
+        if not words:
+            return None
+        ranges = [_PORTE[w] for w in words.groups() if w]
+        return min(r[0] for r in ranges), max(r[1] for r in ranges), "funcionarios"
     if m.group(3):
         low, high = int(m.group(3).replace(".", "")), 10**9
     else:
@@ -158,12 +223,11 @@ def _target(ctx: BusinessContextData) -> tuple[int, int, str] | None:
 def read_seller(ctx: BusinessContextData) -> Seller:
     lang_pt = is_portuguese(ctx.language)
     pains, rules = _pains(ctx, lang_pt)
-    value = " ".join(sentence(s) for s in re.split(r"(?<=[.!?])\s+", ctx.value_proposition or "")
-                     if s.strip() and fits_language(s, lang_pt))
+    value, value_verb = _value(ctx, lang_pt)
     differentiator = ctx.competitive_advantage if fits_language(ctx.competitive_advantage, lang_pt) else ""
     return Seller(
         lang_pt=lang_pt, language=ctx.language or "pt-BR", name=brand(ctx), offer=offer_phrase(ctx, lang_pt),
-        value=value, differentiator=sentence(differentiator), pains=pains, pain_rules=rules,
+        value=value, value_verb=value_verb, offer_items=offer_items(ctx, lang_pt), differentiator=sentence(differentiator), pains=pains, pain_rules=rules,
         roles=_roles(ctx, lang_pt), competitors=[c.strip() for c in ctx.competitors if c.strip()],
         target=_target(ctx), domain_stems=frozenset(stems(ctx.product_service_description)),
     )
@@ -180,13 +244,43 @@ def stems(text: str) -> set[str]:
     return {w[:5] for w in tokens(text, min_len=5) if w not in _GENERIC_PAIN_WORDS}
 
 
+# A line that only gives contact details (e-mail, phone, 'Contato:') never shows a pain.
+_CONTACT_LINE = re.compile(r"@|\b(?:contato|contact|fale conosco|tel|telefone|fone|whatsapp|e-mail|email)\b|"
+                           r"\(?\d{2}\)?\s?\d{4,5}-?\d{4}", re.IGNORECASE)
+_WINDOW = 8  # the pain's words must sit this close together (in words) inside one sentence
+
+
+def word_form(word: str) -> str:
+    """A folded word without its number and gender ending ('multas'/'multa', 'motores'/'motor', 'sanitário'/
+    'sanitárias', 'operações'/'operação'), so inflections meet — never a prefix ('conta' is not 'contato')."""
+    w = word[:-1] if len(word) > 3 and word.endswith("s") else word
+    w = w[:-2] + "ao" if w.endswith("oe") else w[:-1] if len(w) > 4 and w.endswith("e") and w[-2] in "rlsz" else w
+    return w[:-1] if len(w) > 3 and w[-1] in "aoe" else w
+
+
+def pain_quote(pain: Phrase, text: str, domain: frozenset[str] = frozenset()) -> str:
+    """The sentence of `text` that states `pain`: enough of the pain's content words, as whole words, close together
+    in one sentence that is not a contact line, at least one of them more than a generic or domain word. '' if none."""
+    content = [w for w in words(pain.text) if len(w) >= 3 and w not in STOPWORDS and w not in ("nao", "not")]
+    if not content:
+        return ""
+    need = len(content) if len(content) == 1 else max(2, -(-len(content) // 2))
+    for line in sentences(text):
+        if _CONTACT_LINE.search(line):
+            continue
+        forms = [word_form(x) for x in words(line)]
+        hits = {w: forms.index(word_form(w)) if word_form(w) in forms else -1 for w in content}
+        found = [w for w in content if hits[w] >= 0]
+        if len(found) < need or not any(w not in _GENERIC_PAIN_WORDS and w[:5] not in domain for w in found):
+            continue
+        positions = sorted(hits[w] for w in found)
+        if any(positions[k + need - 1] - positions[k] <= _WINDOW for k in range(len(positions) - need + 1)):
+            return line
+    return ""
+
+
 def pains_shown(seller: Seller, text: str) -> list[tuple[Phrase, str]]:
-    """The seller's pains the lead's own text shows — a word of the pain that does not merely name the seller's
-    domain (a page saying 'frota' does not show 'falta de visibilidade da frota') — with the stems that show it."""
-    lead_stems = stems(text)
-    shown = []
-    for pain in seller.pains:
-        common = (stems(pain.text) - seller.domain_stems) & lead_stems
-        if common:
-            shown.append((pain, ", ".join(sorted(common))))
-    return shown
+    """The seller's pains the lead's own text really states, each with the sentence that states it (see
+    pain_quote: a page saying 'frota' does not show 'falta de visibilidade da frota', 'Contato:' is not 'conta')."""
+    shown = [(pain, pain_quote(pain, text, seller.domain_stems)) for pain in seller.pains]
+    return [(pain, quote) for pain, quote in shown if quote]

@@ -11,14 +11,14 @@ from .grammar import Phrase, lower_first, sentence
 from .models import BusinessContextData, ContactStep, Objection, Persona, Strategy, StrategyOutput
 from .profile import LeadProfile, format_measure
 from .seller import Seller, pains_shown, read_seller, stems
-from .text import join_human, pick
+from .text import join_human, pick, sentence_with
 
 # What each trigger means for the conversation: (pt, en) phrase completing "I saw that <company> ...".
 TRIGGER_HOOKS = {
     "hiring_sales": ("está ampliando a equipe comercial", "is growing its sales team"),
     "funding_round": ("acabou de receber uma rodada de investimento", "just closed a funding round"),
     "expansion": ("está expandindo a operação", "is expanding its operations"),
-    "new_branch": ("está abrindo novas unidades", "is opening new sites"),
+    "new_branch": ("está abrindo unidade nova", "is opening a new site"),
     "new_product": ("lançou uma nova solução", "launched a new offering"),
     "acquisition": ("passou por uma aquisição recente", "went through a recent acquisition"),
     "digital_transformation": ("está investindo em transformação digital", "is investing in digital transformation"),
@@ -41,10 +41,23 @@ class Fact:
     element: str
 
 
+_WE_ARE_DOING = re.compile(r"(?:n[óo]s\s+)?estamos\s+([a-zà-ÿ]+ndo\b[^.!?]*)", re.IGNORECASE)
+
+
+def trigger_predicate(p: LeadProfile, key: str, evidence: str, lang_pt: bool) -> str:
+    """What the lead says it is doing, in the third person ('Estamos ampliando a linha…' → 'está ampliando a
+    linha…') when that sentence is short; else the trigger's generic phrase."""
+    said = sentence_with(p.text, evidence)
+    m = _WE_ARE_DOING.match(said)
+    if lang_pt and m and len(said.split()) <= 16:
+        return f"está {m.group(1).strip()}"
+    return pick(lang_pt, *TRIGGER_HOOKS[key])
+
+
 def lead_facts(p: LeadProfile, seller: Seller) -> list[Fact]:
     """Facts of this lead, most specific first: a trigger, a pain the seller solves, its size, place, sector."""
     pt = seller.lang_pt
-    facts = [Fact("trigger", pick(pt, *TRIGGER_HOOKS[s.key]), s.label(pt)) for s, _ in p.triggers
+    facts = [Fact("trigger", trigger_predicate(p, s.key, ev, pt), s.label(pt)) for s, ev in p.triggers
              if s.key in TRIGGER_HOOKS and ((s.growth and s.key != "hiring_sales") or seller.sells_to_sales_teams)]
     for pain, _ in pains_shown(seller, p.text)[:1]:
         facts.append(Fact("pain", pick(pt, f"cita {pain.definite()} no próprio site", f"mentions {pain.noun} on its site"),
@@ -73,9 +86,7 @@ def focus_pains(p: LeadProfile, seller: Seller) -> list[Phrase]:
     ordered = shown + sorted(others, key=lambda pain: -len(stems(pain.text) & lead_stems))
     if ordered:
         return ordered
-    if p.sector and p.sector.challenges_pt:
-        return [Phrase(c, seller.lang_pt) for c in (p.sector.challenges_pt if seller.lang_pt else p.sector.challenges_en)]
-    return []
+    return [Phrase(c, seller.lang_pt) for c in seller.sector_challenges(p.sector)]
 
 
 def choose_channels(p: LeadProfile) -> tuple[str, str]:

@@ -19,9 +19,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order."""
+    return _WORD_RE.findall(fold(text))
+
+
 def tokens(text: str, *, min_len: int = 3) -> set[str]:
     """Folded content words of a text (stopwords and short words dropped)."""
-    return {w for w in _WORD_RE.findall(fold(text)) if len(w) >= min_len and w not in STOPWORDS}
+    return {w for w in words(text) if len(w) >= min_len and w not in STOPWORDS}
 
 
 def contains_any(folded_text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:

@@ -34,10 +34,14 @@ TRIGGERS: tuple[Signal, ...] = (
             r"(time|equipe) comercial (esta )?cresce\w*"), growth=True),
     Signal("funding_round", "Rodada de investimento recente", "Recent funding round",
            (r"series [a-e]\b", r"serie [a-e]\b", r"rodada (de investimento|seed|serie)", r"(raised|closed) .{0,30}(round|funding)",
-            r"captou r\$", r"investimento de r\$ ?\d", r"aporte de"), growth=True),
+            r"captou r\$ ?\d+", r"investimento de r\$ ?\d+", r"aporte de"), growth=True),
     Signal("expansion", "Expansão de operação ou mercado", "Expanding operations or markets",
            (r"expan(dir|dindo|sao|ding|d)\b", r"expand\w*", r"crescimento acelerado",
-            r"amplia\w* (a |o |nossa |nosso )?(fabrica|planta|operacao|capacidade|unidade)", r"novos mercados", r"growing",
+            r"amplia\w* (d?[ao]s? |nossas? |nossos? |sua |seu )?(fabrica|planta|operacao|capacidade|unidade|linha|producao|"
+            r"parque fabril|estrutura|armazem|centro de distribuicao|area produtiva|frota)",
+            r"(investi\w*|investindo) (em |na |no )?(uma |um )?(nova|novo|novas|novos|ampliacao|expansao|modernizacao)",
+            r"nova (camara fria|linha de producao|linha de envase|linha de montagem)",
+            r"(estamos )?contratando(?![^.]{0,80}(comercial|vendas|vendedor|sdr))", r"novos mercados", r"growing",
             r"estamos crescendo", r"exportamos", r"export\w* (to|para)"), growth=True),
     Signal("new_branch", "Nova filial ou unidade", "New branch or site",
            (r"nova (filial|unidade|loja|fabrica|planta|sede)", r"inaugur\w+", r"new (branch|office|plant|site)",
@@ -73,10 +77,15 @@ PAINS: tuple[Signal, ...] = (
 )
 
 
+def _whole_words(pattern: str) -> re.Pattern[str]:
+    """A rule's pattern anchored to word boundaries ('aporte de' must not fire inside 'transporte de')."""
+    return re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])")
+
+
 def _matches(signal: Signal, folded: str) -> str:
     """The first text fragment that fired the rule, or '' when it did not."""
     for pattern in signal.patterns:
-        m = re.search(pattern, folded)
+        m = _whole_words(pattern).search(folded)
         if m:
             return m.group(0)
     return ""

@@ -187,7 +187,7 @@ def test_an_english_context_gets_english_and_no_portuguese_field_pasted() -> Non
     out = run_pipeline(lead_of(page), english)
     message = out["message"].message
     assert message.language == "en" and message.body.startswith("Hi there,")
-    assert "Cut fuel use by 15%" in message.body and "multas" not in message.body
+    assert "cut fuel use by 15%" in message.body and "multas" not in message.body
     for stage in ("analysis", "persona", "strategy", "message"):  # intake only normalises the lead's own fields
         for text in text_fields(out[stage].model_dump()):
             assert seams(text, False) == [], text

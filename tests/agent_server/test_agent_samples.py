@@ -82,7 +82,7 @@ def test_message_follows_the_context_language(sample_leads: dict, business_conte
     english = {**business_context, "language": "en"}
     out = agents.craft_message(stage_input(sample_leads["DataFlow Sistemas"], english), agent_settings).message
     assert out.language == "en" and "DataFlow" in out.body and "Hi" in out.body
-    assert "Cut prospect research time by 80%" in out.body  # an English value proposition is quoted as written
+    assert "cut prospect research time by 80%" in out.body  # the English value proposition, composed into a sentence
 
 
 def test_same_input_same_output(sample_leads: dict, business_context: dict, agent_settings: Settings) -> None:
