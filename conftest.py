@@ -9,8 +9,9 @@ from tests.factories import AdminFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _isolated_runtime(settings, tmp_path, monkeypatch):
-    """Unit tests never start the embedded worker; attachments go to a temporary folder."""
+    """Unit tests never start the embedded worker or relay; attachments go to a temporary folder."""
     settings.CELERY_EMBEDDED_WORKER = False
+    settings.EVENT_RELAY_EMBEDDED = False  # tests relay with events.relay.relay_pending()
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # Fresh rate-limit counters per test without flushing a shared (Redis) cache.
     settings.RATELIMIT_CACHE_PREFIX = f"rl:{tmp_path.name}:{id(tmp_path)}:"

@@ -1,8 +1,10 @@
-"""The Channels transport: sends each published event to its channel-layer groups.
+"""The Channels transport: sends each relayed event to its channel-layer groups.
 
-Registered in `EventsConfig.ready`. From web processes and Celery workers alike it reaches the WebSocket
-consumers through the configured channel layer (channels-redis in the real mode). A full channel drops a live
-message silently; clients recover it from the event log (`last_event_id`).
+Registered in `EventsConfig.ready` and called by the event relay only (events.relay), in `seq` order. It reaches
+the WebSocket consumers through the configured channel layer (channels-redis in the real mode). Each group's
+message carries `prev`, the `seq` last sent to that group by this relay (None after it started): a consumer that
+did not receive `prev` on that group (a full channel dropped it, Redis restarted and forgot the group) reads the
+gap from the event log before sending the frame, so live delivery has no holes either.
 
 The in-memory layer of the embedded default keeps asyncio queues bound to the server's event loop; a publisher
 on another thread (the embedded Celery worker) must hand the send to that loop rather than run it on a loop of
@@ -26,6 +28,7 @@ MESSAGE_TYPE = "event.message"
 SEND_TIMEOUT = 10.0
 
 _server_loop: asyncio.AbstractEventLoop | None = None
+_last_sent: dict[str, int] = {}  # group → the last seq sent to it by this process
 
 
 def remember_server_loop() -> None:
@@ -38,13 +41,17 @@ def channels_transport(event: Event) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
-    message = {"type": MESSAGE_TYPE, "event": event_frame(event), "user_id": str(event.user_id or "")}
-    groups = groups_for(event.type, event.data, event.user_id)
+    frame = event_frame(event)
+    messages = {
+        group: {"type": MESSAGE_TYPE, "event": frame, "user_id": str(event.user_id or ""), "group": group,
+                "prev": _last_sent.get(group)}
+        for group in groups_for(event.type, event.data, event.user_id)
+    }
     loop = _server_loop
     if isinstance(layer, InMemoryChannelLayer) and loop is not None and loop.is_running() and not _on(loop):
-        asyncio.run_coroutine_threadsafe(_send_all(layer, groups, message), loop).result(timeout=SEND_TIMEOUT)
+        asyncio.run_coroutine_threadsafe(_send_all(layer, messages), loop).result(timeout=SEND_TIMEOUT)
     else:
-        async_to_sync(_send_all)(layer, groups, message)
+        async_to_sync(_send_all)(layer, messages)
 
 
 def _on(loop: asyncio.AbstractEventLoop) -> bool:
@@ -54,6 +61,7 @@ def _on(loop: asyncio.AbstractEventLoop) -> bool:
         return False
 
 
-async def _send_all(layer, groups: list[str], message: dict) -> None:
-    for group in groups:
+async def _send_all(layer, messages: dict[str, dict]) -> None:
+    for group, message in messages.items():
         await layer.group_send(group, message)
+        _last_sent[group] = message["event"]["id"]

@@ -69,12 +69,14 @@ def _token_from(auth: Any, environ: dict[str, Any]) -> str | None:
 
 
 def _register_handlers(server: socketio.AsyncServer) -> None:
+    from events.relay import ensure_embedded_relay
     from nellia.ws_auth import user_from_token
 
     @server.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         global _loop
         _loop = asyncio.get_running_loop()
+        ensure_embedded_relay()
         token = _token_from(auth, environ)
         user, _exp = await user_from_token(token or "")
         if not getattr(user, "is_authenticated", False):

@@ -272,6 +272,9 @@ STAGE_STALE_AFTER_SECONDS = env.int("STAGE_STALE_AFTER_SECONDS", default=600)
 STAGE_MAX_REQUEUES = env.int("STAGE_MAX_REQUEUES", default=2)  # stale requeues of one stage before failing
 AGENT_ERROR_AFTER_FAILURES = env.int("AGENT_ERROR_AFTER_FAILURES", default=3)  # consecutive failures → error
 EVENT_RETENTION_HOURS = env.int("EVENT_RETENTION_HOURS", default=72)
+# The event relay (events.relay): a thread of the web process in the embedded default, else `manage.py relay_events`.
+EVENT_RELAY_EMBEDDED = env.bool("EVENT_RELAY_EMBEDDED", default=EMBEDDED)
+EVENT_RELAY_POLL_SECONDS = env.float("EVENT_RELAY_POLL_SECONDS", default=1.0)  # woken by NOTIFY on PostgreSQL
 METRICS_CACHE_SECONDS = env.int("METRICS_CACHE_SECONDS", default=10)
 PROSPECT_MAX_LEADS_PER_JOB = env.int("PROSPECT_MAX_LEADS_PER_JOB", default=20)
 PROSPECT_COOLDOWN_SECONDS = env.int("PROSPECT_COOLDOWN_SECONDS", default=3600)

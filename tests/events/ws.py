@@ -51,10 +51,14 @@ async def expect_close(ws: WebsocketCommunicator, code: int) -> None:
 
 def _publish(event_type: str, data: dict, user_id: Any):
     from events.publisher import publish
+    from events.relay import relay_pending
 
-    return publish(event_type, data, user_id=user_id)
+    event = publish(event_type, data, user_id=user_id)
+    relay_pending()
+    event.refresh_from_db()
+    return event
 
 
 async def publish(event_type: str, data: dict, *, user_id: Any = None):
-    """Publish in autocommit mode (transactional test): recorded and broadcast at once."""
+    """Publish in autocommit mode (transactional test) and run the relay: recorded, sequenced and broadcast."""
     return await database_sync_to_async(_publish)(event_type, data, user_id)
