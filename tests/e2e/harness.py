@@ -1,4 +1,4 @@
-"""Real processes for end-to-end tests: the agent server over HTTP, Celery workers on Redis, Daphne.
+"""Real processes for end-to-end tests: the agent server over HTTP, Celery workers on Redis, the event relay, Daphne.
 
 They run against the PostgreSQL test database pytest-django created, so tests that use them must commit their
 data (`transactional_db`). Typical use, one stack per module:
@@ -133,6 +133,7 @@ class RealStack:
             self.start_agent_server()
             for index in range(self.workers_wanted):
                 self.start_worker(f"worker{index}")
+            self.start_relay()
             self.start_daphne()
         except BaseException:
             self.stop()
@@ -185,6 +186,10 @@ class RealStack:
             [sys.executable, "-m", "celery", "-A", "nellia", "beat", "-S", "celery.beat:PersistentScheduler",
              "-s", str(schedule), "-l", "INFO"],
         )
+
+    def start_relay(self) -> None:
+        self._spawn("relay", [sys.executable, "manage.py", "relay_events"])
+        self._await("relay", lambda: b"listening" in (self.log_dir / "relay.log").read_bytes())
 
     def start_daphne(self) -> None:
         self._spawn(
