@@ -26,6 +26,7 @@ test: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run_all.py

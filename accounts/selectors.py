@@ -3,8 +3,20 @@
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from accounts.models import User
 
 
 def user_by_email(email: str) -> Any | None:
     """The user with `email` (case-insensitive), or None."""
     return get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user of `request`, typed (for views behind authentication: an anonymous caller is refused)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Authentication required.")
+    return user

@@ -183,10 +183,11 @@ class AgentBridge:
         from mcp import Client
 
         if not self.url:
-            factory = self._server_factory
-            if factory is None:
-                from mcp_bridge.agent_server import build_server as factory
-            return Client(factory(), cache=None), None
+            if self._server_factory is not None:
+                return Client(self._server_factory(), cache=None), None
+            from mcp_bridge.agent_server import build_server
+
+            return Client(build_server(), cache=None), None
 
         import httpx2
         from mcp.client.streamable_http import streamable_http_client

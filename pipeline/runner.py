@@ -161,10 +161,11 @@ def call(started: Started) -> Result:
     try:
         return spec.output.model_validate(result).model_dump(mode="json")
     except PydanticValidationError as exc:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(part) for part in first.get("loc", ()))
+        errors = exc.errors()
+        where = ".".join(str(part) for part in errors[0]["loc"]) if errors else ""
+        message = errors[0]["msg"] if errors else "invalid"
         raise AgentToolError(
-            f"Agent tool {spec.tool} returned data that breaks the contract ({where}: {first.get('msg', 'invalid')})",
+            f"Agent tool {spec.tool} returned data that breaks the contract ({where}: {message})",
             tool=spec.tool,
         ) from None
 

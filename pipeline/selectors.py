@@ -44,15 +44,15 @@ def lead_progress(lead: Lead) -> dict[str, Any]:
     current = PIPELINE.index(lead.processing_stage) if lead.processing_stage in PIPELINE else len(PIPELINE)
     stages: list[StageProgress] = []
     for index, stage in enumerate(PIPELINE):
-        state, run = _stage_state(index, current, lead, latest.get(stage), succeeded.get(stage))
+        state, shown = _stage_state(index, current, lead, latest.get(stage), succeeded.get(stage))
         stages.append({
             "stage": stage,
             "agent": agents.get(stage, AGENT_FOR_STAGE[stage]),
             "status": state,
-            "started_at": run.started_at if run else None,
-            "finished_at": run.finished_at if run else None,
-            "duration_ms": run.duration_ms if run else None,
-            "error": (run.error or None) if run is not None and state == "failed" else None,
+            "started_at": shown.started_at if shown else None,
+            "finished_at": shown.finished_at if shown else None,
+            "duration_ms": shown.duration_ms if shown else None,
+            "error": (shown.error or None) if shown is not None and state == "failed" else None,
         })
     return {
         "lead_id": lead.pk,

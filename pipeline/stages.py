@@ -40,6 +40,11 @@ class StageSpec:
         return self.stage.value
 
 
+def _max_length(name: str) -> int | None:
+    """The lead text field's max_length (None: unlimited, so `value[:None]` keeps it whole)."""
+    return getattr(Lead._meta.get_field(name), "max_length", None)
+
+
 def _fill_intake(lead: Lead, result: Result) -> list[str]:
     """Intake fills empty input fields only (a valid, not duplicate website; a valid e-mail) and the enrichment."""
     changed = []
@@ -60,8 +65,7 @@ def _fill_intake(lead: Lead, result: Result) -> list[str]:
                 validate_email(value)
             except ValidationError:
                 continue
-        max_length = Lead._meta.get_field(name).max_length
-        setattr(lead, name, value[:max_length] if max_length else value)
+        setattr(lead, name, value[: _max_length(name)])
         changed.append(name)
     lead.enrichment_data = result.get("enrichment_data") or {}
     changed.append("enrichment_data")
@@ -72,7 +76,7 @@ def _set_analysis(lead: Lead, result: Result) -> list[str]:
     for name in ANALYSIS_FIELDS:
         value = result.get(name)
         if name in ("company_sector", "company_size"):
-            value = str(value or "")[: Lead._meta.get_field(name).max_length]
+            value = str(value or "")[: _max_length(name)]
         setattr(lead, name, value)
     return list(ANALYSIS_FIELDS)
 

@@ -78,7 +78,7 @@ class PlanStatus:
     remaining: int | None  # None: unlimited
     next_reset_at: datetime
     has_context: bool
-    active_job_id: uuid.UUID | str
+    active_job_id: uuid.UUID | None
     cooldown_until: datetime | None
     now: datetime
 

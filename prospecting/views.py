@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import request_user
 from leads.models import ProspectJob
 from nellia.api.pagination import PageNumberPagination
 from nellia.api.schema import errors
@@ -83,7 +84,7 @@ class ProspectJobListView(APIView):
     @extend_schema(tags=TAGS, summary="The caller's prospecting jobs, newest first", responses={200: ProspectJobSerializer(many=True), **errors(401)})
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(selectors.jobs_for(request.user), request, view=self)
+        page = paginator.paginate_queryset(selectors.jobs_for(request_user(request)), request, view=self)
         return paginator.get_paginated_response(ProspectJobSerializer(page, many=True).data)
 
     @extend_schema(
@@ -96,7 +97,7 @@ class ProspectJobListView(APIView):
         serializer = StartJobSerializer(data=request.data if isinstance(request.data, dict) else {})
         serializer.is_valid(raise_exception=True)
         try:
-            job = start_job(owner=request.user, search_query=serializer.validated_data.get("search_query") or "")
+            job = start_job(owner=request_user(request), search_query=serializer.validated_data.get("search_query") or "")
         except StartRefusedError as exc:
             raise as_api_error(exc) from None
         return Response(ProspectJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
@@ -105,10 +106,10 @@ class ProspectJobListView(APIView):
 class ProspectJobDetailView(APIView):
     @extend_schema(tags=TAGS, summary="One prospecting job", responses={200: ProspectJobSerializer, **errors(401, 404)})
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(ProspectJobSerializer(selectors.get_job_for(request.user, job_id)).data)
+        return Response(ProspectJobSerializer(selectors.get_job_for(request_user(request), job_id)).data)
 
 
 class ProspectQuotaView(APIView):
     @extend_schema(tags=TAGS, summary="Plan, quota, active job and cooldown", responses={200: ProspectQuotaSerializer, **errors(401)})
     def get(self, request: Request) -> Response:
-        return Response(ProspectQuotaSerializer(quota_body(selectors.plan_status(request.user))).data)
+        return Response(ProspectQuotaSerializer(quota_body(selectors.plan_status(request_user(request)))).data)

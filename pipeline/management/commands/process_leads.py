@@ -6,21 +6,20 @@ progress bar until each is completed, failed or waiting for a stopped agent. In 
 queued work.
 """
 
-import time
+import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
+from django.core.management.base import CommandError, CommandParser
 
+from leads.commands import WaitForLeadsMixin
 from leads.models import Lead
 from leads.services import AlreadyProcessing
+from nellia.commands import NelliaCommand
 from pipeline.services import enqueue_processing
 
-FINAL = (Lead.Status.COMPLETED, Lead.Status.FAILED, Lead.Status.WAITING)
 
-
-class Command(BaseCommand):
+class Command(WaitForLeadsMixin, NelliaCommand):
     help = "Process leads through the agent pipeline."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,8 +32,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, ids: list[str] | None, all_new: bool, restart: bool, wait: bool,
                timeout: float, **options: Any) -> None:
-        leads = Lead.objects.filter(status=Lead.Status.NEW) if all_new else Lead.objects.filter(pk__in=ids or [])
-        leads = list(leads.order_by("created_at"))
+        selected = Lead.objects.filter(status=Lead.Status.NEW) if all_new else Lead.objects.filter(pk__in=ids or [])
+        leads = list(selected.order_by("created_at"))
         if ids and len(leads) != len(set(ids)):
             found = {str(lead.pk) for lead in leads}
             raise CommandError(f"Unknown lead id(s): {', '.join(sorted(set(ids) - found))}")
@@ -51,22 +50,8 @@ class Command(BaseCommand):
                 self.stdout.write("Embedded worker: waiting in this process until the leads are done.")
             self._wait(queued, timeout)
 
-    def _wait(self, lead_ids: list[Any], timeout: float) -> None:
-        deadline = time.monotonic() + timeout if timeout else None
-        total = len(lead_ids) * 100
-        with tqdm(total=total, unit="%", desc="Processing", disable=None) as bar:
-            while True:
-                rows = list(Lead.objects.filter(pk__in=lead_ids).values_list("status", "progress"))
-                done = sum(100 if status in FINAL else progress for status, progress in rows)
-                bar.update(done - bar.n)
-                if all(status in FINAL for status, _ in rows):
-                    break
-                if deadline and time.monotonic() > deadline:
-                    raise CommandError("Timed out waiting for the leads.")
-                time.sleep(0.5)
-        counts = {status: 0 for status in FINAL}
-        for status in Lead.objects.filter(pk__in=lead_ids).values_list("status", flat=True):
-            counts[status] = counts.get(status, 0) + 1
+    def _wait(self, lead_ids: list[uuid.UUID], timeout: float) -> None:
+        counts = self.wait_for_leads(lead_ids, timeout=timeout)
         self.stdout.write(self.style.SUCCESS(
             f"Completed {counts[Lead.Status.COMPLETED]}, failed {counts[Lead.Status.FAILED]}, "
             f"waiting {counts[Lead.Status.WAITING]}."
