@@ -45,7 +45,7 @@ MAX_BACKOFF = 5.0
 TRANSIENT = (OSError, RedisError)  # a transport that cannot reach Redis (ConnectionError, TimeoutError, ...)
 
 
-class Stopped(Exception):
+class RelayStoppedError(Exception):
     """The relay was asked to stop while retrying a transport."""
 
 
@@ -105,7 +105,7 @@ def _deliver(transport: Callable[[Event], None], event: Event, stop: threading.E
             logger.exception("Transport %r failed for event %s; skipped", transport, event.seq)
             return
         if stop is not None and stop.wait(delay):
-            raise Stopped
+            raise RelayStoppedError
         if stop is None:
             time.sleep(delay)
         delay = min(delay * 2, MAX_BACKOFF)
@@ -179,7 +179,7 @@ def run_relay(stop: threading.Event) -> None:
                 relay_pending(stop=stop)
                 waiter.wait(poll)
                 backoff = 0.5
-            except Stopped:
+            except RelayStoppedError:
                 return
             except (DatabaseError, psycopg.Error) as exc:
                 logger.warning("Event relay: database unavailable (%s); retrying in %.1fs", exc, backoff)
