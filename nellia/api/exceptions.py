@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
@@ -79,6 +80,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, OperationalError | InterfaceError):
+        # The database went away under an in-flight request (restart, killed backend): the pool replaces the
+        # connection for the next one; this one answers 503.
+        logger.warning("Database unavailable in %s: %s", context.get("view"), exc)
+        exc = ServiceUnavailable("The database is unavailable, try again.", "database_unavailable")
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)
