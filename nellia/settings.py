@@ -150,7 +150,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["events.prune_old_events"] = {"task": "events.tasks.prune_old_events", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["leads.expire_stale_prospect_jobs"] = {"task": "leads.expire_stale_prospect_jobs", "schedule": 300.0}
-CELERY_BEAT_SCHEDULE["leads.sweep_stale_stages"] = {"task": "leads.sweep_stale_stages", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["leads.sweep_stale_stages"] = {"task": "leads.sweep_stale_stages", "schedule": 15.0}
 CELERY_BEAT_SCHEDULE["metrics.compact_lead_counts"] = {"task": "metrics.compact_lead_counts", "schedule": 600.0}
 # The embedded default runs a worker thread inside the web process; off in tests and real mode.
 CELERY_EMBEDDED_WORKER = env.bool("CELERY_EMBEDDED_WORKER", default=EMBEDDED)
@@ -271,8 +271,11 @@ MCP_MAX_RETRIES = env.int("MCP_MAX_RETRIES", default=3)
 MCP_RETRY_BACKOFF = env.float("MCP_RETRY_BACKOFF", default=0.5)
 
 # --- Pipeline, events, prospecting ----------------------------------------------------------------
-STAGE_STALE_AFTER_SECONDS = env.int("STAGE_STALE_AFTER_SECONDS", default=600)
-STAGE_MAX_REQUEUES = env.int("STAGE_MAX_REQUEUES", default=2)  # stale requeues of one stage before failing
+# A stage's lease: its task must start (or, running, renew every third of it) within this, else it is sent again.
+STAGE_STALE_AFTER_SECONDS = env.int("STAGE_STALE_AFTER_SECONDS", default=30)
+STAGE_MAX_REQUEUES = env.int("STAGE_MAX_REQUEUES", default=3)  # lost running attempts of one stage before failing
+# Agent server unreachable: the lead waits and is tried again after 5 s, 10 s, 20 s ... up to this.
+AGENT_SERVER_RETRY_MAX_SECONDS = env.int("AGENT_SERVER_RETRY_MAX_SECONDS", default=30)
 AGENT_ERROR_AFTER_FAILURES = env.int("AGENT_ERROR_AFTER_FAILURES", default=3)  # consecutive failures → error
 EVENT_RETENTION_HOURS = env.int("EVENT_RETENTION_HOURS", default=72)
 # The event relay (events.relay): a thread of the web process in the embedded default, else `manage.py relay_events`.

@@ -1,5 +1,5 @@
-import pytest
 import psycopg
+import pytest
 from django.db import InterfaceError, OperationalError
 
 pytestmark = pytest.mark.django_db
