@@ -10,6 +10,7 @@ from events.models import Event
 from leads.models import Lead
 from pipeline import services as pipeline_services
 from pipeline import sweeper
+from pipeline.selectors import lead_progress
 from tests.mcp_bridge.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,9 @@ def test_unreachable_server_parks_the_lead_and_the_sweeper_resumes_it_with_backo
     assert agent.current_task == "" and agent.last_error.startswith("Agent server unreachable:")
     assert not Event.objects.filter(type="lead.failed").exists()
     assert Event.objects.filter(type="lead.progress", data__stage_status="waiting").count() == 1
+    progress = lead_progress(lead)
+    assert progress["status"] == "waiting"
+    assert progress["stages"][0]["status"] == "pending" and progress["stages"][0]["error"] == lead.last_error
 
     now = timezone.now()
     assert stage_queue.call(sweeper.sweep_stale_stages, now=now) == {"requeued": 0, "failed": 0}  # not yet
