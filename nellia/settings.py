@@ -150,7 +150,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE["events.prune_old_events"] = {"task": "events.tasks.prune_old_events", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["leads.expire_stale_prospect_jobs"] = {"task": "leads.expire_stale_prospect_jobs", "schedule": 300.0}
-CELERY_BEAT_SCHEDULE["leads.sweep_stale_stages"] = {"task": "leads.sweep_stale_stages", "schedule": 15.0}
+CELERY_BEAT_SCHEDULE["leads.sweep_stale_stages"] = {
+    "task": "leads.sweep_stale_stages", "schedule": env.float("STAGE_SWEEP_SECONDS", default=15.0)
+}
 CELERY_BEAT_SCHEDULE["metrics.compact_lead_counts"] = {"task": "metrics.compact_lead_counts", "schedule": 600.0}
 # The embedded default runs a worker thread inside the web process; off in tests and real mode.
 CELERY_EMBEDDED_WORKER = env.bool("CELERY_EMBEDDED_WORKER", default=EMBEDDED)
