@@ -117,7 +117,8 @@ _local_wake = threading.Event()
 
 
 def wake() -> None:
-    """Wake the relay of this process (the publisher calls it after commit; a no-op where no relay runs here)."""
+    """Wake the relay of this process (the publisher calls it after commit), starting it in the embedded default."""
+    ensure_embedded_relay()
     _local_wake.set()
 
 

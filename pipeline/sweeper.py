@@ -3,9 +3,10 @@ work, so a lead whose lease ran out is sent to a worker again, whatever was lost
 
 - `queued` with its lease out: the task message never started (lost with the broker, a failed send after commit,
   a killed worker's prefetched message): sent again;
-- `processing` with its lease out: its worker died (the lease is renewed while a stage runs): the running attempt
-  is closed as stale and the stage queued again, up to STAGE_MAX_REQUEUES times per stage and run (then the lead
-  fails: a stage that kills its worker every time must not loop forever);
+- `processing` with its lease out and a running attempt: its worker died (the lease is renewed while a stage
+  runs): the attempt is closed as stale and the stage queued again, up to STAGE_MAX_REQUEUES times per stage and
+  run (then the lead fails: a stage that kills its worker every time must not loop forever);
+- `processing` with its lease out and no running attempt: the message of its next stage was lost: sent again;
 - `waiting` with a retry time (the agent server was unreachable) that has passed: queued again.
 
 A duplicate message is harmless: the runner ignores a task whose lead is past its stage or leased by a live run.
@@ -69,8 +70,11 @@ def _sweep_one(lead_id: uuid.UUID, now: datetime) -> str | None:
             logger.warning("Lead %s: %s at %s with no live task, sent again", lead.pk, lead.status, stage)
             return "requeued"
         runs = list(StageRun.objects.select_for_update().filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING))
-        _fail_stale_runs(lead, agent, stage, runs, f"{STALE_ERROR_PREFIX} its lease ran out "
-                                                    "(worker lost or task dropped).", now)
+        if not runs:  # between two stages: the next stage's message was lost, no attempt died
+            queue_or_park(lead, agent)
+            logger.warning("Lead %s: the task of stage %s was lost, sent again", lead.pk, stage)
+            return "requeued"
+        _fail_stale_runs(runs, f"{STALE_ERROR_PREFIX} its lease ran out (its worker was lost).", now)
         agent_services.mark_idle(agent=agent, succeeded=False)
         stale_count = StageRun.objects.filter(
             lead=lead, stage=stage, status=StageRun.Status.FAILED, error__startswith=STALE_ERROR_PREFIX,
@@ -84,15 +88,10 @@ def _sweep_one(lead_id: uuid.UUID, now: datetime) -> str | None:
         return "requeued"
 
 
-def _fail_stale_runs(lead: Lead, agent: Agent, stage: str, runs: list[StageRun], message: str,
-                     now: datetime) -> None:
-    """Close the stale running StageRuns; a lead with none gets a failed one on record."""
+def _fail_stale_runs(runs: list[StageRun], message: str, now: datetime) -> None:
+    """Close the running StageRuns whose worker was lost."""
     for run in runs:
         run.status = StageRun.Status.FAILED
         run.finished_at = now
         run.error = message
         run.save(update_fields=["status", "finished_at", "error"])
-    if not runs:
-        StageRun.objects.create(lead=lead, agent=agent, stage=stage, status=StageRun.Status.FAILED,
-                                attempt=StageRun.objects.filter(lead=lead, stage=stage).count() + 1,
-                                started_at=lead.updated_at, finished_at=now, error=message)

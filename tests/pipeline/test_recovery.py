@@ -95,3 +95,17 @@ def test_stage_tasks_retry_transient_database_and_broker_errors():
     for error in (OperationalError, InterfaceError, BrokerError):
         assert issubclass(error, pipeline_tasks.run_stage.autoretry_for)
     assert pipeline_tasks.run_stage.retry_backoff
+
+
+def test_lost_messages_between_stages_never_count_as_dead_workers(stage_queue, lead, settings):
+    """Redis down for a while: every send of the next stage is lost, again and again; the lead must not fail."""
+    settings.STAGE_STALE_AFTER_SECONDS = 30
+    settings.STAGE_MAX_REQUEUES = 1
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
+    stage_queue.run_next()  # intake done; the analysis message is lost...
+    for attempt in range(1, 5):
+        stage_queue.sent.clear()  # ... and so is every message the sweeper sends
+        assert stage_queue.call(sweeper.sweep_stale_stages, now=_later(31 * attempt)) == {"requeued": 1, "failed": 0}
+    lead.refresh_from_db()
+    assert lead.status == Lead.Status.PROCESSING and not StageRun.objects.filter(lead=lead, status="failed").exists()
+    assert stage_queue.run_all() == ["done"] * 4
