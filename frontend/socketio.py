@@ -1,7 +1,7 @@
 """The Socket.IO server of the frontend profile (FRONTEND.md §10) and its event-publisher transport.
 
 Server: python-socketio `AsyncServer` mounted at `/socket.io/` next to Channels (nellia/asgi.py). A socket
-authenticates with `auth.token` (a simplejwt access token) and joins room `user-<id>`.
+authenticates with `auth.token` (a simplejwt access token) and joins room `user-<id>` (`events.groups.socketio_room`).
 
 Transport (registered in FrontendConfig.ready, called by the event relay in `seq` order): renders each relayed
 domain event (frontend.realtime) and emits it. Real mode (REDIS_URL set): the relay publishes through a write-only
@@ -12,7 +12,6 @@ this process yet → nothing to deliver).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import threading
@@ -24,11 +23,13 @@ import socketio
 from django.conf import settings
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
+from events import server_loop
+from events.groups import socketio_room
+
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _server: socketio.AsyncServer | None = None
-_loop: asyncio.AbstractEventLoop | None = None
 _writer: tuple[int, socketio.RedisManager] | None = None
 
 
@@ -36,10 +37,6 @@ def redis_channel() -> str:
     """The pub/sub channel; Redis pub/sub ignores the db number, so it is part of the name."""
     db = urlsplit(settings.REDIS_URL).path.strip("/") or "0"
     return f"nellia-socketio-{db}"
-
-
-def room_for(user_id: Any) -> str:
-    return f"user-{user_id}"
 
 
 def get_server() -> socketio.AsyncServer:
@@ -75,21 +72,20 @@ def _register_handlers(server: socketio.AsyncServer) -> None:
 
     @server.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        global _loop
-        _loop = asyncio.get_running_loop()
+        server_loop.remember()
         ensure_embedded_relay()
         token = _token_from(auth, environ)
         user, _exp = await user_from_token(token or "")
         if not getattr(user, "is_authenticated", False):
             raise SocketRefused("unauthorized")
         await server.save_session(sid, {"user_id": str(user.pk)})
-        await server.enter_room(sid, room_for(user.pk))
+        await server.enter_room(sid, socketio_room(user.pk))
 
     @server.on("join-user-room")
     async def join_user_room(sid: str, data: Any = None) -> None:
         session = await server.get_session(sid)
         if isinstance(data, dict) and str(data.get("userId")) == session.get("user_id"):
-            await server.enter_room(sid, room_for(session["user_id"]))  # already in it: honoured, no effect
+            await server.enter_room(sid, socketio_room(session["user_id"]))  # already in it: honoured, no effect
 
     @server.on("subscribe")
     async def subscribe(sid: str, data: Any = None) -> None:
@@ -141,7 +137,7 @@ def _redis_writer() -> socketio.RedisManager:
 
 def can_deliver() -> bool:
     """False when no socket can be listening (embedded default before any connection): skip rendering."""
-    return bool(settings.REDIS_URL) or (_loop is not None and not _loop.is_closed())
+    return bool(settings.REDIS_URL) or server_loop.current() is not None
 
 
 def emit(event: str, data: dict[str, Any], room: str | None) -> None:
@@ -149,18 +145,8 @@ def emit(event: str, data: dict[str, Any], room: str | None) -> None:
     if settings.REDIS_URL:
         _redis_writer().emit(event, data, room=room, namespace="/")
         return
-    loop = _loop
-    if loop is None or loop.is_closed():
-        return
-    coroutine = get_server().emit(event, data, room=room, namespace="/")
-    try:
-        running = asyncio.get_running_loop()
-    except RuntimeError:
-        running = None
-    if running is loop:
-        loop.create_task(coroutine)
-    else:
-        asyncio.run_coroutine_threadsafe(coroutine, loop)
+    if server_loop.current() is not None:
+        server_loop.submit(get_server().emit(event, data, room=room, namespace="/"))
 
 
 def socketio_transport(event: Any) -> None:

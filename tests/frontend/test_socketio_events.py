@@ -129,7 +129,7 @@ def test_job_events(user):
 
 def test_transport_embedded_without_a_connected_server_does_nothing(user, settings):
     settings.REDIS_URL = ""
-    with mock.patch.object(sio_module, "_loop", None), mock.patch("frontend.realtime.render") as rendered:
+    with mock.patch("events.server_loop._loop", None), mock.patch("frontend.realtime.render") as rendered:
         sio_module.socketio_transport(_event("lead.deleted", {"lead_id": "x"}, user.id))
     rendered.assert_not_called()
 
