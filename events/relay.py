@@ -61,6 +61,10 @@ class RelayStoppedError(Exception):
 def sequence_committed(*, limit: int = BATCH) -> int:
     """Give up to `limit` committed events without a `seq` the next numbers, in id order; returns how many."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Never make DDL or a TRUNCATE wait (or deadlock) behind the relay: give up the lock and retry later.
+            with connection.cursor() as db:
+                db.execute("SET LOCAL lock_timeout = '500ms'")
         cursor = _locked_cursor()
         ids = list(Event.objects.filter(seq__isnull=True).order_by("id").values_list("id", flat=True)[:limit])
         if not ids:
