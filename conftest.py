@@ -10,10 +10,11 @@ from tests.factories import AdminFactory, BusinessContextFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _isolated_runtime(settings, tmp_path, monkeypatch):
-    """Unit tests never start the embedded worker; attachments go to a temporary folder."""
+    """Unit tests never start the embedded worker or relay; attachments go to a temporary folder."""
     settings.CELERY_EMBEDDED_WORKER = False
     # Tests never reach the internet: website enrichment is on only in its own tests (a loopback fixture site).
     settings.ENRICHMENT_ENABLED = False
+    settings.EVENT_RELAY_EMBEDDED = False  # tests relay with events.relay.relay_pending()
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # Fresh throttle histories per test without flushing a shared (Redis) cache.
     monkeypatch.setattr(SimpleRateThrottle, "cache_format", f"throttle:{tmp_path.name}:{id(tmp_path)}:%(scope)s:%(ident)s")

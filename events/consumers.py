@@ -2,8 +2,11 @@
 
 A thin adapter: authenticate in `connect` (the middleware put the user in the scope), join the user's groups,
 replay the log after `last_event_id`, then forward live events — checking per event that the caller may see it.
-Joining the groups *before* reading the log, and skipping live events already replayed, means a resuming
-client gets every event once: nothing is lost between the replay and the live stream, nothing is doubled.
+Frame ids are the relay's `seq` (events.relay), one increasing sequence: a consumer never sends an id at or below
+the last one it sent, so joining the groups *before* reading the log means a resuming client gets every event
+once and in order. A live message whose `prev` is not the last one this socket saw on its group means frames were
+lost on the way (full channel, Redis restarted): the gap is read from the log first. Groups are joined again
+every `REJOIN_SECONDS`, as a restarted Redis forgets them.
 """
 
 import asyncio
@@ -20,13 +23,15 @@ from django.utils import timezone
 from events import server_loop
 from events.frames import event_frame
 from events.groups import ADMIN_GROUP, GLOBAL_GROUP, is_chat_event, user_chat_group, user_group
-from events.selectors import events_after
+from events.relay import ensure_embedded_relay
+from events.selectors import events_after, latest_event_id
 
 logger = logging.getLogger(__name__)
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_NOT_FOUND = 4404
 MAX_CLIENT_MESSAGE_BYTES = 64 * 1024
+REJOIN_SECONDS = 10.0
 
 
 class EventStreamConsumer(AsyncWebsocketConsumer):
@@ -34,10 +39,13 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         server_loop.remember()
+        ensure_embedded_relay()
         self.user = self.scope.get("user")
         self.joined: list[str] = []
-        self.replayed_ids: set[int] = set()
+        self.last_sent = 0  # the last frame id (seq) sent: never send one at or below it
+        self.group_seen: dict[str, int] = {}  # group → the last seq received on it
         self.expiry_task: asyncio.Task | None = None
+        self.rejoin_task: asyncio.Task | None = None
         if self.user is None or not self.user.is_authenticated:
             # Accept first so the browser sees the close code (a refused handshake shows up as 1006).
             await self.accept()
@@ -53,15 +61,19 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
             self.joined.append(group)
         await self.accept()
         self._watch_token_expiry()
+        self.rejoin_task = asyncio.ensure_future(self._keep_joined())
         if last_event_id is not None:
-            await self._replay(last_event_id)
+            self.last_sent = last_event_id
+            await self._replay()
+        else:
+            self.last_sent = await database_sync_to_async(latest_event_id)()
         # Live events that arrived during the replay were held in our channel; they are dispatched after
         # this handler returns and filtered in `event_message`.
 
     async def disconnect(self, code: int) -> None:
-        expiry_task = getattr(self, "expiry_task", None)
-        if expiry_task is not None:
-            expiry_task.cancel()
+        for task in (getattr(self, "expiry_task", None), getattr(self, "rejoin_task", None)):
+            if task is not None:
+                task.cancel()
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined = []
@@ -86,11 +98,18 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
     async def event_message(self, message: dict[str, Any]) -> None:
         """A published event from the channel layer (transport message type `event.message`)."""
         frame = message["event"]
-        if frame["id"] in self.replayed_ids:
-            return  # already sent by the replay
+        group = message.get("group")
+        if group is not None:
+            seen = self.group_seen.get(group)
+            self.group_seen[group] = frame["id"]
+            if seen is not None and message.get("prev") != seen:
+                await self._replay()  # frames were lost on the way: the gap from the log, in order
+        if frame["id"] <= self.last_sent:
+            return  # already sent (replayed, or relayed again)
         if not self.may_receive(message.get("user_id") or "", frame):
             return
         await self.send(text_data=json.dumps(frame))
+        self.last_sent = frame["id"]
 
     def may_receive(self, owner_id: str, frame: dict[str, Any]) -> bool:
         """Per-event check before sending: the caller's own events, global ones, or (admins) others' non-chat ones."""
@@ -155,15 +174,24 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
             return None
         return max(value, 0)
 
-    async def _replay(self, after_id: int) -> None:
+    async def _replay(self) -> None:
+        """Send the caller's relayed events after `last_sent` from the log, in order."""
         while True:
-            frames = await database_sync_to_async(self.replay_batch)(after_id)
+            frames = await database_sync_to_async(self.replay_batch)(self.last_sent)
             if not frames:
                 return
             for frame in frames:
-                self.replayed_ids.add(frame["id"])
                 await self.send(text_data=json.dumps(frame))
-            after_id = frames[-1]["id"]
+                self.last_sent = frame["id"]
+
+    async def _keep_joined(self) -> None:
+        while True:
+            await asyncio.sleep(REJOIN_SECONDS)
+            for group in self.joined:
+                try:
+                    await self.channel_layer.group_add(group, self.channel_name)
+                except Exception as exc:  # Redis down: try again next time
+                    logger.warning("Could not rejoin %s: %s", group, exc)
 
     def _token_expired(self) -> bool:
         exp = self.scope.get("token_exp")

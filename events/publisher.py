@@ -1,41 +1,23 @@
 """The one place that publishes domain events.
 
-`publish()` records the event in the log (same transaction as the change it describes) and, once that
-transaction commits, hands it to every registered transport (Channels groups, Socket.IO rooms). A rolled-back
-change therefore never emits. Views, tasks and services call `publish()`; none of them touch a transport.
+`publish()` records the event in the log, in the same transaction as the change it describes: a rolled-back change
+never emits. The event relay (events.relay) broadcasts committed events to every registered transport (Channels
+groups, Socket.IO rooms, registered with `events.relay.register_transport`) in one commit-ordered sequence. Views, tasks and services call `publish()`; none of them
+touch a transport.
 """
 
-import logging
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from events.models import Event
-
-logger = logging.getLogger(__name__)
-
-Transport = Callable[[Event], None]
-_transports: list[Transport] = []
-
-
-def register_transport(transport: Transport) -> None:
-    """Add a transport (called from an AppConfig.ready); registering twice is a no-op."""
-    if transport not in _transports:
-        _transports.append(transport)
+from events.relay import wake
 
 
 def publish(event_type: str, data: dict[str, Any], *, user_id: uuid.UUID | None = None) -> Event:
-    """Record `event_type` for `user_id` (None: everyone) and broadcast it after the commit."""
+    """Record `event_type` for `user_id` (None: everyone); the relay broadcasts it once committed."""
     event = Event.objects.create(type=event_type, data=data, user_id=user_id)
-    transaction.on_commit(lambda: _broadcast(event))
+    if connection.vendor != "postgresql":  # PostgreSQL: the insert trigger NOTIFYs the relay at commit
+        transaction.on_commit(wake)
     return event
-
-
-def _broadcast(event: Event) -> None:
-    for transport in _transports:
-        try:
-            transport(event)
-        except Exception:  # a broken transport must not lose the event for the others; the log keeps it
-            logger.exception("Transport %r failed for event %s", transport, event.id)

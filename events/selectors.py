@@ -20,33 +20,35 @@ def events_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Event]:
     visible = Q(user=user) | Q(user__isnull=True)
     if sees_everything(user):
         visible |= ~Q(type__startswith="chat.")
-    return Event.objects.filter(visible).order_by("id")
+    return Event.objects.filter(visible, seq__isnull=False).order_by("seq")
 
 
 def events_after(user: AbstractBaseUser | AnonymousUser, after_id: int, *, limit: int | None = None) -> list[Event]:
-    """Up to `limit` (default REPLAY_BATCH) of `user`'s events with an id greater than `after_id`, oldest first."""
-    return list(events_for(user).filter(id__gt=after_id)[: limit or REPLAY_BATCH])
+    """Up to `limit` (default REPLAY_BATCH) of `user`'s relayed events with a `seq` greater than `after_id`, in
+    `seq` order (events not yet relayed come live, after them)."""
+    return list(events_for(user).filter(seq__gt=after_id)[: limit or REPLAY_BATCH])
 
 
 def chat_events_after(user_id: uuid.UUID, agent_id: uuid.UUID | str, after_id: int, *,
                       limit: int | None = None) -> list[Event]:
     """Up to `limit` of the user `user_id`'s own chat events with one agent after `after_id`, oldest first."""
     limit = limit or REPLAY_BATCH
-    queryset = Event.objects.filter(user_id=user_id, type__startswith="chat.", id__gt=after_id).order_by("id")
+    queryset = Event.objects.filter(user_id=user_id, type__startswith="chat.", seq__gt=after_id).order_by("seq")
     agent = str(agent_id)
     events: list[Event] = []
     last = after_id
     while len(events) < limit:
-        page = list(queryset.filter(id__gt=last)[:REPLAY_BATCH])
+        page = list(queryset.filter(seq__gt=last)[:REPLAY_BATCH])
         if not page:
             break
         events.extend(e for e in page if chat_agent_id(e.type, e.data) == agent)
-        last = page[-1].id
+        last = page[-1].seq or last  # never None: the query asks for seq > last
     return events[:limit]
 
 
 def latest_event_id() -> int:
-    last = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    """The last relayed `seq` (a client starting now resumes after it)."""
+    last = Event.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", flat=True).first()
     return last or 0
 
 

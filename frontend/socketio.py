@@ -3,9 +3,9 @@
 Server: python-socketio `AsyncServer` mounted at `/socket.io/` next to Channels (nellia/asgi.py). A socket
 authenticates with `auth.token` (a simplejwt access token) and joins room `user-<id>` (`events.groups.socketio_room`).
 
-Transport (registered in FrontendConfig.ready): renders each published domain event (frontend.realtime) and emits
-it. Real mode (REDIS_URL set): every process — Daphne's threads and Celery workers alike — publishes through a
-write-only `socketio.RedisManager`; the Daphne processes' `AsyncRedisManager` delivers to their sockets. Embedded
+Transport (registered in FrontendConfig.ready, called by the event relay in `seq` order): renders each relayed
+domain event (frontend.realtime) and emits it. Real mode (REDIS_URL set): the relay publishes through a write-only
+`RelayRedisWriter`; the Daphne processes' `AsyncRedisManager` delivers to their sockets. Embedded
 default: the in-process manager; sync code schedules the emit onto the server's event loop (nobody connected to
 this process yet → nothing to deliver).
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -66,11 +67,13 @@ def _token_from(auth: Any, environ: dict[str, Any]) -> str | None:
 
 
 def _register_handlers(server: socketio.AsyncServer) -> None:
+    from events.relay import ensure_embedded_relay
     from nellia.ws_auth import user_from_token
 
     @server.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         server_loop.remember()
+        ensure_embedded_relay()
         token = _token_from(auth, environ)
         user, _exp = await user_from_token(token or "")
         if not getattr(user, "is_authenticated", False):
@@ -93,13 +96,42 @@ def _register_handlers(server: socketio.AsyncServer) -> None:
         return None
 
 
+class RelayRedisWriter(socketio.RedisManager):
+    """The write-only manager the event relay emits through. python-socketio's own gives up silently when Redis is
+    unreachable; this one raises, so the relay retries the event until Redis is back. A message no web process
+    received (their subscriptions are re-made a few seconds after a Redis restart) is published again for up to
+    `LISTENER_WAIT_SECONDS`; after one such wait in vain no more waiting until a web process listens again."""
+
+    LISTENER_WAIT_SECONDS = 10.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.listeners_gone = False
+
+    def _publish(self, data: Any) -> None:
+        if not self.connected:
+            self._redis_connect()
+        payload = self.json.dumps(data)
+        deadline = time.monotonic() + (0 if self.listeners_gone else self.LISTENER_WAIT_SECONDS)
+        while True:
+            try:
+                received = self.redis.publish(self.channel, payload)
+            except Exception:
+                self.connected = False
+                raise
+            if received or time.monotonic() >= deadline:
+                self.listeners_gone = not received
+                return
+            time.sleep(0.5)
+
+
 def _redis_writer() -> socketio.RedisManager:
     """A write-only Redis manager per process (re-created after fork: Celery prefork children)."""
     global _writer
     pid = os.getpid()
     with _lock:
         if _writer is None or _writer[0] != pid:
-            _writer = (pid, socketio.RedisManager(settings.REDIS_URL, channel=redis_channel(), write_only=True))
+            _writer = (pid, RelayRedisWriter(settings.REDIS_URL, channel=redis_channel(), write_only=True))
         return _writer[1]
 
 

@@ -146,6 +146,11 @@ class Lead(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     board_stage = models.CharField(max_length=30, choices=BoardStage.choices, null=True, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True, help_text="When it last entered a queue; orders waiting leads.")
+    lease_expires_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="Queued/processing: the stage's task must start or renew by then, or the sweeper sends it again. "
+        "Waiting for the agent server: when to try again.",
+    )
 
     relevance_score = models.FloatField(null=True, blank=True, validators=SCORE_VALIDATORS)
     roi_potential_score = models.FloatField(null=True, blank=True, validators=SCORE_VALIDATORS)
@@ -201,6 +206,7 @@ class Lead(models.Model):
             models.Index(fields=["owner", "updated_at"], name="lead_owner_updated"),
             models.Index(fields=["created_at"], name="lead_created"),
             models.Index(fields=["status", "processing_stage", "queued_at"], name="lead_queue"),
+            models.Index(fields=["status", "lease_expires_at"], name="lead_lease"),
             models.Index(fields=["processed_at"], name="lead_processed"),
             # Covering index for the dashboard aggregate (metrics.selectors.overview): an index-only scan instead
             # of reading the wide rows (JSON results) of every lead.

@@ -103,6 +103,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # With the pool, health checks make Django pass `check=ConnectionPool.check_connection`: a connection is
+    # checked when taken from the pool, so one killed by a restart or pg_terminate_backend is replaced, never used.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DB_POOL_MIN_SIZE", default=1),
         "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
@@ -158,7 +161,9 @@ CELERY_BEAT_SCHEDULE["accounts.prune_revoked_token_families"] = {
 }
 CELERY_BEAT_SCHEDULE["events.prune_old_events"] = {"task": "events.tasks.prune_old_events", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["leads.expire_stale_prospect_jobs"] = {"task": "leads.expire_stale_prospect_jobs", "schedule": 300.0}
-CELERY_BEAT_SCHEDULE["leads.sweep_stale_stages"] = {"task": "leads.sweep_stale_stages", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["leads.sweep_stale_stages"] = {
+    "task": "leads.sweep_stale_stages", "schedule": env.float("STAGE_SWEEP_SECONDS", default=15.0)
+}
 CELERY_BEAT_SCHEDULE["metrics.compact_lead_counts"] = {"task": "metrics.compact_lead_counts", "schedule": 600.0}
 # The embedded default runs a worker thread inside the web process; off in tests and real mode.
 CELERY_EMBEDDED_WORKER = env.bool("CELERY_EMBEDDED_WORKER", default=EMBEDDED)
@@ -324,10 +329,16 @@ MCP_MAX_RETRIES = env.int("MCP_MAX_RETRIES", default=3)
 MCP_RETRY_BACKOFF = env.float("MCP_RETRY_BACKOFF", default=0.5)
 
 # --- Pipeline, events, prospecting ----------------------------------------------------------------
-STAGE_STALE_AFTER_SECONDS = env.int("STAGE_STALE_AFTER_SECONDS", default=600)
-STAGE_MAX_REQUEUES = env.int("STAGE_MAX_REQUEUES", default=2)  # stale requeues of one stage before failing
+# A stage's lease: its task must start (or, running, renew every third of it) within this, else it is sent again.
+STAGE_STALE_AFTER_SECONDS = env.int("STAGE_STALE_AFTER_SECONDS", default=30)
+STAGE_MAX_REQUEUES = env.int("STAGE_MAX_REQUEUES", default=3)  # lost running attempts of one stage before failing
+# Agent server unreachable: the lead waits and is tried again after 5 s, 10 s, 20 s ... up to this.
+AGENT_SERVER_RETRY_MAX_SECONDS = env.int("AGENT_SERVER_RETRY_MAX_SECONDS", default=30)
 AGENT_ERROR_AFTER_FAILURES = env.int("AGENT_ERROR_AFTER_FAILURES", default=3)  # consecutive failures → error
 EVENT_RETENTION_HOURS = env.int("EVENT_RETENTION_HOURS", default=72)
+# The event relay (events.relay): a thread of the web process in the embedded default, else `manage.py relay_events`.
+EVENT_RELAY_EMBEDDED = env.bool("EVENT_RELAY_EMBEDDED", default=EMBEDDED)
+EVENT_RELAY_POLL_SECONDS = env.float("EVENT_RELAY_POLL_SECONDS", default=1.0)  # woken by NOTIFY on PostgreSQL
 METRICS_CACHE_SECONDS = env.int("METRICS_CACHE_SECONDS", default=10)
 PROSPECT_MAX_LEADS_PER_JOB = env.int("PROSPECT_MAX_LEADS_PER_JOB", default=20)
 PROSPECT_COOLDOWN_SECONDS = env.int("PROSPECT_COOLDOWN_SECONDS", default=3600)

@@ -1,9 +1,13 @@
 """Queue Celery tasks by name, after commit, so a service never imports the task module that imports it."""
 
+import logging
 from typing import Any
 
 from celery import Task, current_app
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+
+logger = logging.getLogger(__name__)
 
 
 def queue_after_commit(task_name: str, *args: Any) -> None:
@@ -11,7 +15,16 @@ def queue_after_commit(task_name: str, *args: Any) -> None:
 
     The task object is looked up in the Celery app's registry (filled by autodiscovery), so a test that patches
     `<app>.tasks.<task>.delay` still sees every message."""
-    transaction.on_commit(lambda: registered_task(task_name).delay(*args))
+    transaction.on_commit(lambda: _send(task_name, args))
+
+
+def _send(task_name: str, args: tuple[Any, ...]) -> None:
+    """Send after commit; a broker that is down is logged, not raised (the change is committed: a pipeline stage is
+    sent again by the sweeper when its lease runs out)."""
+    try:
+        registered_task(task_name).delay(*args)
+    except (BrokerError, OSError) as exc:
+        logger.warning("Could not send %s%r: %s", task_name, args, exc)
 
 
 def registered_task(task_name: str) -> Task:

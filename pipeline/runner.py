@@ -9,19 +9,28 @@
    the result is written on the lead, the stage advanced and the next one queued after commit (or the lead
    completed).
 
-A redelivered task for a finished stage finds the lead past it and does nothing; one for a stage that is running
-again supersedes the earlier attempt (which then discards its result), so a stage's results are written once.
+A redelivered task for a finished stage finds the lead past it and does nothing; one for a stage whose running
+attempt still holds the lead's lease (renewed every third of STAGE_STALE_AFTER_SECONDS while the tool runs) does
+nothing either; once the lease ran out (its worker died) the new one supersedes the earlier attempt, which then
+discards its result: a stage's results are written once, by the transaction that finds its run still live.
+
+An agent server that cannot be reached parks the lead (`waiting`, visible in progress and on the dashboard) with a
+retry time the sweeper honours, backing off; only a permanent tool error fails the lead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
@@ -37,7 +46,7 @@ from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
 from metrics.services import notify_metrics_changed
 from pipeline.events import publish_completed, publish_failed, publish_progress
 from pipeline.hooks import on_lead_finished
-from pipeline.services import mark_waiting, queue_or_park, run_token_for
+from pipeline.services import lease_deadline, mark_waiting, queue_or_park, renew_lease, run_token_for
 from pipeline.stages import PIPELINE, SPECS, Result, StageSpec, lead_data, next_stage, progress_after, stored_results
 
 logger = logging.getLogger(__name__)
@@ -66,16 +75,17 @@ def run_stage(*, lead_id: uuid.UUID | str, stage: str, run_token: str = "", task
         lead = Lead.objects.filter(pk=lead_id).only("status").first()
         return "waiting" if lead is not None and lead.status == Lead.Status.WAITING else "skipped"
     try:
-        result = call(started)
+        with keep_lease(started.lead.pk):
+            result = call(started)
     except AgentServerUnavailable as exc:
-        fail(started, str(exc), unreachable=True)
-        return "failed"
+        wait_for_agent_server(started, str(exc))
+        return "waiting"
     except AgentToolError as exc:
-        fail(started, f"{started.agent.display_name} failed: {exc}", unreachable=False)
+        fail(started, f"{started.agent.display_name} failed: {exc}")
         return "failed"
     except Exception as exc:  # a bug must not leave the lead processing forever
         logger.exception("Stage %s of lead %s crashed", stage, lead_id)
-        fail(started, f"Internal error in stage {stage}: {type(exc).__name__}: {exc}", unreachable=False)
+        fail(started, f"Internal error in stage {stage}: {type(exc).__name__}: {exc}")
         return "failed"
     return "done" if finish(started, result) else "discarded"
 
@@ -94,12 +104,13 @@ def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) ->
             mark_waiting(lead, agent)
             return None
         run = _record_run(lead, agent, stage, task_id)
+        lead.lease_expires_at = lease_deadline()
         if lead.status != Lead.Status.PROCESSING:
             lead.status = Lead.Status.PROCESSING
-            lead.save(update_fields=["status", "updated_at"])
+            lead.save(update_fields=["status", "lease_expires_at", "updated_at"])
             publish_lead_updated(lead, ["status"])
         else:
-            lead.save(update_fields=["updated_at"])
+            lead.save(update_fields=["lease_expires_at", "updated_at"])
         publish_progress(lead, stage, "running", agent)
         agent_services.mark_working(agent=agent, task=f"{SPECS[stage].task_label} {lead.company_name}")
     if stage == PIPELINE[0]:
@@ -124,7 +135,18 @@ def _applicable_lead(lead_id: uuid.UUID | str, stage: str, run_token: str) -> Le
         logger.info("Stage %s of lead %s: already past it or not processing (%s at %s), ignored",
                     stage, lead_id, lead.status, lead.processing_stage)
         return None
+    if _leased_elsewhere(lead, stage):
+        logger.info("Stage %s of lead %s: running elsewhere (lease held), duplicate ignored", stage, lead_id)
+        return None
     return lead
+
+
+def _leased_elsewhere(lead: Lead, stage: str) -> bool:
+    """A live attempt runs this stage: it is running and the lead's lease (which it renews) has not run out."""
+    return bool(
+        lead.status == Lead.Status.PROCESSING and lead.lease_expires_at and lead.lease_expires_at > timezone.now()
+        and StageRun.objects.filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING).exists()
+    )
 
 
 def _record_run(lead: Lead, agent: Agent, stage: str, task_id: str) -> StageRun:
@@ -152,6 +174,33 @@ def previous_results(lead: Lead) -> dict[str, Result | None]:
                 logger.info("Lead %s: stored %s result does not fit the contract; not sent", lead.pk, stage)
                 previous[stage] = None
     return previous
+
+
+@contextlib.contextmanager
+def keep_lease(lead_id: uuid.UUID) -> Iterator[None]:
+    """Renew the lead's lease every third of its length on a thread while the body runs (the tool call)."""
+    stop = threading.Event()
+    every = settings.STAGE_STALE_AFTER_SECONDS / 3
+
+    def renew() -> None:
+        try:
+            while not stop.wait(every):
+                try:
+                    if not renew_lease(lead_id):
+                        return
+                except Exception as exc:  # the database is away: the next beat tries again
+                    logger.warning("Lead %s: lease not renewed (%s)", lead_id, exc)
+                    connection.close()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=renew, name=f"lease-{lead_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 # ---- 2. call --------------------------------------------------------------------------------------------------
@@ -233,8 +282,8 @@ def _advance(lead: Lead, started: Started, result: Result, *, finished_at: datet
     publish_lead_updated(lead, list(dict.fromkeys(changed)))
 
 
-def fail(started: Started, error: str, *, unreachable: bool) -> None:
-    """The stage failed after the bridge's retries: the lead is `failed` with a readable reason."""
+def fail(started: Started, error: str) -> None:
+    """The stage failed for good (a tool error, a bug): the lead is `failed` with a readable reason."""
     stage = started.run.stage
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
@@ -247,9 +296,37 @@ def fail(started: Started, error: str, *, unreachable: bool) -> None:
             run.duration_ms = _ms_between(run.started_at, run.finished_at)
             run.error = error
         run.save()
-        agent_services.record_failure(agent=agent, error=error, unreachable=unreachable)
+        agent_services.record_failure(agent=agent, error=error, unreachable=False)
         if live and lead.processing_stage == stage and lead.status == Lead.Status.PROCESSING:
             fail_lead(lead, stage, error, agent)
+
+
+UNREACHABLE_PREFIX = "Agent server unreachable:"
+
+
+def wait_for_agent_server(started: Started, error: str) -> None:
+    """The agent server could not be reached (after the bridge's retries): the lead waits at its stage and the
+    sweeper tries it again after 5 s, 10 s, 20 s ... (at most AGENT_SERVER_RETRY_MAX_SECONDS)."""
+    stage = started.run.stage
+    message = f"{UNREACHABLE_PREFIX} {error}"
+    with transaction.atomic():
+        lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
+        run = StageRun.objects.select_for_update().get(pk=started.run.pk)
+        agent = Agent.objects.select_for_update().get(pk=started.agent.pk)
+        live = run.status == StageRun.Status.RUNNING
+        if live:
+            _close_run(run, {})
+            run.status = StageRun.Status.FAILED
+            run.error = message
+            run.save()
+        agent_services.record_failure(agent=agent, error=message, unreachable=True)
+        if live and lead.processing_stage == stage and lead.status == Lead.Status.PROCESSING:
+            attempts = StageRun.objects.filter(
+                lead=lead, stage=stage, error__startswith=UNREACHABLE_PREFIX, started_at__gte=lead.queued_at or lead.created_at
+            ).count()
+            delay = min(5 * 2 ** max(attempts - 1, 0), settings.AGENT_SERVER_RETRY_MAX_SECONDS)
+            mark_waiting(lead, agent, retry_at=timezone.now() + timedelta(seconds=delay),
+                         reason=f"Waiting for the agent server (retry in {delay}s): {error}")
 
 
 def fail_lead(lead: Lead, stage: str, error: str, agent: Agent | None) -> None:

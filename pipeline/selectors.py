@@ -13,7 +13,7 @@ from pipeline.stages import AGENT_FOR_STAGE, PIPELINE
 class StageProgress(TypedDict):
     stage: str
     agent: str
-    status: str  # pending, running, done, failed, skipped
+    status: str  # pending, running, done, failed, skipped (a waiting lead's stage is pending, with the reason)
     started_at: datetime | None
     finished_at: datetime | None
     duration_ms: int | None
@@ -30,6 +30,14 @@ def _stage_state(index: int, current: int, lead: Lead, latest: StageRun | None,
         if lead.status == Lead.Status.FAILED and latest.status == StageRun.Status.FAILED:
             return "failed", latest
     return "pending", None
+
+
+def _stage_error(state: str, shown: StageRun | None, lead: Lead, is_current: bool) -> str | None:
+    if state == "failed" and shown is not None:
+        return shown.error or None
+    if is_current and lead.status == Lead.Status.WAITING:
+        return lead.last_error or None  # why it waits: the agent server is unreachable (retry time in the text)
+    return None
 
 
 def lead_progress(lead: Lead) -> dict[str, Any]:
@@ -52,7 +60,7 @@ def lead_progress(lead: Lead) -> dict[str, Any]:
             "started_at": shown.started_at if shown else None,
             "finished_at": shown.finished_at if shown else None,
             "duration_ms": shown.duration_ms if shown else None,
-            "error": (shown.error or None) if shown is not None and state == "failed" else None,
+            "error": _stage_error(state, shown, lead, index == current),
         })
     return {
         "lead_id": lead.pk,

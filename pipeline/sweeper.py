@@ -1,5 +1,17 @@
-"""The stale sweeper (beat task `leads.sweep_stale_stages`, every minute): requeue, a limited number of times,
-or fail leads whose stage stopped making progress."""
+"""The sweeper (beat task `leads.sweep_stale_stages`, every 15 s): the database is the source of truth for pending
+work, so a lead whose lease ran out is sent to a worker again, whatever was lost.
+
+- `queued` with its lease out: the task message never started (lost with the broker, a failed send after commit,
+  a killed worker's prefetched message): sent again;
+- `processing` with its lease out and a running attempt: its worker died (the lease is renewed while a stage
+  runs): the attempt is closed as stale and the stage queued again, up to STAGE_MAX_REQUEUES times per stage and
+  run (then the lead fails: a stage that kills its worker every time must not loop forever);
+- `processing` with its lease out and no running attempt: the message of its next stage was lost: sent again;
+- `waiting` with a retry time (the agent server was unreachable) that has passed: queued again.
+
+A duplicate message is harmless: the runner ignores a task whose lead is past its stage or leased by a live run;
+and a lead merely waiting behind a deep queue gets ever fewer of them (`_resend_lease`).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +21,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from agents import services as agent_services
 from agents.models import Agent, StageRun
 from leads.models import Lead
 from pipeline.runner import fail_lead
-from pipeline.services import requeue
+from pipeline.services import queue_or_park, requeue
 from pipeline.stages import PIPELINE
 
 logger = logging.getLogger(__name__)
@@ -25,70 +37,71 @@ STALE_ERROR_PREFIX = "Stale:"
 SWEEP_BATCH = 500
 
 
-def _max_stale_requeues() -> int:
-    return int(getattr(settings, "STAGE_MAX_REQUEUES", 2))
+def _expired(now: datetime) -> Q:
+    lapsed = Q(lease_expires_at__lt=now)
+    return (Q(status__in=Lead.ACTIVE_STATUSES) & (lapsed | Q(lease_expires_at__isnull=True))) | (
+        Q(status=Lead.Status.WAITING) & lapsed
+    )
 
 
 def sweep_stale_stages(*, now: datetime | None = None) -> dict[str, int]:
-    """Requeue (up to STAGE_MAX_REQUEUES times per stage and run) or fail leads whose stage stopped progressing.
-
-    Stale: a `running` StageRun older than STAGE_STALE_AFTER_SECONDS (its worker died or hangs), or a
-    `processing` lead with no running StageRun and no change for that long (its task message was lost).
-    """
+    """Send again (or, past STAGE_MAX_REQUEUES lost attempts, fail) the leads whose lease ran out."""
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.STAGE_STALE_AFTER_SECONDS)
-    running = StageRun.objects.filter(lead=OuterRef("pk"), status=StageRun.Status.RUNNING)
-    stale_running = StageRun.objects.filter(
-        lead=OuterRef("pk"), status=StageRun.Status.RUNNING, started_at__lt=cutoff
-    )
-    candidates = Lead.objects.filter(status=Lead.Status.PROCESSING).filter(
-        Exists(stale_running) | (~Exists(running) & Q(updated_at__lt=cutoff))
-    ).values_list("pk", flat=True)
+    candidates = Lead.objects.filter(_expired(now)).order_by("queued_at").values_list("pk", flat=True)
     counts = {"requeued": 0, "failed": 0}
     for lead_id in list(candidates[:SWEEP_BATCH]):
-        outcome = _sweep_one(lead_id, cutoff, now)
+        outcome = _sweep_one(lead_id, now)
         if outcome:
             counts[outcome] += 1
     return counts
 
 
-def _sweep_one(lead_id: uuid.UUID, cutoff: datetime, now: datetime) -> str | None:
+def _sweep_one(lead_id: uuid.UUID, now: datetime) -> str | None:
     with transaction.atomic():
-        lead = Lead.objects.select_for_update().filter(pk=lead_id, status=Lead.Status.PROCESSING).first()
+        lead = Lead.objects.select_for_update().filter(_expired(now), pk=lead_id).first()
         if lead is None or lead.processing_stage not in PIPELINE:
             return None
         stage = lead.processing_stage
         agent = Agent.objects.select_for_update().get(stage=stage)
+        if lead.status != Lead.Status.PROCESSING:
+            if lead.status == Lead.Status.QUEUED:
+                queue_or_park(lead, agent, lease_until=_resend_lease(lead, now))
+            else:
+                requeue(lead)
+            logger.warning("Lead %s: %s at %s with no live task, sent again", lead.pk, lead.status, stage)
+            return "requeued"
         runs = list(StageRun.objects.select_for_update().filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING))
-        if any(run.started_at >= cutoff for run in runs) or (not runs and lead.updated_at >= cutoff):
-            return None
-        threshold = settings.STAGE_STALE_AFTER_SECONDS
-        _fail_stale_runs(lead, agent, stage, runs, f"{STALE_ERROR_PREFIX} no result after {threshold}s "
-                                                    "(worker lost or task dropped).", now)
+        if not runs:  # between two stages: the next stage's message was lost, no attempt died
+            queue_or_park(lead, agent, lease_until=_resend_lease(lead, now))
+            logger.warning("Lead %s: the task of stage %s was lost, sent again", lead.pk, stage)
+            return "requeued"
+        _fail_stale_runs(runs, f"{STALE_ERROR_PREFIX} its lease ran out (its worker was lost).", now)
         agent_services.mark_idle(agent=agent, succeeded=False)
-        since = lead.queued_at or lead.created_at
         stale_count = StageRun.objects.filter(
             lead=lead, stage=stage, status=StageRun.Status.FAILED, error__startswith=STALE_ERROR_PREFIX,
-            started_at__gte=since,
+            started_at__gte=lead.queued_at or lead.created_at,
         ).count()
-        if stale_count > _max_stale_requeues():
-            fail_lead(lead, stage, f"Stage {stage} made no progress after {stale_count} attempts "
-                                   f"({threshold}s each); giving up.", agent)
+        if stale_count > settings.STAGE_MAX_REQUEUES:
+            fail_lead(lead, stage, f"Stage {stage} made no progress after {stale_count} attempts; giving up.", agent)
             return "failed"
         requeue(lead)
-        logger.warning("Lead %s: stage %s stale, requeued (%d)", lead.pk, stage, stale_count)
+        logger.warning("Lead %s: stage %s lost its worker, requeued (%d)", lead.pk, stage, stale_count)
         return "requeued"
 
 
-def _fail_stale_runs(lead: Lead, agent: Agent, stage: str, runs: list[StageRun], message: str,
-                     now: datetime) -> None:
-    """Close the stale running StageRuns; a lead with none (its task was lost) gets a failed one on record."""
+def _resend_lease(lead: Lead, now: datetime) -> datetime:
+    """The lease of a message sent again: as long as the lead has already waited since its message was first sent
+    (its `updated_at`; the lease alone moves at a re-send), at least STAGE_STALE_AFTER_SECONDS, at most ten times
+    that. Behind a deep queue a lead is not lost, only waiting: its duplicates then come at 1, 2, 4, 8 ... leases,
+    not at every sweep."""
+    lease = settings.STAGE_STALE_AFTER_SECONDS
+    return now + timedelta(seconds=min(max(lease, (now - lead.updated_at).total_seconds()), 10 * lease))
+
+
+def _fail_stale_runs(runs: list[StageRun], message: str, now: datetime) -> None:
+    """Close the running StageRuns whose worker was lost."""
     for run in runs:
         run.status = StageRun.Status.FAILED
         run.finished_at = now
         run.error = message
         run.save(update_fields=["status", "finished_at", "error"])
-    if not runs:
-        StageRun.objects.create(lead=lead, agent=agent, stage=stage, status=StageRun.Status.FAILED,
-                                attempt=StageRun.objects.filter(lead=lead, stage=stage).count() + 1,
-                                started_at=lead.updated_at, finished_at=now, error=message)

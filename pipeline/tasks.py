@@ -3,11 +3,18 @@
 Their names predate the `pipeline` app and stay, so messages already queued survive an upgrade."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from kombu.exceptions import OperationalError as BrokerError
 
 from pipeline import runner, sweeper
 
+# Transient: the database or the broker went away mid-task. Retried with backoff; if even the retry cannot be
+# sent, the lead's lease runs out and the sweeper sends the stage again.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
 
-@shared_task(name="leads.run_stage", bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True)
+
+@shared_task(name="leads.run_stage", bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True,
+             autoretry_for=TRANSIENT_ERRORS, retry_backoff=1, retry_backoff_max=20, max_retries=8)
 def run_stage(self, lead_id: str, stage: str, run_token: str = "") -> str:
     """Run one pipeline stage of one lead; the runner queues the next stage after its commit."""
     return runner.run_stage(lead_id=lead_id, stage=stage, run_token=run_token, task_id=self.request.id or "")
@@ -15,5 +22,5 @@ def run_stage(self, lead_id: str, stage: str, run_token: str = "") -> str:
 
 @shared_task(name="leads.sweep_stale_stages", ignore_result=True)
 def sweep_stale_stages() -> dict:
-    """Beat task (every minute): requeue or fail leads whose stage stopped making progress."""
+    """Beat task (every 15 s): send again the leads whose lease ran out (their task was lost)."""
     return sweeper.sweep_stale_stages()

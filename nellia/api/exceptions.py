@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -106,6 +106,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, DataError):  # the database refused a value the validation let through
         logger.warning("Database refused a value in %s: %s", context.get("view"), exc)
         exc = exceptions.ValidationError({"non_field_errors": ["A value is out of range or cannot be stored."]})
+    elif isinstance(exc, OperationalError | InterfaceError):
+        # The database went away under an in-flight request (restart, killed backend): the pool replaces the
+        # connection for the next one; this one answers 503.
+        logger.warning("Database unavailable in %s: %s", context.get("view"), exc)
+        exc = ServiceUnavailable("The database is unavailable, try again.", "database_unavailable")
     response = drf_exception_handler(exc, context)
     if response is None:
         logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)

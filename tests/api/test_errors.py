@@ -1,4 +1,6 @@
+import psycopg
 import pytest
+from django.db import InterfaceError, OperationalError
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +79,31 @@ def test_pagination_bounds(api, user):
     assert api.get("/api/leads?page=abc").status_code == 404
     body = api.get("/api/leads?page_size=0").json()
     assert body["count"] == 3 and len(body["results"]) == 3
+
+
+@pytest.mark.parametrize("error", [OperationalError("server closed the connection"), InterfaceError("closed")])
+def test_a_database_failure_in_flight_is_a_503_with_the_error_body(api, monkeypatch, error):
+    def lost(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("leads.views.LeadViewSet.list", lost)
+    response = api.get("/api/leads")
+    assert response.status_code == 503
+    assert response.json() == {"detail": "The database is unavailable, try again.", "code": "database_unavailable"}
+
+
+def test_the_pool_never_hands_out_a_dead_connection():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    pool = connection.pool
+    with pool.connection() as victim, pool.connection() as killer:
+        pid = victim.info.backend_pid
+    # Both are back in the pool; kill the victim's backend from outside the pool.
+    with psycopg.connect(**{k: v for k, v in connection.get_connection_params().items() if k != "context"}) as outside:
+        outside.execute("SELECT pg_terminate_backend(%s)", [pid])
+    assert killer is not victim
+    for _ in range(pool.max_size):  # every pooled connection, the killed one included, is checked first
+        with pool.connection() as conn:
+            assert conn.execute("SELECT 1").fetchone() == (1,)

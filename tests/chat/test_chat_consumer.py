@@ -3,10 +3,17 @@
 import pytest
 from channels.db import database_sync_to_async
 
-from tests.events.ws import communicator, connect, expect_close, publish, receive, receive_all, token_for
+from tests.events.ws import communicator, connect, expect_close, publish, receive, receive_all, running_relay, token_for
 from tests.factories import pipeline_agent
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def relay(transactional_db):
+    """Messages posted over the socket publish from the consumer's thread: the relay broadcasts them."""
+    with running_relay():
+        yield
 
 
 @pytest.fixture
@@ -49,7 +56,7 @@ async def test_only_this_agents_chat_and_only_the_callers(user, other_user, agen
     await publish("chat.typing", {"agent_id": str(agent.pk), "typing": True}, user_id=other_user.pk)
     await publish("lead.created", {"lead_id": "x"}, user_id=user.pk)
     await publish("agent.status", {"agent_id": str(agent.pk)})
-    assert [f["id"] for f in await receive_all(ws)] == [mine.id]
+    assert [f["id"] for f in await receive_all(ws)] == [mine.seq]
     await ws.disconnect()
 
 
@@ -58,7 +65,7 @@ async def test_resume_replays_this_chat_only(user, agent):
     await publish("lead.created", {"lead_id": "x"}, user_id=user.pk)
     second = await publish("chat.typing", {"agent_id": str(agent.pk), "typing": False}, user_id=user.pk)
     ws = await connect(path(agent, user, "&last_event_id=0"))
-    assert [f["id"] for f in await receive_all(ws)] == [first.id, second.id]
+    assert [f["id"] for f in await receive_all(ws)] == [first.seq, second.seq]
     await ws.disconnect()
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from chat.services import post_user_message
 from events.models import Event
+from events.relay import sequence_committed
 from tests.factories import LeadFactory, pipeline_agent
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,9 @@ def test_non_staff_is_sent_to_the_admin_login(client, user):
 def test_renders_agents_leads_and_the_log_position(staff_client, user):
     lead = LeadFactory(owner=user, company_name="Acme <script>alert(1)</script>", status="queued", progress=20)
     event = Event.objects.create(type="lead.created", data={})
+    Event.objects.create(type="lead.created", data={})  # not relayed yet: not a position clients can resume from
+    sequence_committed(limit=1)
+    event.refresh_from_db()
     response = staff_client.get("/dashboard/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -42,7 +46,7 @@ def test_renders_agents_leads_and_the_log_position(staff_client, user):
     assert f'data-lead-id="{lead.pk}"' in html
     assert "<script>alert(1)</script>" not in html  # escaped
     snapshot = json.loads(html.split('<script id="snapshot" type="application/json">')[1].split("</script>")[0])
-    assert snapshot["last_event_id"] == event.id
+    assert snapshot["last_event_id"] == event.seq
     assert snapshot["stages"][0] == "intake"
     assert response["Cache-Control"].startswith("max-age=0")
 
@@ -60,6 +64,7 @@ def test_chat_json_is_the_callers_own(staff_client, admin_user, user, monkeypatc
     agent = pipeline_agent("intake")
     post_user_message(owner=user, agent=agent, content="not the admin's")
     post_user_message(owner=admin_user, agent=agent, content="mine")
+    sequence_committed()
     body = staff_client.get(f"/dashboard/chat/{agent.pk}.json").json()
     assert [m["content"] for m in body["messages"]] == ["mine"]
     assert body["last_event_id"] >= 1

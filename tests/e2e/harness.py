@@ -1,4 +1,4 @@
-"""Real processes for end-to-end tests: the agent server over HTTP, Celery workers on Redis, Daphne.
+"""Real processes for end-to-end tests: the agent server over HTTP, Celery workers on Redis, the event relay, Daphne.
 
 `RealStack(http_workers=N)` runs the web tier of docker-compose instead of one Daphne: gunicorn with N uvicorn
 workers for HTTP, Daphne for `/ws/` and `/socket.io/`, and nginx in front with deploy/nginx.conf.template;
@@ -95,14 +95,19 @@ class RealStack:
     """Starts and stops the production processes on loopback ports; every process logs to `log_dir`."""
 
     def __init__(
-        self, *, extra_env: dict[str, str] | None = None, workers: int = 1, flush_redis: bool = True, http_workers: int = 0
+        self, *, extra_env: dict[str, str] | None = None, workers: int = 1, flush_redis: bool = True, http_workers: int = 0,
+        own_redis: bool = False, beat: bool = False,
     ):
+        """`own_redis`: a redis-server of the stack's own on a free port (a fault test may restart it; the shared
+        one is never touched). `beat`: run Celery beat (the sweeper)."""
         self.token = secrets.token_urlsafe(16)
         self.agent_port = free_port()
         self.web_port = free_port()  # Daphne's, or the proxy's with `http_workers`
         self.http_workers = http_workers
         self.http_port = free_port() if http_workers else None
         self.realtime_port = free_port() if http_workers else self.web_port
+        self.redis_port = free_port() if own_redis else None
+        self.beat = beat
         self.log_dir = Path(tempfile.mkdtemp(prefix="nellia-e2e-"))
         self.workers_wanted = workers
         self.flush_redis = flush_redis
@@ -111,7 +116,7 @@ class RealStack:
         self.env = {
             **os.environ,
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-            "REDIS_URL": settings.REDIS_URL,
+            "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0" if own_redis else settings.REDIS_URL,
             "SECRET_KEY": settings.SECRET_KEY,
             "DEBUG": "0",
             "CELERY_EMBEDDED_WORKER": "0",
@@ -139,12 +144,17 @@ class RealStack:
     # --- lifecycle ---------------------------------------------------------------------------------
     def __enter__(self) -> "RealStack":
         require_real_services()
-        if self.flush_redis:
+        if self.flush_redis and self.redis_port is None:
             redis.Redis.from_url(settings.REDIS_URL).flushdb()
         try:
+            if self.redis_port is not None:
+                self.start_redis()
             self.start_agent_server()
             for index in range(self.workers_wanted):
                 self.start_worker(f"worker{index}")
+            self.start_relay()
+            if self.beat:
+                self.start_beat()
             self.start_daphne()
             if self.http_workers:
                 self.start_http_workers()
@@ -176,6 +186,12 @@ class RealStack:
         except pytest.fail.Exception:
             raise pytest.fail.Exception(f"{name} not ready:\n{self.log(name)}") from None
 
+    def start_redis(self) -> None:
+        """The stack's own Redis, without persistence: a restart loses every message, as in the fault reports."""
+        self._spawn("redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port), "--save", "",
+                              "--appendonly", "no"])
+        self._await("redis", lambda: _port_open(self.redis_port))
+
     def start_agent_server(self) -> None:
         self._spawn(
             "agent_server",
@@ -200,6 +216,10 @@ class RealStack:
             [sys.executable, "-m", "celery", "-A", "nellia", "beat", "-S", "celery.beat:PersistentScheduler",
              "-s", str(schedule), "-l", "INFO"],
         )
+
+    def start_relay(self) -> None:
+        self._spawn("relay", [sys.executable, "manage.py", "relay_events"])
+        self._await("relay", lambda: b"listening" in (self.log_dir / "relay.log").read_bytes())
 
     def start_daphne(self) -> None:
         self._spawn(

@@ -86,7 +86,7 @@ def is_lead_event(lead_id: str, event_type: str):
 
 
 def latest_id() -> int:
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return Event.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
 def test_worker_events_reach_the_socket_stage_by_stage(stack, api, owner):
@@ -137,9 +137,9 @@ def test_drop_and_resume_without_gaps_or_duplicates(stack, api, owner):
     seen = [f["id"] for f in first.frames + resumed.frames if f.get("id") is not None]
     assert len(seen) == len(set(seen)), "duplicates"
     logged = list(
-        Event.objects.filter(Q(user=owner) | Q(user__isnull=True), id__gt=start, id__lte=max(seen))
-        .order_by("id")
-        .values_list("id", flat=True)
+        Event.objects.filter(Q(user=owner) | Q(user__isnull=True), seq__gt=start, seq__lte=max(seen))
+        .order_by("seq")
+        .values_list("seq", flat=True)
     )
     assert sorted(seen) == logged, "gap"
     types = {f["type"] for f in resumed.frames}

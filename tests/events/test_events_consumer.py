@@ -21,9 +21,9 @@ async def test_valid_token_is_accepted_and_gets_own_and_global_events(user, othe
 
     frames = await receive_all(ws)
 
-    assert [f["id"] for f in frames] == [own.id, glob.id]
+    assert [f["id"] for f in frames] == [own.seq, glob.seq]
     assert frames[0] == {
-        "id": own.id, "type": "lead.created", "data": {"lead_id": "a"}, "timestamp": own.created_at.isoformat()
+        "id": own.seq, "type": "lead.created", "data": {"lead_id": "a"}, "timestamp": own.created_at.isoformat()
     }
     await ws.disconnect()
 
@@ -77,7 +77,7 @@ async def test_django_session_is_accepted(user):
     cookie = await database_sync_to_async(_session_cookie)(user)
     ws = await connect("/ws/events/", headers=[(b"cookie", cookie)])
     event = await publish("lead.deleted", {"lead_id": "a"}, user_id=user.pk)
-    assert (await receive(ws))["id"] == event.id
+    assert (await receive(ws))["id"] == event.seq
     await ws.disconnect()
 
 
@@ -94,11 +94,11 @@ async def test_admin_receives_every_users_events_once_but_not_their_chats(admin_
     mine = await publish("lead.created", {"lead_id": "b"}, user_id=admin_user.pk)
     await publish("chat.typing", {"agent_id": "x", "typing": True}, user_id=user.pk)
     my_chat = await publish("chat.typing", {"agent_id": "x", "typing": True}, user_id=admin_user.pk)
-    assert [f["id"] for f in await receive_all(ws)] == [theirs.id, mine.id, my_chat.id]
+    assert [f["id"] for f in await receive_all(ws)] == [theirs.seq, mine.seq, my_chat.seq]
     await ws.disconnect()
 
-    ws = await connect(f"/ws/events/?token={token_for(admin_user)}&last_event_id={theirs.id - 1}")
-    assert [f["id"] for f in await receive_all(ws)] == [theirs.id, mine.id, my_chat.id]
+    ws = await connect(f"/ws/events/?token={token_for(admin_user)}&last_event_id={theirs.seq - 1}")
+    assert [f["id"] for f in await receive_all(ws)] == [theirs.seq, mine.seq, my_chat.seq]
     await ws.disconnect()
 
 

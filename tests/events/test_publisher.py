@@ -1,4 +1,4 @@
-"""publish(): recorded in the transaction, broadcast to the right groups after commit, never on rollback."""
+"""publish(): recorded in the transaction; the relay broadcasts it to the right groups once committed, never on rollback."""
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -7,14 +7,15 @@ from django.db import transaction
 
 from events.groups import ADMIN_GROUP, GLOBAL_GROUP, chat_group, groups_for, user_chat_group, user_group
 from events.models import Event
-from events.publisher import _transports, publish, register_transport
+from events.publisher import publish
+from events.relay import _transports, register_transport, relay_pending
 from events.transports import channels_transport
 
 
 @pytest.fixture
 def sent(monkeypatch):
     calls = []
-    monkeypatch.setattr("events.publisher._transports", [calls.append])
+    monkeypatch.setattr("events.relay._transports", [calls.append])
     return calls
 
 
@@ -24,7 +25,7 @@ def test_channels_transport_is_registered():
 
 def test_register_transport_is_idempotent(monkeypatch):
     registry: list = []
-    monkeypatch.setattr("events.publisher._transports", registry)
+    monkeypatch.setattr("events.relay._transports", registry)
 
     def transport(event):
         return None
@@ -34,12 +35,16 @@ def test_register_transport_is_idempotent(monkeypatch):
     assert registry == [transport]
 
 
-def test_broadcast_after_commit(db, user, sent, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+@pytest.mark.django_db(transaction=True)
+def test_relayed_only_after_commit(user, sent):
+    with transaction.atomic():
         event = publish("lead.deleted", {"lead_id": "x"}, user_id=user.pk)
         assert sent == []
+    assert sent == []  # publishers no longer broadcast: the relay does
+    relay_pending()
+    event.refresh_from_db()
     assert sent == [event]
-    assert Event.objects.get(pk=event.pk).type == "lead.deleted"
+    assert event.seq is not None and Event.objects.get(pk=event.pk).type == "lead.deleted"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -47,6 +52,7 @@ def test_nothing_on_rollback(user, sent):
     with pytest.raises(RuntimeError), transaction.atomic():
         publish("lead.deleted", {"lead_id": "x"}, user_id=user.pk)
         raise RuntimeError
+    relay_pending()
     assert sent == []
     assert not Event.objects.exists()
 
@@ -56,11 +62,12 @@ def test_a_failing_transport_does_not_stop_the_others(user, monkeypatch):
     calls = []
 
     def broken(event):
-        raise ConnectionError("down")
+        raise ValueError("a bug")
 
-    monkeypatch.setattr("events.publisher._transports", [broken, calls.append])
+    monkeypatch.setattr("events.relay._transports", [broken, calls.append])
     event = publish("lead.deleted", {"lead_id": "x"}, user_id=user.pk)
-    assert calls == [event]
+    relay_pending()
+    assert [e.pk for e in calls] == [event.pk]
 
 
 def test_groups():
@@ -78,12 +85,14 @@ def test_channels_transport_sends_the_frame_to_the_user_group(user):
     async_to_sync(layer.group_add)(user_group(user.pk), channel)
     try:
         event = publish("lead.progress", {"lead_id": "x", "progress": 20}, user_id=user.pk)
+        relay_pending()
+        event.refresh_from_db()
         message = async_to_sync(layer.receive)(channel)
     finally:
         async_to_sync(layer.group_discard)(user_group(user.pk), channel)
     assert message["type"] == "event.message"
     assert message["event"] == {
-        "id": event.id,
+        "id": event.seq,
         "type": "lead.progress",
         "data": {"lead_id": "x", "progress": 20},
         "timestamp": event.created_at.isoformat(),

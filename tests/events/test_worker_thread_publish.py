@@ -1,4 +1,4 @@
-"""The embedded default: a Celery worker *thread* publishes; the in-memory layer must still wake the socket."""
+"""The embedded default: the relay runs on a thread of its own; the in-memory layer must still wake the socket."""
 
 import asyncio
 import threading
@@ -7,6 +7,7 @@ import pytest
 from django.db import close_old_connections
 
 from events.publisher import publish
+from events.relay import relay_pending
 from tests.events.ws import connect, receive, token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -17,7 +18,10 @@ def publish_from_a_plain_thread(user_id) -> int:
 
     def work():
         try:
-            result["id"] = publish("lead.progress", {"lead_id": "x"}, user_id=user_id).id
+            event = publish("lead.progress", {"lead_id": "x"}, user_id=user_id)
+            relay_pending()
+            event.refresh_from_db()
+            result["id"] = event.seq
         finally:
             close_old_connections()
 

@@ -1,6 +1,9 @@
 """Helpers for consumer tests: a WebsocketCommunicator on the project's ASGI application."""
 
+import contextlib
 import json
+import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -51,10 +54,29 @@ async def expect_close(ws: WebsocketCommunicator, code: int) -> None:
 
 def _publish(event_type: str, data: dict, user_id: Any):
     from events.publisher import publish
+    from events.relay import relay_pending
 
-    return publish(event_type, data, user_id=user_id)
+    event = publish(event_type, data, user_id=user_id)
+    relay_pending()
+    event.refresh_from_db()
+    return event
 
 
 async def publish(event_type: str, data: dict, *, user_id: Any = None):
-    """Publish in autocommit mode (transactional test): recorded and broadcast at once."""
+    """Publish in autocommit mode (transactional test) and run the relay: recorded, sequenced and broadcast."""
     return await database_sync_to_async(_publish)(event_type, data, user_id)
+
+
+@contextlib.contextmanager
+def running_relay() -> Iterator[None]:
+    """The event relay on a thread, as in the embedded default (for tests whose code publishes on its own)."""
+    from events.relay import run_relay
+
+    stop = threading.Event()
+    thread = threading.Thread(target=run_relay, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(10)

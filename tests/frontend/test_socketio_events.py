@@ -1,8 +1,11 @@
 """FRONTEND.md §10.2–10.4: how each domain event renders as Socket.IO events (names, flat payloads, rooms)."""
 
+import time
+import uuid
 from unittest import mock
 
 import pytest
+import redis
 
 from events.models import Event
 from frontend import socketio as sio_module
@@ -138,3 +141,30 @@ def test_transport_real_mode_publishes_through_the_write_only_manager(user, sett
         sio_module.socketio_transport(_event("lead.deleted", {"lead_id": "x"}, user.id))
     writer.emit.assert_called_once_with("lead-deleted", {"leadId": "x"}, room=f"user-{user.id}", namespace="/")
     assert sio_module.redis_channel() == "nellia-socketio-5"
+
+
+def test_the_relays_writer_raises_while_redis_is_unreachable_so_the_relay_retries():
+    from tests.e2e.harness import free_port
+
+    writer = sio_module.RelayRedisWriter(f"redis://127.0.0.1:{free_port()}/0", channel="nellia-test", write_only=True)
+    with pytest.raises(redis.exceptions.ConnectionError):
+        writer.emit("lead-created", {"n": 1}, room="user-1")
+
+
+def test_the_relays_writer_waits_a_little_for_a_listener_then_stops_waiting(settings, monkeypatch):
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis")
+    monkeypatch.setattr(sio_module.RelayRedisWriter, "LISTENER_WAIT_SECONDS", 0.6)
+    channel = f"nellia-test-{uuid.uuid4()}"
+    writer = sio_module.RelayRedisWriter(settings.REDIS_URL, channel=channel, write_only=True)
+    started = time.monotonic()
+    writer.emit("lead-created", {"n": 1}, room="user-1")  # nobody listens: published again, then given up
+    assert time.monotonic() - started >= 0.5 and writer.listeners_gone
+    started = time.monotonic()
+    writer.emit("lead-created", {"n": 2}, room="user-1")
+    assert time.monotonic() - started < 0.3  # no second wait while nobody listens
+    listener = redis.Redis.from_url(settings.REDIS_URL).pubsub()
+    listener.subscribe(channel)
+    writer.emit("lead-created", {"n": 3}, room="user-1")
+    assert not writer.listeners_gone
+    listener.close()

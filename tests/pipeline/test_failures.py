@@ -1,11 +1,16 @@
-"""An unreachable agent server fails the lead with a readable reason; reprocessing after recovery completes."""
+"""An unreachable agent server parks the lead (waiting) until the sweeper finds it back; tool errors fail it."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from agents.models import Agent, StageRun
 from events.models import Event
 from leads.models import Lead
 from pipeline import services as pipeline_services
+from pipeline import sweeper
+from pipeline.selectors import lead_progress
 from tests.mcp_bridge.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -19,23 +24,32 @@ def server_down(settings):
     return settings
 
 
-def test_unreachable_server_fails_the_lead_and_errors_the_agent(stage_queue, lead, server_down):
+def test_unreachable_server_parks_the_lead_and_the_sweeper_resumes_it_with_backoff(stage_queue, lead, server_down):
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
-    assert stage_queue.run_all() == ["failed"]
+    assert stage_queue.run_all() == ["waiting"]
     lead.refresh_from_db()
-    assert lead.status == Lead.Status.FAILED and lead.processing_stage == "intake"
-    assert lead.last_error.startswith("Agent server unreachable")
+    assert lead.status == Lead.Status.WAITING and lead.processing_stage == "intake"
+    assert lead.last_error.startswith("Waiting for the agent server (retry in 5s)")
     assert "connection refused after 2 attempts" in lead.last_error
     run = StageRun.objects.get(lead=lead)
-    assert run.status == "failed" and run.error == lead.last_error and run.finished_at
+    assert run.status == "failed" and run.error.startswith("Agent server unreachable:") and run.finished_at
     agent = Agent.objects.get(stage="intake")
-    assert agent.status == "error" and agent.last_error == lead.last_error and agent.current_task == ""
-    failed = Event.objects.get(type="lead.failed")
-    assert failed.data == {"lead_id": str(lead.pk), "stage": "intake", "error": lead.last_error, "job_id": None}
-    assert Event.objects.filter(type="lead.progress", data__stage_status="failed").count() == 1
+    assert agent.current_task == "" and agent.last_error.startswith("Agent server unreachable:")
+    assert not Event.objects.filter(type="lead.failed").exists()
+    assert Event.objects.filter(type="lead.progress", data__stage_status="waiting").count() == 1
+    progress = lead_progress(lead)
+    assert progress["status"] == "waiting"
+    assert progress["stages"][0]["status"] == "pending" and progress["stages"][0]["error"] == lead.last_error
+
+    now = timezone.now()
+    assert stage_queue.call(sweeper.sweep_stale_stages, now=now) == {"requeued": 0, "failed": 0}  # not yet
+    assert stage_queue.call(sweeper.sweep_stale_stages, now=now + timedelta(seconds=6))["requeued"] == 1
+    assert stage_queue.run_all() == ["waiting"]  # still down: the next wait is longer
+    lead.refresh_from_db()
+    assert lead.last_error.startswith("Waiting for the agent server (retry in 10s)")
 
     server_down.MCP_SERVER_URL = ""  # the server is back (embedded)
-    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
+    assert stage_queue.call(sweeper.sweep_stale_stages, now=now + timedelta(seconds=17))["requeued"] == 1
     assert stage_queue.run_all() == ["done"] * 5
     lead.refresh_from_db()
     assert lead.status == Lead.Status.COMPLETED and lead.last_error == ""

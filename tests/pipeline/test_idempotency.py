@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from agents.models import StageRun
 from leads.models import Lead
@@ -35,12 +36,15 @@ def test_task_of_an_earlier_run_is_ignored(stage_queue, lead):
     assert not StageRun.objects.exists()
 
 
-def test_redelivery_while_running_supersedes_the_lost_attempt(stage_queue, lead):
+def test_redelivery_while_running_supersedes_the_lost_attempt_once_its_lease_ran_out(stage_queue, lead):
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     message = stage_queue.sent[0]
     started = runner.start(lead.pk, "intake", message[2], "task-1")  # a worker dies after this
     assert started is not None
-    stage_queue.run_next()  # the redelivered message
+    assert stage_queue.run_next() == "skipped"  # a duplicate while the attempt holds the lease: ignored
+    Lead.objects.filter(pk=lead.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+    stage_queue.sent.append(message)
+    stage_queue.run_next()  # the redelivered message, once the lease ran out
     runs = StageRun.objects.filter(lead=lead, stage="intake").order_by("started_at")
     assert [(r.status, r.attempt) for r in runs] == [("failed", 1), ("succeeded", 2)]
     assert "Superseded" in runs[0].error

@@ -1,0 +1,222 @@
+"""The event relay: the one process that broadcasts the event log (transactional outbox).
+
+Publishers only insert events, inside the transaction of the change they describe (events.publisher). The relay
+then, in a loop:
+
+1. *sequences*: under the lock of the `RelayCursor` row it gives the committed events that have no `seq` yet the
+   next numbers, in id order. A transaction still open is invisible to it, so an event committed late gets a
+   later `seq` than everything already sequenced: `seq` order is commit order as the relay observed it, and it
+   only grows;
+2. *broadcasts*: the events after the cursor's `broadcast_seq`, in `seq` order, to every transport (Channels
+   groups, Socket.IO rooms); a transport that cannot reach Redis is retried until it can, then the cursor moves.
+
+`seq` is the frame id clients see and the `last_event_id` they resume with, so the live order and the resume
+cursor are one sequence: a client that resumes with the last id it received cannot miss an event. An event
+committed by a process that dies right after is still relayed; a relay that dies between broadcasting and moving
+its cursor sends a few frames again, which the consumers drop (they never send an id twice or backwards).
+
+Waking: on PostgreSQL an insert trigger NOTIFYs `nellia_events` at commit and the relay LISTENs (and holds a
+session advisory lock, so a second relay stands by); on SQLite the publisher wakes the in-process relay after
+commit, and the relay polls every `EVENT_RELAY_POLL_SECONDS` for events written by other processes.
+Run it with `manage.py relay_events` (real mode), or on a thread of the web process (embedded default).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import psycopg
+from django.conf import settings
+from django.db import DatabaseError, close_old_connections, connection, transaction
+from redis.exceptions import RedisError
+
+from events.models import Event, RelayCursor
+
+logger = logging.getLogger(__name__)
+
+NOTIFY_CHANNEL = "nellia_events"
+ADVISORY_LOCK_KEY = 0x6E656C6C6961  # "nellia": one relay at a time on PostgreSQL
+BATCH = 500
+MAX_BACKOFF = 5.0
+TRANSIENT = (OSError, RedisError)  # a transport that cannot reach Redis (ConnectionError, TimeoutError, ...)
+
+
+Transport = Callable[[Event], None]
+_transports: list[Transport] = []
+
+
+def register_transport(transport: Transport) -> None:
+    """Add a transport (called from an AppConfig.ready); registering twice is a no-op."""
+    if transport not in _transports:
+        _transports.append(transport)
+
+
+class RelayStoppedError(Exception):
+    """The relay was asked to stop while retrying a transport."""
+
+
+def sequence_committed(*, limit: int = BATCH) -> int:
+    """Give up to `limit` committed events without a `seq` the next numbers, in id order; returns how many."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Never make DDL or a TRUNCATE wait (or deadlock) behind the relay: give up the lock and retry later.
+            with connection.cursor() as db:
+                db.execute("SET LOCAL lock_timeout = '500ms'")
+        cursor = _locked_cursor()
+        ids = list(Event.objects.filter(seq__isnull=True).order_by("id").values_list("id", flat=True)[:limit])
+        if not ids:
+            return 0
+        first = cursor.assigned_seq + 1
+        Event.objects.bulk_update([Event(id=pk, seq=first + n) for n, pk in enumerate(ids)], ["seq"])
+        cursor.assigned_seq += len(ids)
+        cursor.save(update_fields=["assigned_seq", "updated_at"])
+    return len(ids)
+
+
+def broadcast_sequenced(*, limit: int = BATCH, stop: threading.Event | None = None) -> int:
+    """Hand up to `limit` sequenced events after the cursor to every transport, in `seq` order; returns how many."""
+    cursor = RelayCursor.objects.get_or_create(id=1)[0]
+    events = list(Event.objects.filter(seq__gt=cursor.broadcast_seq).order_by("seq")[:limit])
+    for event in events:
+        for transport in list(_transports):
+            _deliver(transport, event, stop)
+    if events:
+        RelayCursor.objects.filter(id=1, broadcast_seq__lt=events[-1].seq).update(broadcast_seq=events[-1].seq)
+    return len(events)
+
+
+def relay_pending(*, stop: threading.Event | None = None) -> int:
+    """Sequence and broadcast until nothing is left; returns how many events were broadcast."""
+    total = 0
+    while True:
+        sequenced = sequence_committed()
+        sent = broadcast_sequenced(stop=stop)
+        total += sent
+        if not sequenced and not sent:
+            return total
+
+
+def _locked_cursor() -> RelayCursor:
+    RelayCursor.objects.get_or_create(id=1)
+    return RelayCursor.objects.select_for_update().get(id=1)
+
+
+def _deliver(transport: Transport, event: Event, stop: threading.Event | None) -> None:
+    """Send `event` through `transport`, retrying while Redis is unreachable; a bug is logged and skipped."""
+    delay = 0.2
+    while True:
+        try:
+            transport(event)
+            return
+        except TRANSIENT as exc:
+            logger.warning("Transport %s cannot send event %s (%s); retrying in %.1fs",
+                           getattr(transport, "__name__", transport), event.seq, exc, delay)
+        except Exception:
+            logger.exception("Transport %r failed for event %s; skipped", transport, event.seq)
+            return
+        if stop is not None and stop.wait(delay):
+            raise RelayStoppedError
+        if stop is None:
+            time.sleep(delay)
+        delay = min(delay * 2, MAX_BACKOFF)
+
+
+# ---- waking up ------------------------------------------------------------------------------------------------
+
+_local_wake = threading.Event()
+
+
+def wake() -> None:
+    """Wake the relay of this process (the publisher calls it after commit), starting it in the embedded default."""
+    ensure_embedded_relay()
+    _local_wake.set()
+
+
+class _PostgresListener:
+    """LISTEN on its own autocommit connection, which also holds the relay's advisory lock."""
+
+    def __init__(self) -> None:
+        self.conn: psycopg.Connection | None = None
+
+    def _connect(self) -> psycopg.Connection:
+        db = connection.settings_dict
+        conn = psycopg.connect(
+            dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None, host=db["HOST"] or None,
+            port=db["PORT"] or None, autocommit=True, application_name="nellia-relay",
+        )
+        logger.info("Event relay: waiting for the relay lock")
+        conn.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+        conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        logger.info("Event relay: listening on %s", NOTIFY_CHANNEL)
+        return conn
+
+    def ready(self) -> None:
+        if self.conn is None or self.conn.closed:
+            self.conn = self._connect()
+
+    def wait(self, timeout: float) -> None:
+        self.ready()
+        assert self.conn is not None
+        for _ in self.conn.notifies(timeout=timeout, stop_after=1):
+            pass
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+class _LocalWaiter:
+    def ready(self) -> None:
+        return None
+
+    def wait(self, timeout: float) -> None:
+        _local_wake.wait(timeout)
+        _local_wake.clear()
+
+    def close(self) -> None:
+        return None
+
+
+def run_relay(stop: threading.Event) -> None:
+    """The relay loop, until `stop` is set. Database or network failures are waited out, never fatal."""
+    waiter = _PostgresListener() if connection.vendor == "postgresql" else _LocalWaiter()
+    poll = settings.EVENT_RELAY_POLL_SECONDS
+    backoff = 0.5
+    try:
+        while not stop.is_set():
+            try:
+                waiter.ready()  # hold the lock before relaying
+                relay_pending(stop=stop)
+                waiter.wait(poll)
+                backoff = 0.5
+            except RelayStoppedError:
+                return
+            except (DatabaseError, psycopg.Error) as exc:
+                logger.warning("Event relay: database unavailable (%s); retrying in %.1fs", exc, backoff)
+                waiter.close()
+                close_old_connections()
+                connection.close()
+                stop.wait(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+    finally:
+        waiter.close()
+        connection.close()
+
+
+_embedded: threading.Thread | None = None
+_embedded_lock = threading.Lock()
+
+
+def ensure_embedded_relay() -> None:
+    """Start the relay on a daemon thread of this process once (embedded default, `EVENT_RELAY_EMBEDDED`)."""
+    global _embedded
+    if not settings.EVENT_RELAY_EMBEDDED:
+        return
+    with _embedded_lock:
+        if _embedded is None or not _embedded.is_alive():
+            _embedded = threading.Thread(target=run_relay, args=(threading.Event(),), name="event-relay", daemon=True)
+            _embedded.start()

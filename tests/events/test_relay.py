@@ -1,0 +1,118 @@
+"""The event relay: commit order, nothing lost when a publisher or the relay dies, gaps read from the log."""
+
+import threading
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.db import close_old_connections, connection, transaction
+
+from events.groups import user_group
+from events.models import Event, RelayCursor
+from events.publisher import publish
+from events.relay import broadcast_sequenced, relay_pending, sequence_committed
+from events.transports import MESSAGE_TYPE
+from tests.events.ws import connect, receive_all, token_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    calls = []
+    monkeypatch.setattr("events.relay._transports", [calls.append])
+    return calls
+
+
+def test_an_event_committed_later_is_sequenced_later_even_with_a_lower_id(user, sent):
+    """The reason for `seq`: ids are taken at insert, commits land in another order."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two concurrent writers (PostgreSQL)")
+    inserted, release = threading.Event(), threading.Event()
+
+    def slow_publisher():
+        try:
+            with transaction.atomic():
+                publish("lead.progress", {"n": "slow"}, user_id=user.pk)
+                inserted.set()
+                release.wait(10)
+        finally:
+            close_old_connections()
+
+    thread = threading.Thread(target=slow_publisher)
+    thread.start()
+    inserted.wait(10)
+    fast = publish("lead.progress", {"n": "fast"}, user_id=user.pk)  # higher id, committed first
+    relay_pending()
+    release.set()
+    thread.join(10)
+    relay_pending()
+    slow = Event.objects.get(data__n="slow")
+    fast.refresh_from_db()
+    assert slow.id < fast.id and slow.seq > fast.seq
+    assert [e.data["n"] for e in sent] == ["fast", "slow"]  # delivered in seq order
+    assert [e.seq for e in sent] == sorted(e.seq for e in sent)
+
+
+def test_a_relay_that_died_before_broadcasting_sends_on_restart(user, sent):
+    event = publish("lead.progress", {"n": 1}, user_id=user.pk)  # its publisher may be gone: it is in the log
+    sequence_committed()  # the relay sequenced it, then died
+    assert sent == []
+    assert broadcast_sequenced() == 1  # the next relay starts from the cursor
+    assert [e.pk for e in sent] == [event.pk]
+    cursor = RelayCursor.objects.get()
+    assert cursor.broadcast_seq == cursor.assigned_seq == Event.objects.get(pk=event.pk).seq
+    assert relay_pending() == 0
+
+
+def test_redis_down_is_retried_until_the_frame_goes_out(user, monkeypatch):
+    calls = []
+
+    def flaky(event):
+        calls.append(event.seq)
+        if len(calls) < 3:
+            raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr("events.relay._transports", [flaky])
+    monkeypatch.setattr("events.relay.time.sleep", lambda _: None)
+    publish("lead.progress", {"n": 1}, user_id=user.pk)
+    assert relay_pending() == 1
+    assert len(calls) == 3 and len(set(calls)) == 1
+
+
+async def test_a_frame_lost_on_the_way_is_read_from_the_log(user):
+    ws = await connect(f"/ws/events/?token={token_for(user)}")
+    first, lost, last = [await database_sync_to_async(_publish_and_sequence)(user, n) for n in (1, 2, 3)]
+    await database_sync_to_async(_send_raw)(first, prev=None)
+    # `lost` was dropped on the way (a full channel, Redis restarted): the next message says what preceded it.
+    await database_sync_to_async(_send_raw)(last, prev=lost.seq)
+    frames = await receive_all(ws)
+    assert [f["id"] for f in frames] == [first.seq, lost.seq, last.seq]
+    await ws.disconnect()
+
+
+async def test_a_frame_sent_twice_reaches_the_client_once(user):
+    ws = await connect(f"/ws/events/?token={token_for(user)}")
+    event = await database_sync_to_async(_publish_and_sequence)(user, 1)
+    await database_sync_to_async(_send_raw)(event, prev=None)
+    await database_sync_to_async(_send_raw)(event, prev=event.seq)  # a restarted relay sends it again
+    assert [f["id"] for f in await receive_all(ws)] == [event.seq]
+    await ws.disconnect()
+
+
+def _publish_and_sequence(user, n: int) -> Event:
+    event = publish("lead.progress", {"n": n}, user_id=user.pk)
+    sequence_committed()
+    event.refresh_from_db()
+    return event
+
+
+def _send_raw(event: Event, prev: int | None) -> None:
+    """What the Channels transport sends to the user's group (events.transports)."""
+    from events.frames import event_frame
+
+    group = user_group(event.user_id)
+    message = {"type": MESSAGE_TYPE, "event": event_frame(event), "user_id": str(event.user_id), "group": group,
+               "prev": prev}
+    async_to_sync(get_channel_layer().group_send)(group, message)
