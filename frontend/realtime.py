@@ -124,10 +124,15 @@ def _lead_deleted(event: Any) -> list[Emit]:
 
 
 def _agent_status(event: Any) -> list[Emit]:
+    return agent_update(event.data.get("agent_id"))
+
+
+def agent_update(agent_id: Any) -> list[Emit]:
+    """`agent-update` (to every socket) with the agent as it is now: a coalesced update carries the latest state."""
     from agents.models import Agent
     from frontend.serializers.agents import present_agents
 
-    agent = Agent.objects.filter(pk=event.data.get("agent_id")).first()
+    agent = Agent.objects.filter(pk=agent_id).first()
     return [("agent-update", present_agents([agent])[0], None)] if agent else []
 
 
