@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.e2e.harness import live_db  # noqa: F401 - shared by every end-to-end module
-from tests.factories import AdminFactory, UserFactory
+from tests.factories import AdminFactory, BusinessContextFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +40,12 @@ def other_user(db):
 @pytest.fixture
 def admin_user(db):
     return AdminFactory()
+
+
+@pytest.fixture
+def context(user):
+    """`user`'s business context."""
+    return BusinessContextFactory(owner=user)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Reads of accounts."""
 
+import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,10 @@ from accounts.models import User
 def user_by_email(email: str) -> Any | None:
     """The user with `email` (case-insensitive), or None."""
     return get_user_model().objects.filter(email__iexact=(email or "").strip()).first()
+
+
+def user_by_id(user_id: uuid.UUID | None) -> User | None:
+    return User.objects.filter(pk=user_id).first() if user_id is not None else None
 
 
 def request_user(request: HttpRequest) -> User:

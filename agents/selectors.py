@@ -13,6 +13,7 @@ Definitions (shared by the list's `metrics` and `/metrics?window=`):
 from __future__ import annotations
 
 import math
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +48,14 @@ def agents_list() -> QuerySet[Agent]:
         output_field=IntegerField(),
     )
     return Agent.objects.annotate(stage_order=order).order_by("stage_order", "created_at")
+
+
+def agent_by_id(agent_id: Any) -> Agent | None:
+    """The agent `agent_id`; None when there is none or the id is malformed."""
+    try:
+        return Agent.objects.filter(pk=uuid.UUID(str(agent_id))).first()
+    except ValueError:
+        return None
 
 
 def _empty_usage() -> dict[str, int]:

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agents.models import Agent
+from agents.selectors import agent_metrics
 
 
 class TokenUsageSerializer(serializers.Serializer):
@@ -38,8 +39,6 @@ class AgentSerializer(serializers.ModelSerializer):
     def get_metrics(self, agent: Agent) -> dict:
         metrics = self.context.get("metrics") or {}
         if agent.pk not in metrics:
-            from agents.selectors import agent_metrics
-
             return agent_metrics(agent)
         return metrics[agent.pk]
 

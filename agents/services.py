@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from agents.events import publish_agent_status
 from agents.models import Agent, StageRun
-from events.publisher import publish
 from nellia.hooks import Hook
 
 # An agent was started (inside the transaction that started it): the pipeline resumes the leads waiting for it.
@@ -28,24 +28,10 @@ def _failures_before_error() -> int:
     return int(getattr(settings, "AGENT_ERROR_AFTER_FAILURES", 3))
 
 
-def _publish_status(agent: Agent) -> None:
-    publish(
-        "agent.status",
-        {
-            "agent_id": str(agent.pk),
-            "name": agent.name,
-            "status": agent.status,
-            "current_task": agent.current_task,
-            "last_error": agent.last_error,
-        },
-        user_id=None,
-    )
-
-
 def _save(agent: Agent, before: tuple[str, str], fields: list[str]) -> None:
     agent.save(update_fields=[*dict.fromkeys([*fields, "updated_at"])])
     if (agent.status, agent.current_task) != before:
-        _publish_status(agent)
+        publish_agent_status(agent)
 
 
 def start_agent(*, agent: Agent) -> Agent:

@@ -2,12 +2,13 @@
 
 from typing import Any
 
+from accounts.models import User
 from business_context.models import CONTENT_FIELDS, BusinessContext
 
 AGENT_DATA_FIELDS = (*CONTENT_FIELDS, "version")
 
 
-def context_for(user: Any) -> BusinessContext | None:
+def context_for(user: User) -> BusinessContext | None:
     """`user`'s business context, or None until they save one."""
     if not getattr(user, "is_authenticated", False) and not getattr(user, "pk", None):
         return None

@@ -26,7 +26,7 @@ class ChatConsumer(EventStreamConsumer):
         return [chat_group(self.user.pk, self.agent.pk)]
 
     def replay_batch(self, after_id: int) -> list[dict[str, Any]]:
-        return [event_frame(event) for event in chat_events_after(self.user, self.agent.pk, after_id)]
+        return [event_frame(event) for event in chat_events_after(self.user.pk, self.agent.pk, after_id)]
 
     def may_receive(self, owner_id: str, frame: dict[str, Any]) -> bool:
         # A chat is always the caller's own, admins included.

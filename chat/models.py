@@ -4,6 +4,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.urls import reverse
 
 
 class PrivateStorage(FileSystemStorage):
@@ -52,6 +53,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The owner-only download URL."""
+        return reverse("chat-attachment-download", kwargs={"attachment_id": self.pk})
 
 
 class ChatMessage(models.Model):

@@ -3,11 +3,16 @@
 import uuid
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Length
 from django.http import Http404
 
+from accounts.models import User
 from agents.models import Agent
 from chat.models import Attachment, ChatMessage
+from leads.fields import INPUT_FIELDS, RESULT_FIELDS, SCORE_FIELDS
+from leads.models import Lead
+from nellia.lookups import get_or_404
 
 HISTORY_TURNS = 12
 
@@ -71,20 +76,11 @@ def attachments_for(user: Any) -> QuerySet[Attachment]:
 
 
 def get_attachment_for(user: Any, attachment_id: Any) -> Attachment:
-    try:
-        pk = uuid.UUID(str(attachment_id))
-    except ValueError:
-        raise Http404("No attachment matches the given id.") from None
-    attachment = attachments_for(user).filter(pk=pk).first()
-    if attachment is None:
-        raise Http404("No attachment matches the given id.")
-    return attachment
+    return get_or_404(attachments_for(user), attachment_id, what="attachment")
 
 
 def pipeline_summary(user: Any, *, top: int = 5) -> dict[str, Any]:
     """The agent server's `PipelineSummary` for `user`'s own leads: counts and the best leads."""
-    from leads.models import Lead
-
     leads = Lead.objects.filter(owner=user)
     by_status = {row["status"]: row["n"] for row in leads.values("status").annotate(n=Count("id")).order_by()}
     by_tier = {
@@ -103,34 +99,24 @@ def pipeline_summary(user: Any, *, top: int = 5) -> dict[str, Any]:
     return {"total": sum(by_status.values()), "by_status": by_status, "by_tier": by_tier, "top_leads": top_leads}
 
 
+# ChatLead: the input fields (annual_revenue as text, below), where the lead is, and every stage result.
 LEAD_FIELDS = (
-    "company_name", "website", "description", "source_text", "company_sector", "company_size", "market_region",
-    "contact_email", "contact_phone", "contact_role", "status", "processing_stage", "qualification_tier",
-    "relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score", "pain_point_analysis",
-    "purchase_triggers", "analysis", "persona", "strategy", "message", "enrichment_data",
-)  # fmt: skip
+    *(name for name in INPUT_FIELDS if name != "annual_revenue"), "status", "processing_stage", *RESULT_FIELDS
+)
 
 
-def lead_as_chat_data(lead: Any) -> dict[str, Any]:
+def lead_as_chat_data(lead: Lead) -> dict[str, Any]:
     """The agent server's `ChatLead` dict: the stored lead with whatever stage results it has."""
     data: dict[str, Any] = {name: getattr(lead, name) for name in LEAD_FIELDS}
     data["id"] = str(lead.pk)
     data["annual_revenue"] = "" if lead.annual_revenue is None else str(lead.annual_revenue)
-    data["scores"] = {
-        name: getattr(lead, name)
-        for name in ("relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score")
-    }
+    data["scores"] = {name: getattr(lead, name) for name in SCORE_FIELDS}
     data["enrichment_data"] = lead.enrichment_data or None
     return data
 
 
-def lead_mentioned_in(owner: Any, text: str) -> Any:
+def lead_mentioned_in(owner: User, text: str) -> Lead | None:
     """`owner`'s lead whose company name appears in `text` (the longest match), or None."""
-    from django.db.models import F, Value
-    from django.db.models.functions import Length
-
-    from leads.models import Lead
-
     if not text:
         return None
     return (

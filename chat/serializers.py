@@ -1,17 +1,12 @@
-"""The `/api/` shapes of chat (also the `data.message` of `chat.message` events)."""
+"""The `/api/` shapes of chat."""
 
 from typing import Any
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agents.models import Agent
 from chat.models import Attachment, ChatMessage
-
-
-def attachment_url(attachment: Attachment) -> str:
-    return reverse("chat-attachment-download", kwargs={"attachment_id": attachment.pk})
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -23,7 +18,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj: Attachment) -> str:
-        return attachment_url(obj)
+        return obj.get_absolute_url()
 
 
 class MessageAttachmentSerializer(AttachmentSerializer):
@@ -41,18 +36,6 @@ class ChatMessageSerializer(serializers.ModelSerializer):
         model = ChatMessage
         fields = ["id", "agent_id", "sender", "content", "lead_id", "attachments", "status", "created_at"]
         read_only_fields = fields
-
-
-def message_dict(message: ChatMessage) -> dict[str, Any]:
-    """A message as `/api/` renders it, as plain JSON-able data (ids and dates as strings)."""
-    data = ChatMessageSerializer(message).data
-    return {
-        **data,
-        "id": str(message.pk),
-        "agent_id": str(message.agent_id),
-        "lead_id": str(message.lead_id) if message.lead_id else None,
-        "attachments": [{**item, "id": str(item["id"])} for item in data["attachments"]],
-    }
 
 
 class PostMessageSerializer(serializers.Serializer):

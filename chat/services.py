@@ -14,10 +14,9 @@ from django.http import Http404
 from agents.models import Agent
 from business_context.selectors import context_as_agent_data, context_for
 from chat import selectors
+from chat.events import publish_message, publish_typing
 from chat.models import Attachment, ChatMessage
-from chat.serializers import message_dict
 from chat.uploads import AttachmentTooLarge, check_upload
-from events.publisher import publish
 from leads.selectors import get_lead_for
 from mcp_bridge import client as bridge
 from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
@@ -31,14 +30,6 @@ __all__ = ["AttachmentTooLarge", "generate_reply", "post_user_message", "save_at
 
 MAX_CONTENT_CHARS = 10_000
 MAX_ATTACHMENTS = 10
-
-
-def _publish_message(message: ChatMessage) -> None:
-    publish("chat.message", {"message": message_dict(message)}, user_id=message.owner_id)
-
-
-def _publish_typing(*, owner_id: Any, agent_id: Any, typing: bool) -> None:
-    publish("chat.typing", {"agent_id": str(agent_id), "typing": typing}, user_id=owner_id)
 
 
 def post_user_message(
@@ -75,7 +66,7 @@ def post_user_message(
         )  # fmt: skip
         if attachments:
             message.attachments.set(attachments)
-        _publish_message(message)
+        publish_message(message)
         queue_after_commit(REPLY_TASK, str(message.pk))
     return message
 
@@ -120,7 +111,7 @@ def generate_reply(*, message: ChatMessage) -> ChatMessage:
     existing = ChatMessage.objects.filter(reply_to=message).first()
     if existing is not None:
         return existing
-    _publish_typing(owner_id=message.owner_id, agent_id=message.agent_id, typing=True)
+    publish_typing(owner_id=message.owner_id, agent_id=message.agent_id, typing=True)
     status, content, error = ChatMessage.Status.SENT, "", ""
     try:
         result = bridge.call_tool("chat", build_chat_arguments(message))
@@ -143,9 +134,9 @@ def generate_reply(*, message: ChatMessage) -> ChatMessage:
                 owner_id=message.owner_id, agent_id=message.agent_id, sender=ChatMessage.Sender.AGENT,
                 content=content, lead_id=message.lead_id, status=status, error=error, reply_to=message,
             )  # fmt: skip
-            _publish_message(reply)
+            publish_message(reply)
     finally:
-        _publish_typing(owner_id=message.owner_id, agent_id=message.agent_id, typing=False)
+        publish_typing(owner_id=message.owner_id, agent_id=message.agent_id, typing=False)
     return reply
 
 

@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from accounts.models import User
 from agents.selectors import agents_list, queue_depths
 from events.selectors import latest_event_id
 from leads.selectors import leads_for
 from pipeline.stages import PIPELINE
 
 
-def dashboard_snapshot(user: Any, *, leads: int = 20) -> dict[str, Any]:
+def dashboard_snapshot(user: User, *, leads: int = 20) -> dict[str, Any]:
     """What the operator page renders first: agents with queue depth, the latest leads, the log position.
 
     The log position is read first, so a client resuming from it sees every change made after it.

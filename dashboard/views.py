@@ -6,8 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from chat.events import message_payload
 from chat.selectors import messages_for, resolve_agent
-from chat.serializers import message_dict
 from dashboard.selectors import agent_queue_state, dashboard_snapshot
 from events.selectors import latest_event_id
 
@@ -39,5 +39,5 @@ def dashboard_chat(request: HttpRequest, agent_id: str) -> JsonResponse:
     agent = resolve_agent(agent_id)
     messages = list(messages_for(request.user, agent)[:CHAT_HISTORY])
     return JsonResponse(
-        {"agent_id": str(agent.pk), "last_event_id": position, "messages": [message_dict(m) for m in reversed(messages)]}
+        {"agent_id": str(agent.pk), "last_event_id": position, "messages": [message_payload(m) for m in reversed(messages)]}
     )

@@ -14,16 +14,17 @@ import json
 import logging
 import time
 from typing import Any
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
+from events import server_loop
 from events.frames import event_frame
 from events.groups import ADMIN_GROUP, GLOBAL_GROUP, is_chat_event, user_chat_group, user_group
 from events.relay import ensure_embedded_relay
 from events.selectors import events_after, latest_event_id
-from events.transports import remember_server_loop
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
     """Base of the event sockets. Subclasses say which groups to join, what to replay, what clients may send."""
 
     async def connect(self) -> None:
-        remember_server_loop()
+        server_loop.remember()
         ensure_embedded_relay()
         self.user = self.scope.get("user")
         self.joined: list[str] = []
@@ -159,8 +160,6 @@ class EventStreamConsumer(AsyncWebsocketConsumer):
     def _query_param(self, name: str) -> str | None:
         params = self.scope.get("query_params")
         if params is None:
-            from urllib.parse import parse_qs
-
             params = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         values = params.get(name) or []
         return values[-1] if values else None

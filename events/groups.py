@@ -1,20 +1,26 @@
 """Channel-layer group names: who receives an event. One place, shared by the transport and the consumers."""
 
+import uuid
 from typing import Any
 
 GLOBAL_GROUP = "events.global"  # user_id=None events (agent status): every connected user
 ADMIN_GROUP = "events.admins"  # every user's events except chat, for admins (who see every lead)
 
 
-def user_group(user_id: Any) -> str:
+def user_group(user_id: uuid.UUID | str) -> str:
     return f"user.{user_id}"
 
 
-def chat_group(user_id: Any, agent_id: Any) -> str:
+def socketio_room(user_id: uuid.UUID | str) -> str:
+    """The Socket.IO room of a user's events (the name FRONTEND.md §10 gives it)."""
+    return f"user-{user_id}"
+
+
+def chat_group(user_id: uuid.UUID | str, agent_id: uuid.UUID | str) -> str:
     return f"chat.{user_id}.{agent_id}"
 
 
-def user_chat_group(user_id: Any) -> str:
+def user_chat_group(user_id: uuid.UUID | str) -> str:
     """All of one user's chat events (an admin's events socket joins its own, not the admin group's)."""
     return f"userchat.{user_id}"
 
@@ -33,7 +39,7 @@ def chat_agent_id(event_type: str, data: dict[str, Any]) -> str | None:
     return None
 
 
-def groups_for(event_type: str, data: dict[str, Any], user_id: Any) -> list[str]:
+def groups_for(event_type: str, data: dict[str, Any], user_id: uuid.UUID | None) -> list[str]:
     """The groups an event is sent to."""
     if user_id is None:
         return [GLOBAL_GROUP]

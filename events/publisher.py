@@ -6,6 +6,7 @@ groups, Socket.IO rooms) in one commit-ordered sequence. Views, tasks and servic
 touch a transport.
 """
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,7 @@ def transports() -> list[Transport]:
     return list(_transports)
 
 
-def publish(event_type: str, data: dict[str, Any], *, user_id: Any = None) -> Event:
+def publish(event_type: str, data: dict[str, Any], *, user_id: uuid.UUID | None = None) -> Event:
     """Record `event_type` for `user_id` (None: everyone); the relay broadcasts it once committed."""
     event = Event.objects.create(type=event_type, data=data, user_id=user_id)
     if connection.vendor != "postgresql":  # PostgreSQL: the insert trigger NOTIFYs the relay at commit

@@ -1,37 +1,38 @@
 """Reads of the event log: what a client may replay (ownership filter in one place)."""
 
-from typing import Any
 
+import uuid
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from events.groups import chat_agent_id
 from events.models import Event
+from nellia.lookups import sees_everything
 
 REPLAY_BATCH = 500
 
 
-def _sees_everything(user: Any) -> bool:
-    return bool(getattr(user, "is_admin", False))
-
-
-def events_for(user: Any) -> QuerySet[Event]:
+def events_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Event]:
     """The events `user` may receive: their own and the global ones (admins: every user's, except chats)."""
     visible = Q(user=user) | Q(user__isnull=True)
-    if _sees_everything(user):
+    if sees_everything(user):
         visible |= ~Q(type__startswith="chat.")
     return Event.objects.filter(visible, seq__isnull=False).order_by("seq")
 
 
-def events_after(user: Any, after_id: int, *, limit: int | None = None) -> list[Event]:
+def events_after(user: AbstractBaseUser | AnonymousUser, after_id: int, *, limit: int | None = None) -> list[Event]:
     """Up to `limit` (default REPLAY_BATCH) of `user`'s relayed events with a `seq` greater than `after_id`, in
     `seq` order (events not yet relayed come live, after them)."""
     return list(events_for(user).filter(seq__gt=after_id)[: limit or REPLAY_BATCH])
 
 
-def chat_events_after(user: Any, agent_id: Any, after_id: int, *, limit: int | None = None) -> list[Event]:
-    """Up to `limit` of `user`'s own chat events with one agent after `after_id`, oldest first."""
+def chat_events_after(user_id: uuid.UUID, agent_id: uuid.UUID | str, after_id: int, *,
+                      limit: int | None = None) -> list[Event]:
+    """Up to `limit` of the user `user_id`'s own chat events with one agent after `after_id`, oldest first."""
     limit = limit or REPLAY_BATCH
-    queryset = Event.objects.filter(user=user, type__startswith="chat.", seq__gt=after_id).order_by("seq")
+    queryset = Event.objects.filter(user_id=user_id, type__startswith="chat.", seq__gt=after_id).order_by("seq")
     agent = str(agent_id)
     events: list[Event] = []
     last = after_id

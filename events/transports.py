@@ -6,17 +6,16 @@ message carries `prev`, the `seq` last sent to that group by this relay (None af
 did not receive `prev` on that group (a full channel dropped it, Redis restarted and forgot the group) reads the
 gap from the event log before sending the frame, so live delivery has no holes either.
 
-The in-memory layer of the embedded default keeps asyncio queues bound to the server's event loop; a publisher
-on another thread (the embedded Celery worker) must hand the send to that loop rather than run it on a loop of
-its own, or the waiting consumer may not be woken.
+The in-memory layer of the embedded default keeps asyncio queues bound to the server's event loop: the relay, on
+another thread, hands the send to that loop (`events.server_loop`).
 """
 
-import asyncio
 import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 
+from events import server_loop
 from events.frames import event_frame
 from events.groups import groups_for
 from events.models import Event
@@ -27,14 +26,7 @@ logger = logging.getLogger(__name__)
 MESSAGE_TYPE = "event.message"
 SEND_TIMEOUT = 10.0
 
-_server_loop: asyncio.AbstractEventLoop | None = None
 _last_sent: dict[str, int] = {}  # group → the last seq sent to it by this process
-
-
-def remember_server_loop() -> None:
-    """Called by the consumers (on the server's loop) so in-process publishers can reach it."""
-    global _server_loop
-    _server_loop = asyncio.get_running_loop()
 
 
 def channels_transport(event: Event) -> None:
@@ -47,18 +39,10 @@ def channels_transport(event: Event) -> None:
                 "prev": _last_sent.get(group)}
         for group in groups_for(event.type, event.data, event.user_id)
     }
-    loop = _server_loop
-    if isinstance(layer, InMemoryChannelLayer) and loop is not None and loop.is_running() and not _on(loop):
-        asyncio.run_coroutine_threadsafe(_send_all(layer, messages), loop).result(timeout=SEND_TIMEOUT)
+    if isinstance(layer, InMemoryChannelLayer) and server_loop.current() is not None and not server_loop.on_server_loop():
+        server_loop.submit(_send_all(layer, messages), wait=SEND_TIMEOUT)
     else:
         async_to_sync(_send_all)(layer, messages)
-
-
-def _on(loop: asyncio.AbstractEventLoop) -> bool:
-    try:
-        return asyncio.get_running_loop() is loop
-    except RuntimeError:
-        return False
 
 
 async def _send_all(layer, messages: dict[str, dict]) -> None:

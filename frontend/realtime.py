@@ -1,5 +1,6 @@
 """Domain events → Socket.IO events of the frontend (FRONTEND.md §10.2–10.4). Pure rendering: each handler gets
-one published `events.models.Event` and returns `(socket event, flat payload, room)` triples (room None: all)."""
+one published `events.models.Event` and returns `(socket event, flat payload, room)` triples (room None: all),
+from the event's payload and read-only selectors; it never writes or publishes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,17 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from accounts.plans import PLANS
+from accounts.selectors import user_by_id
+from agents.selectors import agent_by_id
+from events.groups import socketio_room
+from frontend.selectors import enrichment_start, lead_row_by_id
+from frontend.serializers.agents import present_agents
+from frontend.serializers.leads import present_lead
+from frontend.serializers.metrics import metrics_update
+from prospecting.selectors import plan_status
 
 Emit = tuple[str, dict[str, Any], str | None]
 STAGE_FIELDS = {"board_stage", "processing_stage", "qualification_tier"}
@@ -14,7 +26,7 @@ UNLIMITED_REMAINING = 9007199254740991  # JavaScript's Number.MAX_SAFE_INTEGER (
 
 
 def _room(event: Any) -> str | None:
-    return f"user-{event.user_id}" if event.user_id else None
+    return socketio_room(event.user_id) if event.user_id else None
 
 
 def _ts(event: Any) -> str:
@@ -22,9 +34,6 @@ def _ts(event: Any) -> str:
 
 
 def _lead(lead_id: Any) -> dict[str, Any] | None:
-    from frontend.selectors import lead_row_by_id
-    from frontend.serializers.leads import present_lead
-
     row = lead_row_by_id(lead_id)
     return present_lead(row) if row else None
 
@@ -51,14 +60,11 @@ def _lead_updated(event: Any) -> list[Emit]:
     changed = set(data.get("changed") or [])
     emits: list[Emit] = []
     if "queued_at" in changed and data.get("status") == "queued":  # enqueue_processing: the pipeline starts
-        from leads.models import Lead, ProspectJob
-
-        row = Lead.objects.filter(pk=data.get("lead_id")).values("company_name", "prospect_job_id", "prospect_job__status").first()
-        if row:
-            running = row["prospect_job_id"] and row["prospect_job__status"] in ProspectJob.RUNNING
-            job = {"job_id": str(row["prospect_job_id"])} if running else {}
+        start = enrichment_start(data.get("lead_id"))
+        if start:
+            job = {"job_id": start["job_id"]} if start["job_id"] else {}
             emits.append(_enrichment(event, "lead_enrichment_start", lead_id=str(data.get("lead_id")),
-                                     company_name=row["company_name"], **job))
+                                     company_name=start["company_name"], **job))
     if changed & STAGE_FIELDS:
         lead = _lead(data.get("lead_id"))
         if lead and _presented_stage_changed(lead, changed):
@@ -129,21 +135,14 @@ def _agent_status(event: Any) -> list[Emit]:
 
 def agent_update(agent_id: Any) -> list[Emit]:
     """`agent-update` (to every socket) with the agent as it is now: a coalesced update carries the latest state."""
-    from agents.models import Agent
-    from frontend.serializers.agents import present_agents
-
-    agent = Agent.objects.filter(pk=agent_id).first()
+    agent = agent_by_id(agent_id)
     return [("agent-update", present_agents([agent])[0], None)] if agent else []
 
 
 def _metrics_updated(event: Any) -> list[Emit]:
     if not event.user_id:
         return []  # global invalidation: per-user numbers are refetched by the app
-    from django.contrib.auth import get_user_model
-
-    from frontend.serializers.metrics import metrics_update
-
-    user = get_user_model().objects.filter(pk=event.user_id).first()
+    user = user_by_id(event.user_id)
     return [("metrics-update", metrics_update(user), _room(event))] if user else []
 
 
@@ -176,8 +175,6 @@ def _job_progress(event: Any) -> list[Emit]:
 
 
 def _seconds_between(start: str | None, end: str | None) -> float:
-    from django.utils.dateparse import parse_datetime
-
     if not start or not end:
         return 0.0
     began, ended = parse_datetime(start), parse_datetime(end)
@@ -185,12 +182,8 @@ def _seconds_between(start: str | None, end: str | None) -> float:
 
 
 def _job_completed(event: Any) -> list[Emit]:
-    from django.contrib.auth import get_user_model
-
-    from prospecting.selectors import plan_status
-
     data = event.data
-    user = get_user_model().objects.filter(pk=event.user_id).first()
+    user = user_by_id(event.user_id)
     quota = {}
     if user is not None:
         status = plan_status(user)
@@ -246,8 +239,6 @@ def _job_failed(event: Any) -> list[Emit]:
 
 
 def _quota_updated(event: Any) -> list[Emit]:
-    from accounts.plans import PLANS
-
     data = event.data
     total, used = data.get("total"), data.get("used") or 0
     remaining = data.get("remaining")

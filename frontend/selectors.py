@@ -4,30 +4,30 @@
 filtering and sorting use it, and list rows are fetched as plain values (no model instances, no per-row queries).
 """
 
-import uuid
 from typing import Any
 
-from django.db.models import F, Func, Q, QuerySet, TextField
+from django.db.models import Avg, Count, F, Func, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from events.models import Event
 from frontend.vocab import parse_tier
 from leads.board import presented_stage
-from leads.models import Lead
+from leads.fields import INPUT_FIELDS, JSON_RESULT_FIELDS, SCORE_FIELDS
+from leads.models import Lead, ProspectJob
 from leads.selectors import leads_for
+from nellia.lookups import sees_everything, uuid_or_404
 
 PRESENTED_STAGE = presented_stage()  # leads.board: the one definition of FRONTEND.md §4.3
 
 # The columns a frontend Lead is built from (analysis and source_text stay out: the frontend never shows them).
 LEAD_VALUES: tuple[str, ...] = (
-    "id", "company_name", "website", "description", "company_sector", "company_size", "market_region",
-    "contact_email", "contact_phone", "contact_role", "annual_revenue", "source", "status", "processing_stage",
-    "progress", "board_stage", "relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score",
-    "qualification_tier", "last_error", "prospect_job_id",
+    "id", *(name for name in INPUT_FIELDS if name != "source_text"), "source", "status", "processing_stage",
+    "progress", "board_stage", *SCORE_FIELDS, "qualification_tier", "last_error", "prospect_job_id",
 )
 # JSON columns come as their JSON text (`<name>_json`) and are decoded by orjson when presenting: the JSONField
 # decoder (stdlib json) is most of the cost of a 1,000-lead list (LIMITS.md).
-JSON_VALUES: tuple[str, ...] = ("persona", "pain_point_analysis", "purchase_triggers", "strategy", "message", "enrichment_data")
+JSON_VALUES: tuple[str, ...] = tuple(name for name in JSON_RESULT_FIELDS if name != "analysis")
 JSON_TEXT = {f"{name}_json": Cast(name, TextField()) for name in JSON_VALUES}
 
 
@@ -76,13 +76,9 @@ def lead_rows(queryset: QuerySet[Lead]) -> list[dict[str, Any]]:
 
 def lead_row_for(user: Any, lead_id: Any) -> dict[str, Any]:
     """One of the caller's leads as a row; Http404 when it is not theirs (or not a valid id)."""
-    try:
-        pk = lead_id if isinstance(lead_id, uuid.UUID) else uuid.UUID(str(lead_id))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404("No lead matches the given id.") from None
-    rows = lead_rows(presented_leads_for(user).filter(pk=pk))
+    rows = lead_rows(presented_leads_for(user).filter(pk=uuid_or_404(lead_id, what="lead")))
     if not rows:
-        raise Http404
+        raise Http404("No lead matches the given id.")
     return rows[0]
 
 
@@ -90,6 +86,19 @@ def lead_row_by_id(lead_id: Any) -> dict[str, Any] | None:
     """A lead row whoever owns it (for event rendering, already scoped by the event's user)."""
     rows = lead_rows(Lead.objects.filter(pk=lead_id).annotate(presented_stage=PRESENTED_STAGE))
     return rows[0] if rows else None
+
+
+def enrichment_start(lead_id: Any) -> dict[str, Any] | None:
+    """What `lead_enrichment_start` shows of a lead whoever owns it: its company and its running job, if any."""
+    row = (
+        Lead.objects.filter(pk=lead_id)
+        .values("company_name", "prospect_job_id", "prospect_job__status")
+        .first()
+    )
+    if row is None:
+        return None
+    running = row["prospect_job_id"] and row["prospect_job__status"] in ProspectJob.RUNNING
+    return {"company_name": row["company_name"], "job_id": str(row["prospect_job_id"]) if running else None}
 
 
 def filter_presented_leads(
@@ -127,8 +136,6 @@ def filter_presented_leads(
 
 def presented_stage_stats(user: Any) -> list[dict[str, Any]]:
     """Per presented stage: count, mean ROI score and high-potential count (one GROUP BY)."""
-    from django.db.models import Avg, Count
-
     rows = (
         presented_leads_for(user)
         .order_by()
@@ -158,9 +165,7 @@ ACTIVITY_FILTER = (
 
 def recent_activity_events(user: Any, *, limit: int) -> list[dict[str, Any]]:
     """The newest activity events `user` may see (their own and global ones; admins: all), newest first."""
-    from events.models import Event
-
     events = Event.objects.filter(ACTIVITY_FILTER)
-    if not getattr(user, "is_admin", False):
+    if not sees_everything(user):
         events = events.filter(Q(user_id=user.pk) | Q(user__isnull=True))
     return list(events.order_by("-id").values("id", "type", "data", "created_at")[:limit])

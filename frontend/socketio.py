@@ -1,21 +1,20 @@
 """The Socket.IO server of the frontend profile (FRONTEND.md §10) and its event-publisher transport.
 
 Server: python-socketio `AsyncServer` mounted at `/socket.io/` next to Channels (nellia/asgi.py). A socket
-authenticates with `auth.token` (a simplejwt access token) and joins room `user-<id>`.
+authenticates with `auth.token` (a simplejwt access token) and joins room `user-<id>` (`events.groups.socketio_room`).
 
-Transport (registered in FrontendConfig.ready, called by the one event relay): renders each published domain event
-once (frontend.realtime) and emits it once to its room (python-socketio encodes the packet once for all the room's
-sockets). `agent.status` is coalesced per agent (`AgentUpdates`): the pipeline changes an agent's status twice per
-stage of every lead, but every socket gets each agent's `agent-update` at most every AGENT_UPDATE_INTERVAL_SECONDS,
-the last change of a burst included. Real mode (REDIS_URL set): every process — Daphne's threads and Celery workers alike — publishes through a
-write-only `socketio.RedisManager`; the Daphne processes' `AsyncRedisManager` delivers to their sockets. Embedded
+Transport (registered in FrontendConfig.ready, called by the event relay in `seq` order): renders each relayed
+domain event once (frontend.realtime) and emits it once to its room (python-socketio encodes the packet once for
+all the room's sockets). `agent.status` is coalesced per agent (`AgentUpdates`): the pipeline changes an agent's
+status twice per stage of every lead, but every socket gets each agent's `agent-update` at most every
+AGENT_UPDATE_INTERVAL_SECONDS, the last change of a burst included. Real mode (REDIS_URL set): the relay publishes
+through a write-only `RelayRedisWriter`; the Daphne processes' `AsyncRedisManager` delivers to their sockets. Embedded
 default: the in-process manager; sync code schedules the emit onto the server's event loop (nobody connected to
 this process yet → nothing to deliver).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import os
@@ -30,11 +29,13 @@ from django.conf import settings
 from django.db import connection
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
+from events import server_loop
+from events.groups import socketio_room
+
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _server: socketio.AsyncServer | None = None
-_loop: asyncio.AbstractEventLoop | None = None
 _writer: tuple[int, socketio.RedisManager] | None = None
 
 
@@ -42,10 +43,6 @@ def redis_channel() -> str:
     """The pub/sub channel; Redis pub/sub ignores the db number, so it is part of the name."""
     db = urlsplit(settings.REDIS_URL).path.strip("/") or "0"
     return f"nellia-socketio-{db}"
-
-
-def room_for(user_id: Any) -> str:
-    return f"user-{user_id}"
 
 
 def get_server() -> socketio.AsyncServer:
@@ -81,21 +78,20 @@ def _register_handlers(server: socketio.AsyncServer) -> None:
 
     @server.event
     async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> None:
-        global _loop
-        _loop = asyncio.get_running_loop()
+        server_loop.remember()
         ensure_embedded_relay()
         token = _token_from(auth, environ)
         user, _exp = await user_from_token(token or "")
         if not getattr(user, "is_authenticated", False):
             raise SocketRefused("unauthorized")
         await server.save_session(sid, {"user_id": str(user.pk)})
-        await server.enter_room(sid, room_for(user.pk))
+        await server.enter_room(sid, socketio_room(user.pk))
 
     @server.on("join-user-room")
     async def join_user_room(sid: str, data: Any = None) -> None:
         session = await server.get_session(sid)
         if isinstance(data, dict) and str(data.get("userId")) == session.get("user_id"):
-            await server.enter_room(sid, room_for(session["user_id"]))  # already in it: honoured, no effect
+            await server.enter_room(sid, socketio_room(session["user_id"]))  # already in it: honoured, no effect
 
     @server.on("subscribe")
     async def subscribe(sid: str, data: Any = None) -> None:
@@ -106,19 +102,48 @@ def _register_handlers(server: socketio.AsyncServer) -> None:
         return None
 
 
+class RelayRedisWriter(socketio.RedisManager):
+    """The write-only manager the event relay emits through. python-socketio's own gives up silently when Redis is
+    unreachable; this one raises, so the relay retries the event until Redis is back. A message no web process
+    received (their subscriptions are re-made a few seconds after a Redis restart) is published again for up to
+    `LISTENER_WAIT_SECONDS`; after one such wait in vain no more waiting until a web process listens again."""
+
+    LISTENER_WAIT_SECONDS = 10.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.listeners_gone = False
+
+    def _publish(self, data: Any) -> None:
+        if not self.connected:
+            self._redis_connect()
+        payload = self.json.dumps(data)
+        deadline = time.monotonic() + (0 if self.listeners_gone else self.LISTENER_WAIT_SECONDS)
+        while True:
+            try:
+                received = self.redis.publish(self.channel, payload)
+            except Exception:
+                self.connected = False
+                raise
+            if received or time.monotonic() >= deadline:
+                self.listeners_gone = not received
+                return
+            time.sleep(0.5)
+
+
 def _redis_writer() -> socketio.RedisManager:
     """A write-only Redis manager per process (re-created after fork: Celery prefork children)."""
     global _writer
     pid = os.getpid()
     with _lock:
         if _writer is None or _writer[0] != pid:
-            _writer = (pid, socketio.RedisManager(settings.REDIS_URL, channel=redis_channel(), write_only=True))
+            _writer = (pid, RelayRedisWriter(settings.REDIS_URL, channel=redis_channel(), write_only=True))
         return _writer[1]
 
 
 def can_deliver() -> bool:
     """False when no socket can be listening (embedded default before any connection): skip rendering."""
-    return bool(settings.REDIS_URL) or (_loop is not None and not _loop.is_closed())
+    return bool(settings.REDIS_URL) or server_loop.current() is not None
 
 
 def emit(event: str, data: dict[str, Any], room: str | None) -> None:
@@ -126,18 +151,8 @@ def emit(event: str, data: dict[str, Any], room: str | None) -> None:
     if settings.REDIS_URL:
         _redis_writer().emit(event, data, room=room, namespace="/")
         return
-    loop = _loop
-    if loop is None or loop.is_closed():
-        return
-    coroutine = get_server().emit(event, data, room=room, namespace="/")
-    try:
-        running = asyncio.get_running_loop()
-    except RuntimeError:
-        running = None
-    if running is loop:
-        loop.create_task(coroutine)
-    else:
-        asyncio.run_coroutine_threadsafe(coroutine, loop)
+    if server_loop.current() is not None:
+        server_loop.submit(get_server().emit(event, data, room=room, namespace="/"))
 
 
 class AgentUpdates:

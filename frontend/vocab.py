@@ -35,7 +35,4 @@ def parse_tier(raw: object) -> str | None:
 
 
 BOARD_STAGES: list[str] = [choice.value for choice in Lead.BoardStage]
-BOARD_COLUMNS: list[str] = [stage for stage in BOARD_STAGES if stage != Lead.BoardStage.DESQUALIFICADO]
-PIPELINE_STAGES: list[str] = [choice.value for choice in Lead.ProcessingStage]
-PRESENTED_STAGES: list[str] = PIPELINE_STAGES[:-1] + BOARD_STAGES  # every value `processing_stage` can take
 

@@ -10,11 +10,10 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
 from leads import services
+from leads.fields import INPUT_FIELDS, JSON_RESULT_FIELDS, SCORE_FIELDS
 from leads.models import Lead, ProspectJob
 from leads.resources import LeadResource
 from leads.selectors import find_duplicate_id
-
-RESULT_FIELDS = ["analysis", "persona", "pain_point_analysis", "purchase_triggers", "strategy", "message", "enrichment_data"]
 
 
 def pretty_json(value: Any) -> str:
@@ -40,11 +39,7 @@ class LeadAdminForm(forms.ModelForm):
 
     class Meta:
         model = Lead
-        fields = [
-            "owner", "company_name", "website", "description", "source", "board_stage", "prospect_job",
-            "company_sector", "company_size", "market_region", "annual_revenue", "contact_email", "contact_phone",
-            "contact_role", "source_text",
-        ]
+        fields = ["owner", *INPUT_FIELDS, "source", "board_stage", "prospect_job"]
 
     def clean_website(self) -> str:
         try:
@@ -90,9 +85,9 @@ class LeadAdmin(ImportExportMixin, admin.ModelAdmin):
     message_pretty = _pretty("message")
     enrichment_data_pretty = _pretty("enrichment_data")
     readonly_fields = [
-        "id", "status", "processing_stage", "progress", "queued_at", "relevance_score", "roi_potential_score",
-        "brazilian_market_fit", "overall_score", "qualification_tier", "context_version", "last_error",
-        "processed_at", "created_at", "updated_at", *[f"{name}_pretty" for name in RESULT_FIELDS],
+        "id", "status", "processing_stage", "progress", "queued_at", *SCORE_FIELDS, "qualification_tier",
+        "context_version", "last_error", "processed_at", "created_at", "updated_at",
+        *[f"{name}_pretty" for name in JSON_RESULT_FIELDS],
     ]
     fieldsets = (
         (None, {"fields": ("id", "owner", "company_name", "website", "description", "source", "board_stage", "prospect_job")}),
@@ -106,7 +101,7 @@ class LeadAdmin(ImportExportMixin, admin.ModelAdmin):
         ("Scores", {"fields": (
             "qualification_tier", "overall_score", "relevance_score", "roi_potential_score", "brazilian_market_fit",
         )}),
-        ("Stage results", {"classes": ("collapse",), "fields": tuple(f"{name}_pretty" for name in RESULT_FIELDS)}),
+        ("Stage results", {"classes": ("collapse",), "fields": tuple(f"{name}_pretty" for name in JSON_RESULT_FIELDS)}),
         ("Timestamps", {"fields": ("created_at", "updated_at")}),
     )
     # `pipeline.admin` adds "process selected" (the pipeline sits above leads).

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 
+from accounts.models import User
 from leads.models import Lead
 from leads.selectors import leads_for
 
@@ -15,7 +16,8 @@ MAX_LIMIT = 100
 PIPELINE_COLUMNS = tuple(Lead.ProcessingStage.values)
 # Presented stage (FRONTEND.md §4.3): the board stage if set; else, once the pipeline completed,
 # `desqualificado` for not-qualified leads and `possibly_qualified` for the others; else the pipeline stage.
-BOARD_COLUMNS = (
+# Every value the presented stage can take: the columns of `group="board"`.
+PRESENTED_STAGES = (
     *Lead.ProcessingStage.values[:-1],  # still in the pipeline
     *Lead.BoardStage.values,
 )
@@ -38,7 +40,7 @@ def presented_stage() -> Case:
     )
 
 
-def leads_by_stage(user: Any, *, group: str = "pipeline", limit: int = DEFAULT_LIMIT) -> dict[str, dict[str, Any]]:
+def leads_by_stage(user: User, *, group: str = "pipeline", limit: int = DEFAULT_LIMIT) -> dict[str, dict[str, Any]]:
     """`{column: {"count": n, "leads": QuerySet of the first `limit` leads, newest first}}` for every column.
 
     `group="pipeline"`: one column per processing stage. `group="board"`: the presented stage (FRONTEND.md §4.3).
@@ -49,7 +51,7 @@ def leads_by_stage(user: Any, *, group: str = "pipeline", limit: int = DEFAULT_L
     leads: QuerySet[Lead] = leads_for(user)
     if group == "board":
         leads = leads.annotate(column=presented_stage())
-        columns, key = BOARD_COLUMNS, "column"
+        columns, key = PRESENTED_STAGES, "column"
     else:
         columns, key = PIPELINE_COLUMNS, "processing_stage"
     counts = {row[key]: row["n"] for row in leads.order_by().values(key).annotate(n=Count("id"))}

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.db import transaction
 
+from accounts.models import User
 from leads import services
 from leads.hooks import process_lead
 from leads.models import Lead
@@ -16,7 +16,7 @@ ACTIONS = ("process", "delete")
 MAX_IDS = 1000
 
 
-def bulk_action(*, user: Any, action: str, ids: list[uuid.UUID]) -> dict[str, list]:
+def bulk_action(*, user: User, action: str, ids: list[uuid.UUID]) -> dict[str, list]:
     """Apply `action` to each of `ids` the user may see → `{done: [id], skipped: [{id, reason}]}`.
 
     Reasons: `not_found` (unknown or another user's lead), `already_processing` (process of a queued or processing

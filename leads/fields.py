@@ -15,11 +15,11 @@ INPUT_FIELDS = (
     "contact_role",
     "annual_revenue",
 )
+# The text ones (everything but `annual_revenue`).
+TEXT_INPUT_FIELDS = tuple(name for name in INPUT_FIELDS if name != "annual_revenue")
 SCORE_FIELDS = ("relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score")
-# The pipeline's results: read-only to clients.
-RESULT_FIELDS = (
-    *SCORE_FIELDS,
-    "qualification_tier",
+# The stage results stored as JSON.
+JSON_RESULT_FIELDS = (
     "analysis",
     "persona",
     "pain_point_analysis",
@@ -28,6 +28,8 @@ RESULT_FIELDS = (
     "message",
     "enrichment_data",
 )
+# The pipeline's results: read-only to clients.
+RESULT_FIELDS = (*SCORE_FIELDS, "qualification_tier", *JSON_RESULT_FIELDS)
 # What the analysis stage writes.
 ANALYSIS_FIELDS = (
     "analysis", "company_sector", "company_size", "pain_point_analysis", "purchase_triggers", "relevance_score",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Literal
+
 from leads.models import Lead
 from nellia.hooks import Hook, Slot
 
@@ -10,9 +13,11 @@ from nellia.hooks import Hook, Slot
 process_lead: Slot[..., Lead] = Slot("process_lead")
 
 # `leads_changed(user_id, announce)`: leads of `user_id` were created, changed or deleted (call it after commit
-# or inside the transaction). `announce`: clients should hear of it (metrics publishes a throttled
-# `metrics.updated`); otherwise only cached numbers are stale. Registered by metrics.
-leads_changed: Hook[[int | None, bool]] = Hook("leads_changed")
+# or inside the transaction); cached numbers are stale. `announce`: whether clients hear of it through
+# `metrics.updated`: "throttled" (at most every few seconds), "always" (after a bulk change, instead of one event
+# per lead) or "no" (per-lead events were published). Registered by metrics.
+Announce = Literal["no", "throttled", "always"]
+leads_changed: Hook[[uuid.UUID | None, Announce]] = Hook("leads_changed")
 
 # `known_lead_count(user, status=..., processing_stage=..., qualification_tier=...)`: how many leads `user` sees
 # with these exact values, from a source faster than COUNT(*); None: count the leads. Provided by metrics.

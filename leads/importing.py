@@ -40,7 +40,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from psycopg import errors as psycopg_errors
 
-from events.publisher import publish
+from leads.events import publish_lead_created
 from leads.fields import INPUT_FIELDS
 from leads.hooks import leads_changed, process_lead
 from leads.models import Lead
@@ -457,21 +457,14 @@ def _publish_created(owner: Any, rows: list[list[Any]], created_ids: set[uuid.UU
     if len(created_ids) <= PER_LEAD_EVENT_LIMIT:
         for values in rows:
             if values[_ID] in created_ids:
-                publish(
-                    "lead.created",
-                    {
-                        "lead_id": str(values[_ID]),
-                        "company_name": values[_POSITION["company_name"]],
-                        "status": values[_POSITION["status"]],
-                        "processing_stage": values[_POSITION["processing_stage"]],
-                        "source": values[_POSITION["source"]],
-                        "job_id": None,
-                    },
-                    user_id=owner.pk,
+                publish_lead_created(
+                    owner_id=owner.pk, lead_id=values[_ID], company_name=values[_POSITION["company_name"]],
+                    status=values[_POSITION["status"]], processing_stage=values[_POSITION["processing_stage"]],
+                    source=values[_POSITION["source"]], job_id=None,
                 )
+        leads_changed(owner.pk, "no")
     else:
-        publish("metrics.updated", {}, user_id=owner.pk)
-    leads_changed(owner.pk, False)
+        leads_changed(owner.pk, "always")
 
 
 def _enqueue(lead_ids: list[uuid.UUID]) -> int:

@@ -10,7 +10,6 @@ from typing import Any
 
 from import_export import fields, resources
 
-from events.publisher import publish
 from leads import importing
 from leads.exporting import FLAT_FIELDS
 from leads.hooks import leads_changed
@@ -51,5 +50,4 @@ class LeadResource(resources.ModelResource):
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         if not kwargs.get("dry_run") and result.totals.get("new"):
-            publish("metrics.updated", {}, user_id=self._owner.pk)
-            leads_changed(self._owner.pk, False)
+            leads_changed(self._owner.pk, "always")

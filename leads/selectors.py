@@ -1,26 +1,27 @@
 """Reads of leads: the ownership filter and the query shape live here, once."""
 
 import uuid
-from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
+from accounts.models import User
 from leads.models import Lead
 from nellia.lookups import get_or_404, owned_by
 
 
-def leads_for(user: Any) -> QuerySet[Lead]:
+def leads_for(user: User | AnonymousUser) -> QuerySet[Lead]:
     """The leads `user` may see: their own; admins see every lead. Anonymous users see none."""
     # No join: the representations carry `owner` as an id. Callers that show the owner add select_related.
     return owned_by(Lead.objects.all(), user)
 
 
-def get_lead_for(user: Any, lead_id: Any) -> Lead:
+def get_lead_for(user: User | AnonymousUser, lead_id: uuid.UUID | str) -> Lead:
     """The lead `lead_id` if `user` may see it; Http404 otherwise (also for a malformed id)."""
     return get_or_404(leads_for(user), lead_id, what="lead")
 
 
-def find_duplicate_id(*, owner: Any, website: str, exclude_id: Any = None) -> uuid.UUID | None:
+def find_duplicate_id(*, owner: User | uuid.UUID, website: str, exclude_id: uuid.UUID | None = None) -> uuid.UUID | None:
     """The id of `owner`'s lead with the (already normalised) `website`, if any."""
     if not website:
         return None

@@ -6,9 +6,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from events.publisher import publish
+from accounts.models import User
+from leads.events import job_id_for_events, publish_lead_created, publish_lead_deleted, publish_lead_updated
+from leads.fields import TEXT_INPUT_FIELDS
 from leads.hooks import leads_changed
-from leads.models import Lead, ProspectJob
+from leads.models import Lead
 from leads.selectors import find_duplicate_id
 from leads.websites import normalize_website
 
@@ -47,14 +49,6 @@ def normalized_website(raw: Any) -> str:
         raise ValidationError({"website": [str(exc)]}) from None
 
 
-def job_id_for_events(lead: Lead) -> str | None:
-    """The `job_id` of lead events: the prospect job's id while that job is running, else None."""
-    if not lead.prospect_job_id:
-        return None
-    running = ProspectJob.objects.filter(pk=lead.prospect_job_id, status__in=ProspectJob.RUNNING).exists()
-    return str(lead.prospect_job_id) if running else None
-
-
 def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(data) - SETTABLE_FIELDS)
     if unknown:
@@ -62,8 +56,7 @@ def _clean_data(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = dict(data)
     if "website" in cleaned:
         cleaned["website"] = normalized_website(cleaned["website"])
-    for text_field in ("company_name", "description", "source_text", "company_sector", "company_size",
-                       "market_region", "contact_email", "contact_phone", "contact_role"):
+    for text_field in TEXT_INPUT_FIELDS:
         if text_field in cleaned:
             cleaned[text_field] = "" if cleaned[text_field] is None else str(cleaned[text_field]).strip()
     return cleaned
@@ -74,8 +67,8 @@ def _full_clean(lead: Lead) -> None:
     lead.full_clean(exclude=["owner", "prospect_job"], validate_unique=False, validate_constraints=False)
 
 
-def _notify_metrics(user_id: int) -> None:
-    transaction.on_commit(lambda: leads_changed(user_id, True))
+def _notify_metrics(user_id: uuid.UUID) -> None:
+    transaction.on_commit(lambda: leads_changed(user_id, "throttled"))
 
 
 def _save_unique(lead: Lead, **save_kwargs: Any) -> None:
@@ -90,7 +83,7 @@ def _save_unique(lead: Lead, **save_kwargs: Any) -> None:
         raise DuplicateLead(existing, lead.website) from None
 
 
-def create_lead(*, owner: Any, data: dict[str, Any], source: str = "api") -> Lead:
+def create_lead(*, owner: User, data: dict[str, Any], source: str = "api") -> Lead:
     """Create a lead of `owner` from model field values in `data`.
 
     Raises ValidationError (field errors) for invalid values and DuplicateLead when `owner` already has a lead
@@ -105,17 +98,9 @@ def create_lead(*, owner: Any, data: dict[str, Any], source: str = "api") -> Lea
         raise DuplicateLead(existing, lead.website)
     with transaction.atomic():
         _save_unique(lead, force_insert=True)
-        publish(
-            "lead.created",
-            {
-                "lead_id": str(lead.id),
-                "company_name": lead.company_name,
-                "status": lead.status,
-                "processing_stage": lead.processing_stage,
-                "source": lead.source,
-                "job_id": job_id_for_events(lead),
-            },
-            user_id=lead.owner_id,
+        publish_lead_created(
+            owner_id=lead.owner_id, lead_id=lead.id, company_name=lead.company_name, status=lead.status,
+            processing_stage=lead.processing_stage, source=lead.source, job_id=job_id_for_events(lead),
         )
         _notify_metrics(lead.owner_id)
     return lead
@@ -148,26 +133,10 @@ def update_lead(*, lead: Lead, data: dict[str, Any]) -> Lead:
     return lead
 
 
-def publish_lead_updated(lead: Lead, changed: list[str]) -> None:
-    """The `lead.updated` event (call inside the transaction that saved `changed`)."""
-    publish(
-        "lead.updated",
-        {
-            "lead_id": str(lead.pk),
-            "changed": changed,
-            "status": lead.status,
-            "processing_stage": lead.processing_stage,
-            "board_stage": lead.board_stage,
-            "progress": lead.progress,
-        },
-        user_id=lead.owner_id,
-    )
-
-
 def delete_lead(*, lead: Lead) -> None:
     """Delete `lead` (and its stage runs). Publishes `lead.deleted`."""
-    lead_id, owner_id = str(lead.id), lead.owner_id
+    lead_id, owner_id = lead.id, lead.owner_id
     with transaction.atomic():
         lead.delete()
-        publish("lead.deleted", {"lead_id": lead_id}, user_id=owner_id)
+        publish_lead_deleted(owner_id=owner_id, lead_id=lead_id)
         _notify_metrics(owner_id)

@@ -1,6 +1,6 @@
 """The one MCP client of the project: every caller reaches the agent server through `call_tool()`.
 
-Real mode (`settings.MCP_SERVER_URL` set): streamable HTTP with `Authorization: Bearer MCP_SERVER_TOKEN`.
+Real mode (`settings.MCP_SERVER_URL` set): streamable HTTP with `Authorization: Bearer AGENT_SERVER_TOKEN`.
 Embedded default (empty URL): the bundled agent server (`mcp_bridge.agent_server.build_server()`) in process,
 through the SDK's in-process transport.
 
@@ -262,7 +262,7 @@ class AgentBridge:
         if self._last_http_status in (401, 403):
             raise _UnauthorizedError(
                 f"Agent server at {self.url} refused the bearer token (HTTP {self._last_http_status}); "
-                "check MCP_SERVER_TOKEN"
+                "check AGENT_SERVER_TOKEN"
             )
 
     async def _call_tool(self, tool: str, arguments: dict[str, Any], timeout: float) -> dict[str, Any]:
@@ -324,7 +324,7 @@ _bridge_lock = threading.Lock()
 def _settings_key() -> tuple:
     return (
         settings.MCP_SERVER_URL,
-        settings.MCP_SERVER_TOKEN,
+        settings.AGENT_SERVER_TOKEN,
         float(settings.MCP_CALL_TIMEOUT),
         int(settings.MCP_MAX_RETRIES),
         float(settings.MCP_RETRY_BACKOFF),

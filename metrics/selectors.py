@@ -44,6 +44,7 @@ from leads.models import Lead
 from leads.selectors import leads_for
 from metrics.models import LeadCountsDelta
 from metrics.services import cache_version
+from nellia.lookups import sees_everything
 
 RANGES: dict[str, tuple[str, int]] = {"24h": ("hour", 24), "7d": ("day", 7), "30d": ("day", 30), "90d": ("day", 90)}
 RECENT_ACTIVITY_LIMIT = 10
@@ -71,15 +72,11 @@ class InvalidRangeError(ValueError):
     """`range` is not one of RANGES."""
 
 
-def _is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_admin", False))
-
-
 def _cached(name: str, user: Any, compute: Callable[[], Any], now: datetime | None) -> Any:
     """`compute()` cached under the current metrics version of the caller's scope; fresh when `now` is given."""
     if now is not None or settings.METRICS_CACHE_SECONDS <= 0:
         return compute()
-    if user is None or _is_admin(user):
+    if user is None or sees_everything(user):
         # Admin numbers and agent numbers cover everyone: any change bumps the "all" version.
         scope, versions = "all", str(cache_version("all"))
     else:
@@ -138,7 +135,7 @@ def _aggregated_groups(leads: QuerySet[Lead]) -> list[dict[str, Any]]:
 
 def _counted_groups(user: Any) -> list[dict[str, Any]]:
     """The same groups from the trigger-maintained `LeadCountsDelta` rows (PostgreSQL): O(groups), not O(leads)."""
-    deltas = LeadCountsDelta.objects.all() if _is_admin(user) else LeadCountsDelta.objects.filter(owner_id=user.pk)
+    deltas = LeadCountsDelta.objects.all() if sees_everything(user) else LeadCountsDelta.objects.filter(owner_id=user.pk)
     rows = list(
         deltas.order_by()
         .values("status", "processing_stage", "qualification_tier")
@@ -146,7 +143,7 @@ def _counted_groups(user: Any) -> list[dict[str, Any]]:
     )
     read = sum(row["rows"] for row in rows)
     if read > COMPACT_AFTER_ROWS + 4 * sum(row["owners"] for row in rows):
-        compact_lead_counts(owner_id=None if _is_admin(user) else user.pk)
+        compact_lead_counts(owner_id=None if sees_everything(user) else user.pk)
     return [row for row in rows if row["n"]]
 
 
@@ -186,7 +183,7 @@ def lead_count(user: Any, **filters: str) -> int | None:
     if set(filters) - set(COUNTED_FIELDS):
         raise ValueError(f"lead_count filters are {', '.join(COUNTED_FIELDS)}")
     deltas = LeadCountsDelta.objects.filter(**filters)
-    if not _is_admin(user):
+    if not sees_everything(user):
         deltas = deltas.filter(owner_id=user.pk)
     return deltas.aggregate(n=Sum("n"))["n"] or 0
 
@@ -242,7 +239,7 @@ def _activity_description(event_type: str, data: dict[str, Any]) -> str:
 def recent_activity(user: Any, *, limit: int = RECENT_ACTIVITY_LIMIT) -> list[dict[str, Any]]:
     """The newest meaningful events the user may see (their own and global ones; admins: all), newest first."""
     events = Event.objects.filter(type__in=ACTIVITY_TYPES)
-    if not _is_admin(user):
+    if not sees_everything(user):
         events = events.filter(Q(user_id=user.pk) | Q(user__isnull=True))
     rows = events.order_by("-id").values("id", "type", "data", "created_at")[:limit]
     return [

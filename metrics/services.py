@@ -8,12 +8,14 @@ invalidation is O(1) and works with any cache backend (Redis in real mode, local
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 
-from events.publisher import publish
+from leads.hooks import Announce
+from metrics.events import publish_metrics_updated
 
 METRICS_EVENT_THROTTLE_SECONDS = 5
 _ALL = "all"
@@ -68,12 +70,14 @@ def notify_metrics_changed(*, user_id: Any = None) -> None:
     invalidate_metrics(user_id=user_id)
     scope = str(user_id) if user_id is not None else _ALL
     if cache.add(f"metrics:throttle:{scope}", 1, timeout=METRICS_EVENT_THROTTLE_SECONDS):
-        publish("metrics.updated", {}, user_id=user_id)
+        publish_metrics_updated(user_id)
 
 
-def on_leads_changed(user_id: int | None, announce: bool) -> None:
-    """The `leads.hooks.leads_changed` receiver: cached metrics are stale; `announce`: tell clients too."""
-    if announce:
+def on_leads_changed(user_id: uuid.UUID | None, announce: Announce) -> None:
+    """The `leads.hooks.leads_changed` receiver: cached metrics are stale; clients hear of it as `announce` says."""
+    if announce == "throttled":
         notify_metrics_changed(user_id=user_id)
-    else:
-        invalidate_metrics(user_id=user_id)
+        return
+    invalidate_metrics(user_id=user_id)
+    if announce == "always":
+        publish_metrics_updated(user_id)

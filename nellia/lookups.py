@@ -23,11 +23,18 @@ def owned_by(queryset: QuerySet[M], user: Any, *, owner_field: str = "owner") ->
     return queryset if sees_everything(user) else queryset.filter(**{owner_field: user})
 
 
+def uuid_or_404(value: Any, *, what: str) -> uuid.UUID:
+    """`value` as a UUID; Http404 ("No <what> matches the given id.") when it is not one."""
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        raise Http404(f"No {what} matches the given id.") from None
+
+
 def get_or_404(queryset: QuerySet[M], pk: Any, *, what: str) -> M:
     """The row of `queryset` with the UUID primary key `pk`; Http404 ("No <what> matches the given id.") when
     there is none or `pk` is not a UUID."""
     try:
-        key = pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
-        return queryset.get(pk=key)
-    except (TypeError, ValueError, AttributeError, queryset.model.DoesNotExist):
+        return queryset.get(pk=uuid_or_404(pk, what=what))
+    except queryset.model.DoesNotExist:
         raise Http404(f"No {what} matches the given id.") from None

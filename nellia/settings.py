@@ -267,7 +267,9 @@ FRONTEND_DIST_DIR = env.str("FRONTEND_DIST_DIR", default="")
 # --- Agent server (MCP) ---------------------------------------------------------------------------
 # Empty MCP_SERVER_URL: the bundled agent server runs in process (embedded default).
 MCP_SERVER_URL = env.str("MCP_SERVER_URL", default="")
-MCP_SERVER_TOKEN = env.str("MCP_SERVER_TOKEN", default="")
+# One secret: the bearer token the agent server requires and the bridge sends. MCP_SERVER_TOKEN is its former
+# name, still read when AGENT_SERVER_TOKEN is not set.
+AGENT_SERVER_TOKEN = env.str("AGENT_SERVER_TOKEN", default="") or env.str("MCP_SERVER_TOKEN", default="")
 MCP_CALL_TIMEOUT = env.float("MCP_CALL_TIMEOUT", default=30.0)
 MCP_MAX_RETRIES = env.int("MCP_MAX_RETRIES", default=3)
 MCP_RETRY_BACKOFF = env.float("MCP_RETRY_BACKOFF", default=0.5)

@@ -7,8 +7,8 @@ from typing import TypedDict
 
 from agents.models import Agent
 from events.publisher import publish
+from leads.events import job_id_for_events
 from leads.models import Lead
-from leads.services import job_id_for_events
 from pipeline.stages import AGENT_FOR_STAGE
 
 

@@ -38,8 +38,8 @@ from pydantic import ValidationError as PydanticValidationError
 from agents import services as agent_services
 from agents.models import Agent, StageRun
 from business_context.selectors import context_as_agent_data, context_for
+from leads.events import publish_lead_updated
 from leads.models import COMPLETED, Lead
-from leads.services import publish_lead_updated
 from mcp_bridge import client as bridge
 from mcp_bridge.agent_server.models import PreviousResults
 from mcp_bridge.errors import AgentServerUnavailable, AgentToolError

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from agents.models import Agent
+from leads.events import publish_lead_updated
 from leads.models import Lead
-from leads.services import AlreadyProcessing, publish_lead_updated
+from leads.services import AlreadyProcessing
 from nellia.tasks import queue_after_commit
 from pipeline.events import publish_progress
 from pipeline.stages import PIPELINE

@@ -6,7 +6,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-from frontend.selectors import recent_activity_events
+from frontend.selectors import presented_stage_stats, recent_activity_events
 from metrics import selectors
 
 ACTIVITY_TYPES = {
@@ -110,8 +110,6 @@ def agent_performance() -> list[dict[str, Any]]:
 
 
 def lead_stats(user: Any) -> list[dict[str, Any]]:
-    from frontend.selectors import presented_stage_stats
-
     return [
         {
             "stage": row["stage"],

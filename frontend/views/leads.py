@@ -28,8 +28,9 @@ from frontend.serializers.leads import (
     present_lead,
 )
 from frontend.views.base import FrontendView
-from frontend.vocab import BOARD_STAGES, PRESENTED_STAGES
+from frontend.vocab import BOARD_STAGES
 from leads import services
+from leads.board import PRESENTED_STAGES
 from leads.selectors import get_lead_for
 from nellia.api.exceptions import Conflict
 from pipeline.services import enqueue_processing

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import BusinessContextFactory, LeadFactory
+from tests.factories import LeadFactory
 
 ERROR_KEYS = {"statusCode", "message", "error", "timestamp", "path", "detail", "code"}
 
@@ -26,11 +26,6 @@ def env(response, status: int = 200):
     body = response.json()
     assert set(body) == {"success", "data"} and body["success"] is True, body
     return body["data"]
-
-
-@pytest.fixture
-def context(user):
-    return BusinessContextFactory(owner=user)
 
 
 @pytest.fixture

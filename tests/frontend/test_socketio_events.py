@@ -2,9 +2,11 @@
 
 import threading
 import time
+import uuid
 from unittest import mock
 
 import pytest
+import redis
 
 from events.models import Event
 from frontend import socketio as sio_module
@@ -128,7 +130,7 @@ def test_job_events(user):
 
 def test_transport_embedded_without_a_connected_server_does_nothing(user, settings):
     settings.REDIS_URL = ""
-    with mock.patch.object(sio_module, "_loop", None), mock.patch("frontend.realtime.render") as rendered:
+    with mock.patch("events.server_loop._loop", None), mock.patch("frontend.realtime.render") as rendered:
         sio_module.socketio_transport(_event("lead.deleted", {"lead_id": "x"}, user.id))
     rendered.assert_not_called()
 
@@ -176,3 +178,30 @@ def test_transport_renders_agent_status_through_the_coalescer(user, settings):
     assert call.args[0] == "agent-update" and call.args[1]["name"] == "lead_analysis_agent" and call.kwargs["room"] is None
     for timer in coalescer._pending.values():
         timer.cancel()
+
+
+def test_the_relays_writer_raises_while_redis_is_unreachable_so_the_relay_retries():
+    from tests.e2e.harness import free_port
+
+    writer = sio_module.RelayRedisWriter(f"redis://127.0.0.1:{free_port()}/0", channel="nellia-test", write_only=True)
+    with pytest.raises(redis.exceptions.ConnectionError):
+        writer.emit("lead-created", {"n": 1}, room="user-1")
+
+
+def test_the_relays_writer_waits_a_little_for_a_listener_then_stops_waiting(settings, monkeypatch):
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis")
+    monkeypatch.setattr(sio_module.RelayRedisWriter, "LISTENER_WAIT_SECONDS", 0.6)
+    channel = f"nellia-test-{uuid.uuid4()}"
+    writer = sio_module.RelayRedisWriter(settings.REDIS_URL, channel=channel, write_only=True)
+    started = time.monotonic()
+    writer.emit("lead-created", {"n": 1}, room="user-1")  # nobody listens: published again, then given up
+    assert time.monotonic() - started >= 0.5 and writer.listeners_gone
+    started = time.monotonic()
+    writer.emit("lead-created", {"n": 2}, room="user-1")
+    assert time.monotonic() - started < 0.3  # no second wait while nobody listens
+    listener = redis.Redis.from_url(settings.REDIS_URL).pubsub()
+    listener.subscribe(channel)
+    writer.emit("lead-created", {"n": 3}, room="user-1")
+    assert not writer.listeners_gone
+    listener.close()

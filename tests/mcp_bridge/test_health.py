@@ -13,7 +13,7 @@ def test_embedded_server_is_healthy(settings):
 
 def test_http_server_is_healthy(settings, http_server):
     settings.MCP_SERVER_URL = http_server.url
-    settings.MCP_SERVER_TOKEN = TOKEN
+    settings.AGENT_SERVER_TOKEN = TOKEN
     result = check_agent_server()
     assert result == {"ok": True, "latency_ms": result["latency_ms"], "error": None}
 

@@ -4,7 +4,7 @@ import pytest
 
 from pipeline import runner
 from pipeline import tasks as pipeline_tasks
-from tests.factories import BusinessContextFactory, LeadFactory
+from tests.factories import LeadFactory
 
 
 class StageQueue:
@@ -35,11 +35,6 @@ def stage_queue(monkeypatch, django_capture_on_commit_callbacks):
     queue = StageQueue(django_capture_on_commit_callbacks)
     monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: queue.sent.append(args))
     return queue
-
-
-@pytest.fixture
-def context(user):
-    return BusinessContextFactory(owner=user)
 
 
 @pytest.fixture

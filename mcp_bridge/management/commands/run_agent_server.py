@@ -1,8 +1,7 @@
 """`python manage.py run_agent_server [--host H] [--port P] [--token T]`: serve the bundled agent server over
 streamable HTTP (MCP at /mcp, bearer token). Defaults come from the agent server's environment
-(AGENT_SERVER_HOST, AGENT_SERVER_PORT, AGENT_SERVER_TOKEN), the token falling back to MCP_SERVER_TOKEN."""
+(AGENT_SERVER_HOST, AGENT_SERVER_PORT) and, for the token, the AGENT_SERVER_TOKEN setting (the bridge sends it)."""
 
-import os
 from typing import Any
 
 from django.conf import settings
@@ -18,11 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=None, help="Bind address (default AGENT_SERVER_HOST or 127.0.0.1).")
         parser.add_argument("--port", type=int, default=None, help="Port (default AGENT_SERVER_PORT or 8765).")
         parser.add_argument("--token", default=None,
-                            help="Bearer token clients must send (default AGENT_SERVER_TOKEN, else MCP_SERVER_TOKEN).")
+                            help="Bearer token clients must send (default: the AGENT_SERVER_TOKEN setting).")
 
     def handle(self, *args: Any, host: str | None, port: int | None, token: str | None, **options: Any) -> None:
-        if token is None and not os.environ.get("AGENT_SERVER_TOKEN") and settings.MCP_SERVER_TOKEN:
-            token = settings.MCP_SERVER_TOKEN
-        if token is None and not os.environ.get("AGENT_SERVER_TOKEN"):
+        if token is None:
+            token = settings.AGENT_SERVER_TOKEN or None
+        if token is None:
             self.stderr.write(self.style.WARNING("No token set: the agent server accepts unauthenticated calls."))
         run(host, port, token)
