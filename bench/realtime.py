@@ -1,8 +1,9 @@
 """N Socket.IO clients of one user during a batch of M leads: delivery latency and events lost.
 
 Real mode (tests/e2e/harness.RealStack): PostgreSQL (BENCH_DB), Redis (REDIS_URL), the agent server over HTTP, a
-prefork worker (concurrency 2), the event relay and Daphne. N python-socketio clients (websocket transport) log in as one user; M leads are imported with `process=True`; once all are finished (and 2 s more),
-each client's frames are counted.
+prefork worker (concurrency 2), the event relay and Daphne. N python-socketio clients (websocket transport) log in
+as one user; M leads are imported with `process=True`; once all are finished (and every client has its frames, or
+30 s passed), each client's frames are counted.
 
 - latency: arrival time minus the frame's `timestamp` (the event's `created_at`, written in the transaction of the
   change), over every timestamped frame of every client: p50 / p99 / max;
@@ -88,11 +89,14 @@ def main() -> None:
         while finished.count() < len(report.lead_ids) and time.perf_counter() - started < 600:
             time.sleep(0.2)
         batch = time.perf_counter() - started
-        time.sleep(2)
+        expected = STAGES * len(report.lead_ids)
+        settle = time.perf_counter()  # frames still in flight: wait until every client has all, or 30 s
+        while time.perf_counter() - settle < 30 and any(c.counts["agent_end"] < expected for c in clients):
+            time.sleep(0.2)
+        time.sleep(1)
         for client in clients:
             client.sio.disconnect()
     latencies = [value for client in clients for value in client.latencies]
-    expected = STAGES * len(report.lead_ids)
     lost = sum(max(0, expected - client.counts["agent_end"]) for client in clients)
     agent_updates = statistics.mean(client.counts["agent-update"] for client in clients)
     print(f"{args.clients} clients, {args.leads} leads in {batch:.1f} s; load average before {load_before[0]:.2f}, "
