@@ -115,14 +115,13 @@ def lead_as_chat_data(lead: Lead) -> dict[str, Any]:
     return data
 
 
-def lead_mentioned_in(owner: User, text: str) -> Lead | None:
-    """`owner`'s lead whose company name appears in `text` (the longest match), or None."""
+def leads_mentioned_in(owner: User, text: str, *, limit: int = 3) -> list[Lead]:
+    """`owner`'s leads whose company names appear in `text`, longest names first."""
     if not text:
-        return None
-    return (
+        return []
+    return list(
         Lead.objects.filter(owner=owner)
         .alias(text=Value(text[:2000]), name_length=Length("company_name"))
         .filter(name_length__gte=3, text__icontains=F("company_name"))
-        .order_by("-name_length", "-created_at")
-        .first()
+        .order_by("-name_length", "-created_at")[:limit]
     )

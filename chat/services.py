@@ -90,13 +90,16 @@ def _owned_attachments(owner: Any, attachment_ids: Iterable[Any]) -> list[Attach
 def build_chat_arguments(message: ChatMessage) -> dict[str, Any]:
     """The agent server's `chat` tool input for a user message: the question and everything it may use."""
     owner = message.owner
-    lead = message.lead or selectors.lead_mentioned_in(owner, message.content)
+    mentioned = selectors.leads_mentioned_in(owner, message.content)
+    lead = message.lead or (mentioned[0] if mentioned else None)
+    others = [other for other in mentioned if lead is None or other.pk != lead.pk]
     return {
         "agent_name": message.agent.name,
         "message": message.content,
         "history": selectors.recent_history(owner=owner, agent=message.agent, before=message),
         "business_context": context_as_agent_data(context_for(owner)),
         "lead": selectors.lead_as_chat_data(lead) if lead is not None else None,
+        "other_leads": [selectors.lead_as_chat_data(other) for other in others],
         "pipeline": selectors.pipeline_summary(owner),
         "attachments": [{"name": a.name, "text": a.text} for a in message.attachments.all()],
     }

@@ -1,12 +1,18 @@
 """Checking an uploaded attachment on its content: type sniffing, size, a safe display name, its text."""
 
+import io
 import json
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_TYPES: dict[str, str] = {
     "txt": "text/plain",
@@ -18,6 +24,7 @@ ALLOWED_TYPES: dict[str, str] = {
 }
 EXTENSION_ALIASES = {"jpeg": "jpg", "text": "txt"}
 TEXT_MAX_CHARS = 20_000  # what the agent gets of a text attachment
+PDF_MAX_PAGES = 50  # pages read from a PDF for its text
 
 MAGIC: dict[str, tuple[bytes, ...]] = {
     "pdf": (b"%PDF-",),
@@ -75,6 +82,21 @@ def _decode_text(content: bytes) -> str | None:
     return None
 
 
+def pdf_text(content: bytes) -> str:
+    """The text of a PDF's first pages (empty when it has none, e.g. a scan, or cannot be read)."""
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        parts: list[str] = []
+        for page in reader.pages[:PDF_MAX_PAGES]:
+            parts.append(page.extract_text() or "")
+            if sum(map(len, parts)) >= TEXT_MAX_CHARS:
+                break
+    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+        logger.info("PDF text not extracted: %s", exc)
+        return ""
+    return re.sub(r"[ \t]+", " ", "\n".join(parts)).strip()[:TEXT_MAX_CHARS]
+
+
 def check_upload(*, name: str, content: bytes, max_bytes: int) -> CheckedUpload:
     """Validate an upload by its content; raises AttachmentTooLarge or ValidationError (field `file`)."""
     if len(content) > max_bytes:
@@ -91,6 +113,8 @@ def check_upload(*, name: str, content: bytes, max_bytes: int) -> CheckedUpload:
     if kind in MAGIC:
         if not content.startswith(MAGIC[kind]):
             raise mismatch
+        if kind == "pdf":
+            text = pdf_text(content)
     else:
         decoded = _decode_text(content)
         if decoded is None:

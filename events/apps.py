@@ -6,7 +6,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Event log"
 
     def ready(self) -> None:
-        from events.publisher import register_transport
+        from events.relay import register_transport
         from events.transports import channels_transport
 
         register_transport(channels_transport)

@@ -34,7 +34,6 @@ from django.db import DatabaseError, close_old_connections, connection, transact
 from redis.exceptions import RedisError
 
 from events.models import Event, RelayCursor
-from events.publisher import transports
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +44,16 @@ MAX_BACKOFF = 5.0
 TRANSIENT = (OSError, RedisError)  # a transport that cannot reach Redis (ConnectionError, TimeoutError, ...)
 
 
+Transport = Callable[[Event], None]
+_transports: list[Transport] = []
+
+
+def register_transport(transport: Transport) -> None:
+    """Add a transport (called from an AppConfig.ready); registering twice is a no-op."""
+    if transport not in _transports:
+        _transports.append(transport)
+
+
 class RelayStoppedError(Exception):
     """The relay was asked to stop while retrying a transport."""
 
@@ -52,6 +61,10 @@ class RelayStoppedError(Exception):
 def sequence_committed(*, limit: int = BATCH) -> int:
     """Give up to `limit` committed events without a `seq` the next numbers, in id order; returns how many."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Never make DDL or a TRUNCATE wait (or deadlock) behind the relay: give up the lock and retry later.
+            with connection.cursor() as db:
+                db.execute("SET LOCAL lock_timeout = '500ms'")
         cursor = _locked_cursor()
         ids = list(Event.objects.filter(seq__isnull=True).order_by("id").values_list("id", flat=True)[:limit])
         if not ids:
@@ -68,7 +81,7 @@ def broadcast_sequenced(*, limit: int = BATCH, stop: threading.Event | None = No
     cursor = RelayCursor.objects.get_or_create(id=1)[0]
     events = list(Event.objects.filter(seq__gt=cursor.broadcast_seq).order_by("seq")[:limit])
     for event in events:
-        for transport in transports():
+        for transport in list(_transports):
             _deliver(transport, event, stop)
     if events:
         RelayCursor.objects.filter(id=1, broadcast_seq__lt=events[-1].seq).update(broadcast_seq=events[-1].seq)
@@ -91,7 +104,7 @@ def _locked_cursor() -> RelayCursor:
     return RelayCursor.objects.select_for_update().get(id=1)
 
 
-def _deliver(transport: Callable[[Event], None], event: Event, stop: threading.Event | None) -> None:
+def _deliver(transport: Transport, event: Event, stop: threading.Event | None) -> None:
     """Send `event` through `transport`, retrying while Redis is unreachable; a bug is logged and skipped."""
     delay = 0.2
     while True:

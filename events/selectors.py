@@ -41,7 +41,7 @@ def chat_events_after(user_id: uuid.UUID, agent_id: uuid.UUID | str, after_id: i
         if not page:
             break
         events.extend(e for e in page if chat_agent_id(e.type, e.data) == agent)
-        last = page[-1].seq
+        last = page[-1].seq or last  # never None: the query asks for seq > last
     return events[:limit]
 
 

@@ -6,7 +6,7 @@ class FrontendConfig(AppConfig):
     verbose_name = "Frontend profile (/api/v1/, Socket.IO)"
 
     def ready(self) -> None:
-        from events.publisher import register_transport
+        from events.relay import register_transport
         from frontend.socketio import socketio_transport
 
         register_transport(socketio_transport)

@@ -11,6 +11,7 @@ A lead whose lease ran out lost its task (broker message, killed worker, failed 
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -45,7 +46,7 @@ def queue_stage(lead: Lead, stage: str) -> None:
     queue_after_commit(RUN_STAGE_TASK, str(lead.pk), stage, run_token_for(lead))
 
 
-def renew_lease(lead_id: object) -> bool:
+def renew_lease(lead_id: uuid.UUID | str) -> bool:
     """The running task is alive: push the lead's lease back. False when the lead is no longer processing."""
     return bool(Lead.objects.filter(pk=lead_id, status=Lead.Status.PROCESSING).update(lease_expires_at=lease_deadline()))
 

@@ -15,8 +15,10 @@ from . import chat as chat_agent
 from . import harvest as harvest_agent
 from . import message as message_agent
 from .config import Settings
+from .grounding import grounding, problems
 from .models import (
     AnalysisOutput,
+    BusinessContextData,
     ChatInput,
     ChatOutput,
     HarvestInput,
@@ -78,7 +80,17 @@ def _offline_stage(name: str, data: StageInput, settings: Settings) -> BaseModel
         return chain.persona()
     if name == "build_strategy":
         return chain.strategy()
-    return message_agent.write_message(chain.profile, chain.ctx, chain.persona().persona, chain.strategy().strategy)
+    return message_agent.write_message(chain.profile, chain.ctx, chain.persona().persona, chain.strategy().strategy,
+                                       chain.analysis())
+
+
+def _checked(output: M, ctx: BusinessContextData | None, tier: str | None = None) -> M:
+    """An LLM answer held to the offline agents' checks (seams, language, channel rules, bad fits): failing them
+    is an error, like an answer that does not match the schema."""
+    found = problems(output, ctx, tier)
+    if found:
+        raise llm.AgentError(f"LLM output failed the checks: {'; '.join(found[:5])}")
+    return output
 
 
 def _stage(name: str, output_model: type[M]) -> Callable[..., M]:
@@ -86,7 +98,11 @@ def _stage(name: str, output_model: type[M]) -> Callable[..., M]:
         settings = settings or Settings.from_env()
         stage_input = _coerce(StageInput, data)
         if settings.llm_enabled:
-            return llm.complete(settings, _TASKS[name], stage_input.model_dump(mode="json"), output_model)
+            payload = {**stage_input.model_dump(mode="json"), "grounding": grounding(
+                stage_input.business_context, stage_input.lead, settings.reference_year)}
+            analysed = stage_input.previous.analysis
+            return _checked(llm.complete(settings, _TASKS[name], payload, output_model), stage_input.business_context,
+                            analysed.qualification_tier if analysed else None)
         result = _offline_stage(name, stage_input, settings)
         assert isinstance(result, output_model)
         return result
@@ -108,7 +124,9 @@ def chat(data: ChatInput | Mapping[str, Any], settings: Settings | None = None) 
     settings = settings or Settings.from_env()
     chat_input = _coerce(ChatInput, data)
     if settings.llm_enabled:
-        return llm.complete(settings, _TASKS["chat"], chat_input.model_dump(mode="json"), ChatOutput)
+        payload = {**chat_input.model_dump(mode="json"), "grounding": grounding(
+            chat_input.business_context, chat_input.lead, settings.reference_year)}
+        return _checked(llm.complete(settings, _TASKS["chat"], payload, ChatOutput), chat_input.business_context)
     return chat_agent.answer(chat_input, settings.reference_year)
 
 

@@ -33,6 +33,7 @@ _UF_ALTERNATION = "|".join(geo.STATES)
 _CITY_UF_RE = re.compile(
     r"([A-ZÀ-Ý][\wÀ-ÿ'-]+(?:\s(?:d[aeo]s?\s)?[A-ZÀ-Ý][\wÀ-ÿ'-]+){0,3})\s*(?:/|,|-|–)\s*(" + _UF_ALTERNATION + r")\b"
 )
+_CEP_RE = re.compile(r"(?i)\bcep[:\s.]*(\d{2}\.?\d{3})-?\d{3}\b|(?<![\d.,/-])(\d{5})-\d{3}(?![\d-])")
 _LONE_UF_RE = re.compile(r"(?:\b(?:em|no|na|in)|[,/(-])\s*(" + _UF_ALTERNATION + r")\b")
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})+|\d+)(\s*mil\b)?"
 _EMPLOYEES_RE = re.compile(
@@ -150,28 +151,42 @@ def _find_word(needle: str, haystack: str) -> re.Match[str] | None:
     return re.search(rf"(?<![a-z]){re.escape(needle)}(?![a-z])", haystack)
 
 
-def find_city_state(text: str, phones: list[str] | None = None) -> tuple[str, str]:
-    """(city, UF) from 'Guarulhos/SP'-style mentions, then known city or state names, then the phone area code."""
+def _without_name(text: str, name: str) -> str:
+    """The text with the company's own name removed ('Transportes Serra Gaúcha' must not read as Serra/ES)."""
+    variants = {name, re.sub(r"\s+(?:ltda|s\.?a\.?|eireli|me|epp|inc\.?|llc|ltd\.?)\.?$", "", name, flags=re.I)}
+    for variant in sorted((v.strip() for v in variants if len(v.strip()) > 2), key=len, reverse=True):
+        text = re.sub(re.escape(variant), " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def find_city_state(text: str, phones: list[str] | None = None, name: str = "") -> tuple[str, str]:
+    """(city, UF): an explicit 'Cidade/UF' or address first, then the CEP's state, then known city or state names
+    outside the company's own name (in the CEP's or phone area code's state when those are known), then a lone UF,
+    then the phone area code."""
+    text = _without_name(text, name) if name else text
     for m in _CITY_UF_RE.finditer(text):
         city = re.sub(r"^(?:(?:Em|Rua|Av|Avenida|Sede|Fica|In|Headquartered|Based)\s+(?:em|in)?\s*)", "", m.group(1))
         city = city.strip()
         if city and city.upper() not in geo.STATES and not geo.uf_for_state_name(city):
             return city, m.group(2)
+    cep = next((geo.uf_for_cep(m.group(1) or m.group(3)) for m in _CEP_RE.finditer(text)), "")
+    ddd = next((geo.DDD_TO_UF.get(int(p[4:6]), "") for p in phones or [] if p.startswith("+55 ")), "")
     folded = fold(text)
-    city_hits = [(m.start(), city, uf) for city, uf in geo.CITIES.items() if (m := _find_word(fold(city), folded))]
+    city_hits = sorted((m.start(), city, uf) for city, uf in geo.CITIES.items() if (m := _find_word(fold(city), folded)))
+    known_uf = cep or ddd
+    if known_uf and any(uf == known_uf for _, _, uf in city_hits):
+        city_hits = [hit for hit in city_hits if hit[2] == known_uf]
+    if cep:
+        return next((city for _, city, uf in city_hits if uf == cep), ""), cep
     if city_hits:
-        _, city, uf = min(city_hits)
-        return city, uf
-    state_hits = [(m.start(), uf) for uf, (name, _) in geo.STATES.items() if (m := _find_word(fold(name), folded))]
+        return city_hits[0][1], city_hits[0][2]
+    state_hits = [(m.start(), uf) for uf, (name_, _) in geo.STATES.items() if (m := _find_word(fold(name_), folded))]
     if state_hits:
         return "", min(state_hits)[1]
     lone = _LONE_UF_RE.search(text)
     if lone:
         return "", lone.group(1)
-    for phone in phones or []:
-        if phone.startswith("+55 "):
-            return "", geo.DDD_TO_UF.get(int(phone[4:6]), "")
-    return "", ""
+    return "", ddd
 
 
 def _to_int(number: str, thousands: str | None) -> int:
@@ -238,11 +253,11 @@ def domain_of(url_or_email: str) -> str:
     return website_key(value).split("/")[0]
 
 
-def extract(text: str | bytes | None, reference_year: int | None = None) -> Extraction:
-    """Run every extractor over one cleaned text."""
+def extract(text: str | bytes | None, reference_year: int | None = None, name: str = "") -> Extraction:
+    """Run every extractor over one cleaned text (`name`, the company's, is not read as a place)."""
     clean = clean_text(text)
     phones = find_phones(clean)
-    city, state = find_city_state(clean, phones)
+    city, state = find_city_state(clean, phones, name)
     return Extraction(
         emails=find_emails(clean),
         phones=phones,

@@ -57,6 +57,16 @@ _DDD_RANGES: dict[str, tuple[int, ...]] = {
 DDD_TO_UF: dict[int, str] = {ddd: uf for uf, codes in _DDD_RANGES.items() for ddd in codes}
 UF_TO_DDD: dict[str, int] = {uf: codes[0] for uf, codes in _DDD_RANGES.items()}
 
+# CEP (postal code) ranges by their first five digits, Correios' allocation per state.
+_CEP_RANGES: tuple[tuple[int, int, str], ...] = (
+    (1000, 19999, "SP"), (20000, 28999, "RJ"), (29000, 29999, "ES"), (30000, 39999, "MG"), (40000, 48999, "BA"),
+    (49000, 49999, "SE"), (50000, 56999, "PE"), (57000, 57999, "AL"), (58000, 58999, "PB"), (59000, 59999, "RN"),
+    (60000, 63999, "CE"), (64000, 64999, "PI"), (65000, 65999, "MA"), (66000, 68899, "PA"), (68900, 68999, "AP"),
+    (69000, 69299, "AM"), (69300, 69399, "RR"), (69400, 69899, "AM"), (69900, 69999, "AC"), (70000, 72799, "DF"),
+    (72800, 72999, "GO"), (73000, 73699, "DF"), (73700, 76799, "GO"), (76800, 76999, "RO"), (77000, 77999, "TO"),
+    (78000, 78899, "MT"), (79000, 79999, "MS"), (80000, 87999, "PR"), (88000, 89999, "SC"), (90000, 99999, "RS"),
+)
+
 _FOLDED_STATE_NAMES = {fold(name): uf for uf, (name, _) in STATES.items()}
 _FOLDED_CITIES = {fold(city): uf for city, uf in CITIES.items()}
 _FOLDED_REGIONS = {fold(r): r for r in REGIONS} | _REGION_ALIASES
@@ -72,6 +82,12 @@ def state_name(uf: str) -> str:
 
 def uf_for_state_name(name: str) -> str:
     return _FOLDED_STATE_NAMES.get(fold(name).strip(), "")
+
+
+def uf_for_cep(prefix: str) -> str:
+    """UF of a CEP from its first five digits ('95010' → 'RS'); '' when out of range."""
+    digits = int("".join(ch for ch in prefix if ch.isdigit())[:5] or 0)
+    return next((uf for low, high, uf in _CEP_RANGES if low <= digits <= high), "")
 
 
 def uf_for_city(city: str) -> str:

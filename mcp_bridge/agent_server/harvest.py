@@ -22,7 +22,8 @@ from . import geo
 from .corpus_build import CORPUS_PATH
 from .extraction import website_key
 from .models import BusinessContextData, Candidate, HarvestInput, HarvestOutput
-from .scoring import target_range
+from .profile import MEASURE_BY_KEY
+from .seller import read_seller
 from .taxonomy import BY_KEY, focus_sectors, sector_for_term
 from .text import STOPWORDS, fold, tokens
 from .triggers import TRIGGERS, detect
@@ -42,6 +43,9 @@ class _Ranked:
 
     def sort_key(self) -> tuple[int, float, str]:
         return (-self.query_hits, -self.relevance, fold(self.company["company_name"]))
+
+
+HEADCOUNT_UNITS = MEASURE_BY_KEY["employees"].target_units
 
 
 def _query_hits(query: str, company: dict[str, Any]) -> list[str]:
@@ -88,8 +92,8 @@ def _rank(company: dict[str, Any], ctx: BusinessContextData, query: str) -> _Ran
     if shared:
         relevance += min(0.25, 0.05 * len(shared))
         reasons.append(f"termos em comum: {', '.join(shared[:5])}")
-    bounds = target_range(ctx)
-    if bounds and bounds[0] <= company["employees"] <= bounds[1]:
+    target = read_seller(ctx).target
+    if target and target[2].startswith(HEADCOUNT_UNITS) and target[0] <= company["employees"] <= target[1]:
         relevance += 0.15
         reasons.append(f"{company['employees']} colaboradores, dentro do público-alvo")
     signals = [s for s, _ in detect(TRIGGERS, company["description"]) if s.growth]

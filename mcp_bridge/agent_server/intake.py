@@ -14,7 +14,7 @@ def _first_sentence_summary(text: str, limit: int = 280) -> str:
 
 def run_intake(data: StageInput, reference_year: int | None = None) -> IntakeOutput:
     lead = data.lead
-    facts = extract(lead_text(lead), reference_year)
+    facts = extract(lead_text(lead), reference_year, lead.company_name)
     own_email = find_emails(lead.contact_email)
     own_phone = find_phones(lead.contact_phone)
     updates = LeadUpdates(

@@ -51,7 +51,8 @@ def complete(settings: Settings, task: str, data: dict[str, Any], output_model: 
         "You are an agent of Nellia Prospector, a B2B lead-prospecting platform for the Brazilian market. "
         f"{task} Answer with one JSON object only, matching this JSON schema:\n"
         f"{json.dumps(payload_schema(output_model), ensure_ascii=False)}\n"
-        "Write free text in the business context's language (default pt-BR)."
+        "Write free text in the business context's language (default pt-BR). `grounding` holds the seller's offer, "
+        "the lead's facts and the rules your answer is checked against; an answer breaking them is rejected."
     )
     import openai
 

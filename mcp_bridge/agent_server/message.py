@@ -1,63 +1,214 @@
-"""Offline first message: in the business context's language, naming the company, its trigger or pain and the offer."""
+"""Offline first message: what a good SDR of *this* seller would write to *this* lead, in the context's language.
+
+Composed from typed pieces — a fact of the lead (trigger, pain the seller solves, size, place, sector), the
+seller's pains as noun phrases, what it sells, its value — and fitted to the channel: e-mail (subject ≤ 60
+characters, body ≤ 120 words), WhatsApp (≤ 60 words, no subject), LinkedIn note (≤ 300 characters). A lead
+rated not_qualified gets no cold message: the body says contact is not recommended, and why.
+"""
 
 from __future__ import annotations
 
-from .extraction import detect_language
-from .models import BusinessContextData, Message, MessageOutput, Persona, Strategy
+from dataclasses import dataclass
+
+from .analysis import not_qualified_reason
+from .grammar import Phrase, clip_chars, gender_number, head_noun, join_sentences, sentence, upper_first
+from .models import AnalysisOutput, BusinessContextData, Message, MessageOutput, Persona, Strategy
 from .profile import LeadProfile
-from .strategy import brand, context_pain_labels, main_hook
-from .text import is_portuguese, join_human, pick
+from .scoring import score
+from .seller import Seller, read_seller
+from .strategy import Fact, focus_pains, lead_facts
+from .text import join_human, pick
 
 WORDS_PER_MINUTE = 200
 
 
-def value_sentence(ctx: BusinessContextData, lang_pt: bool, lead_pains: set[str] | None = None) -> str:
-    """The value proposition as written when it is in the message language, else rebuilt from the seller's pains
-    (those the lead shows first)."""
-    value = ctx.value_proposition.strip()
-    if value and (detect_language(value) == "pt") == lang_pt:
-        return value if value.endswith(".") else f"{value}."
-    pains = context_pain_labels(ctx, lang_pt, lead_pains)[:2]
-    if pains:
-        return pick(lang_pt, f"Ajudamos times comerciais a acabar com {join_human(pains, True)}.",
-                    f"We help sales teams get rid of {join_human(pains, False)}.")
-    return pick(lang_pt, "Ajudamos times comerciais a vender mais com menos esforço.",
-                "We help sales teams sell more with less effort.")
+@dataclass(frozen=True)
+class ChannelRule:
+    max_words: int | None
+    max_chars: int | None
+    subject: bool
+    max_subject_chars: int = 60
 
 
-def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, strategy: Strategy) -> MessageOutput:
-    lang_pt = is_portuguese(ctx.language)
+CHANNEL_RULES = {
+    "email": ChannelRule(max_words=120, max_chars=None, subject=True),
+    "whatsapp": ChannelRule(max_words=60, max_chars=None, subject=False),
+    "linkedin": ChannelRule(max_words=None, max_chars=300, subject=False),
+    "phone": ChannelRule(max_words=120, max_chars=None, subject=False),
+}
+
+
+def channel_problems(message: Message) -> list[str]:
+    """Where a message breaks its channel's rules (empty when it keeps them)."""
+    rule = CHANNEL_RULES[message.channel]
+    problems = []
+    if rule.max_words is not None and len(message.body.split()) > rule.max_words:
+        problems.append(f"{message.channel} body over {rule.max_words} words")
+    if rule.max_chars is not None and len(message.body) > rule.max_chars:
+        problems.append(f"{message.channel} body over {rule.max_chars} characters")
+    if not rule.subject and message.subject_line:
+        problems.append(f"{message.channel} message with a subject line")
+    if rule.subject and len(message.subject_line) > rule.max_subject_chars:
+        problems.append(f"subject over {rule.max_subject_chars} characters")
+    return problems
+
+
+def _fits(body: str, rule: ChannelRule) -> bool:
+    return (rule.max_words is None or len(body.split()) <= rule.max_words) and \
+        (rule.max_chars is None or len(body) <= rule.max_chars)
+
+
+def opener(p: LeadProfile, facts: list[Fact], lang_pt: bool) -> str:
+    """'Vi que a Transportes Serra Gaúcha, de Caxias do Sul, opera uma frota de 200 veículos.'"""
+    if not facts:
+        return pick(lang_pt, f"Estou entrando em contato com {p.named()}.", f"I'm reaching out to {p.short_name}.")
+    first = facts[0]
+    city = p.facts.city
+    where = pick(lang_pt, f", de {city},", f", based in {city},") if city and first.kind in ("trigger", "pain", "size") else ""
+    text = pick(lang_pt, f"Vi que {p.named()}{where} {first.predicate}", f"I noticed that {p.short_name}{where} {first.predicate}")
+    if first.kind == "place" and len(facts) > 1 and facts[1].kind == "sector":
+        text += pick(lang_pt, f" e {facts[1].predicate}", f" and {facts[1].predicate}")
+    return sentence(text)
+
+
+def bridge(p: LeadProfile, pains: list[Phrase], facts: list[Fact], lang_pt: bool) -> str:
+    """Why the seller's offer matters for this lead, named by its sector or size."""
+    if not pains:
+        return ""
+    if facts and facts[0].kind == "pain":
+        return pick(lang_pt, "É exatamente o tipo de problema em que ajudamos.", "That is exactly the kind of problem we help with.")
+    chosen = pains[:2]
+    plural = len(chosen) > 1 or (gender_number(head_noun(chosen[0].noun))[1] if lang_pt else
+                                 chosen[0].noun.split()[0].endswith("s"))
+    key = p.sector.key if p.sector else ""
+    where_pt, impact_pt, where_en, impact_en = SECTOR_IMPACT.get(key, SECTOR_IMPACT[""])
+    if key and key not in SECTOR_IMPACT and p.sector:
+        where_pt, where_en = f"Em empresas de {p.sector.label_pt.lower()}", f"In {p.sector.label_en.lower()} companies"
+    elif not key and any(f.kind == "size" for f in facts):
+        where_pt, where_en = "Em operações desse porte", "In operations of that size"
+    if lang_pt:
+        subject = join_human([x.definite() for x in chosen], True)
+        return sentence(f"{where_pt}, {subject} {impact_pt[plural]}")
+    return sentence(f"{where_en}, {join_human([x.noun for x in chosen], False)} {_en_verb(impact_en, plural)}")
+
+
+# Sector → (where pt, (verb phrase singular, plural) pt, where en, verb phrase plural en): how a pain reads there.
+SECTOR_IMPACT: dict[str, tuple[str, tuple[str, str], str, str]] = {
+    "": ("Em empresas como a sua", ("costuma pesar no resultado", "costumam pesar no resultado"),
+         "In companies like yours", "tend to weigh on results"),
+    "logistics": ("Em transporte e logística", ("pesa direto na margem de cada rota", "pesam direto na margem de cada rota"),
+                  "In transport and logistics", "hit the margin of every route"),
+    "health": ("Na saúde", ("afeta ao mesmo tempo o atendimento e os custos", "afetam ao mesmo tempo o atendimento e os custos"),
+               "In healthcare", "affect both patient care and costs"),
+    "industry": ("Na indústria", ("custa caro em produtividade", "custam caro em produtividade"),
+                 "In manufacturing", "cost a lot of productivity"),
+    "retail": ("No varejo e na distribuição", ("aperta margens que já são pequenas", "apertam margens que já são pequenas"),
+               "In retail and distribution", "squeeze margins that are already thin"),
+    "professional_services": ("Em escritórios de serviços profissionais", ("consome horas que não são faturadas",
+                                                                           "consomem horas que não são faturadas"),
+                              "In professional-services firms", "eat up non-billable hours"),
+    "financial_services": ("Em serviços financeiros", ("pesa no custo e no risco da operação",
+                                                       "pesam no custo e no risco da operação"),
+                           "In financial services", "weigh on cost and risk"),
+    "technology": ("Em empresas de tecnologia em crescimento", ("costuma travar a escala", "costumam travar a escala"),
+                   "In growing tech companies", "tend to hold back scale"),
+    "agribusiness": ("No agronegócio", ("pesa em cada safra", "pesam em cada safra"), "In agribusiness",
+                     "weigh on every harvest"),
+    "business_services": ("Em empresas de serviços terceirizados", ("corrói a margem dos contratos",
+                                                                    "corroem a margem dos contratos"),
+                          "In outsourced-services companies", "erode contract margins"),
+    "food_service": ("Em alimentação", ("pesa no custo de cada refeição", "pesam no custo de cada refeição"),
+                     "In food service", "weigh on the cost of every meal"),
+}
+
+
+def _en_verb(plural_phrase: str, plural: bool) -> str:
+    """'hit the margin' → 'hits the margin' for a singular subject ('tend to' → 'tends to')."""
+    if plural:
+        return plural_phrase
+    verb, _, rest = plural_phrase.partition(" ")
+    verb = verb[:-1] + "ies" if verb.endswith("y") else verb + ("es" if verb.endswith(("s", "sh", "ch")) else "s")
+    return f"{verb} {rest}"
+
+
+def offer_sentence(seller: Seller) -> str:
+    if not seller.offer:
+        return ""
+    if seller.name:
+        return sentence(pick(seller.lang_pt, f"Aqui na {seller.name}, trabalhamos com {seller.offer.noun}",
+                             f"At {seller.name}, we provide {seller.offer.noun}"))
+    return sentence(pick(seller.lang_pt, f"Trabalhamos com {seller.offer.noun}", f"We provide {seller.offer.noun}"))
+
+
+def subject_line(p: LeadProfile, pains: list[Phrase], facts: list[Fact], lang_pt: bool) -> str:
+    topic = pains[0].noun if pains else (facts[0].element.lower() if facts else "")
+    candidates = [f"{p.short_name}: {topic}" if topic else "", upper_first(topic),
+                  pick(lang_pt, f"Uma ideia para {p.named()}", f"An idea for {p.short_name}")]
+    return next((c for c in candidates if c and len(c) <= CHANNEL_RULES["email"].max_subject_chars),
+                clip_chars(p.short_name, CHANNEL_RULES["email"].max_subject_chars))
+
+
+DROP_ORDER = ("value", "bridge", "hint", "offer")
+CTAS = {"email": ("Faz sentido conversarmos 20 minutos na próxima semana?", "Would a 20-minute call next week make sense?"),
+        "whatsapp": ("Posso te mandar um resumo por aqui?", "Can I send you a short summary here?"),
+        "linkedin": ("Posso te enviar mais detalhes?", "May I send you more details?"),
+        "phone": ("Podemos marcar 20 minutos para eu entender a operação de vocês?",
+                  "Can we book 20 minutes so I can understand your operation?")}
+
+
+def not_recommended(p: LeadProfile, seller: Seller, channel: str, reason: str) -> Message:
+    pt = seller.lang_pt
+    body = join_sentences(pick(pt, f"Não recomendamos entrar em contato com {p.named()} agora",
+                               f"We do not recommend contacting {p.short_name} now"), reason)
+    return Message(channel=channel, language=seller.language, subject_line="", body=body, call_to_action="",  # type: ignore[arg-type]
+                   personalization_elements=[p.short_name], estimated_read_time_seconds=read_time(body),
+                   recommended=False, not_recommended_reason=sentence(reason))
+
+
+def read_time(body: str) -> int:
+    return max(5, round(len(body.split()) * 60 / WORDS_PER_MINUTE))
+
+
+def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, strategy: Strategy,
+                  analysis: AnalysisOutput | None = None) -> MessageOutput:
+    seller = read_seller(ctx)
+    pt = seller.lang_pt
     channel = strategy.primary_channel
-    kind, hook = main_hook(p, lang_pt)
-    seller = brand(ctx)
-    sector = p.sector.label(lang_pt).lower() if p.sector else ""
-    if kind == "trigger":
-        opener = pick(lang_pt, f"Vi que a {p.name} {hook}.", f"I saw that {p.name} {hook}.")
-        bridge = pick(lang_pt, "Nesse momento, o time precisa de oportunidades qualificadas desde o primeiro dia.",
-                      "At this stage the team needs qualified opportunities from day one.")
-        subject = pick(lang_pt, f"{p.name}: pipeline para quem {hook}", f"{p.name}: pipeline while it {hook}")
-    else:
-        topic = hook or pick(lang_pt, "crescer as vendas", "growing sales")
-        opener = pick(lang_pt, f"Empresas de {sector or 'seu setor'} como a {p.name} costumam enfrentar {topic}.",
-                      f"{(sector or 'Companies').capitalize()} companies like {p.name} often face {topic}.")
-        bridge = pick(lang_pt, "Quando isso aperta, cada oportunidade comercial bem qualificada conta ainda mais.",
-                      "When that bites, every well-qualified sales opportunity counts even more.")
-        subject = pick(lang_pt, f"{p.name}: menos {topic}", f"{p.name}: less {topic}")
-    cta = pick(lang_pt, "Faz sentido conversarmos 20 minutos na próxima semana?",
-               "Would a 20-minute call next week make sense?")
-    intro = pick(lang_pt, f"Sou da {seller}. " if seller else "", f"I'm with {seller}. " if seller else "")
-    greeting = pick(lang_pt, "Olá, tudo bem?", "Hi there,")
-    sign = pick(lang_pt, f"Abraço,\nEquipe {seller}" if seller else "Abraço", f"Best,\n{seller} team" if seller else "Best")
-    lead_pains = {s.key for s, _ in p.pains}
-    paragraphs = [greeting, f"{intro}{opener} {bridge}", value_sentence(ctx, lang_pt, lead_pains), cta]
-    if channel in ("email", "linkedin"):
-        paragraphs.append(sign)
-    body = "\n\n".join(paragraphs) if channel == "email" else "\n".join(paragraphs)
-    elements = [p.name] + ([hook] if hook else []) + ([sector] if sector else []) + \
-        ([p.facts.market_region] if p.facts.market_region else []) + [persona.likely_role]
+    if analysis is not None and analysis.qualification_tier == "not_qualified":
+        reason = not_qualified_reason(score(p, ctx), pt)
+        return MessageOutput(message=not_recommended(p, seller, channel, reason))
+    rule = CHANNEL_RULES[channel]
+    facts = lead_facts(p, seller)
+    pains = focus_pains(p, seller)
+    cta = pick(pt, *CTAS[channel])
+    greeting = pick(pt, "Olá, tudo bem?", "Hi there,")
+    signature = pick(pt, f"Abraço,\nEquipe {seller.name}" if seller.name else "Abraço",
+                     f"Best,\n{seller.name} team" if seller.name else "Best")
+    core = opener(p, facts, pt)
+    # The bridge joins the opener's paragraph; then what the seller sells and its value. When the channel's limit
+    # is hit they are dropped in DROP_ORDER: the value first, then the bridge (a one-line hint of the main pain
+    # takes its place while it fits) — what the seller sells stays.
+    hint = sentence(pick(pt, f"Um dos temas em que mais ajudamos: {pains[0].definite()}",
+                         f"One of the things we help most with: {pains[0].noun}")) if pains else ""
+    parts = {"bridge": bridge(p, pains, facts, pt), "offer": offer_sentence(seller), "value": seller.value}
+    separator = "\n\n" if channel == "email" else "\n"
+    for dropped in range(len(DROP_ORDER) + 1):
+        kept = {k: v for k, v in {**parts, "hint": "" if parts["bridge"] else hint}.items()
+                if v and k not in DROP_ORDER[:dropped]}
+        if "bridge" not in kept and "hint" not in DROP_ORDER[:dropped]:
+            kept["hint"] = hint
+        offer = " ".join(x for x in (kept.get("offer"), kept.get("hint")) if x)
+        paragraphs = [greeting, " ".join(x for x in (core, kept.get("bridge")) if x), offer, kept.get("value"), cta,
+                      signature if channel == "email" else ""]
+        body = separator.join(x for x in paragraphs if x)
+        if _fits(body, rule):
+            break
+    if not _fits(body, rule):  # a very long company name: keep the opener and the call to action only
+        body = separator.join([core, cta])
+    elements = [p.short_name, *dict.fromkeys(f.element for f in facts[:3]), persona.likely_role]
     message = Message(
-        channel=channel, language=ctx.language or "pt-BR", subject_line=subject[:120], body=body,
-        call_to_action=cta, personalization_elements=elements,
-        estimated_read_time_seconds=max(5, round(len(body.split()) * 60 / WORDS_PER_MINUTE)),
+        channel=channel, language=seller.language, subject_line=subject_line(p, pains, facts, pt) if rule.subject else "",
+        body=body, call_to_action=cta, personalization_elements=[e for e in elements if e],
+        estimated_read_time_seconds=read_time(body),
     )
     return MessageOutput(message=message)

@@ -113,6 +113,8 @@ class ScoreExplanations(BaseModel):
 
 class Analysis(BaseModel):
     company_sector: str = ""
+    cnae_division: str = ""  # two-digit CNAE 2.x division ('49'); the coarse company_sector maps from it
+    cnae_division_name: str = ""
     main_services: list[str] = Field(default_factory=list)
     company_size_estimate: str = ""
     potential_challenges: list[str] = Field(default_factory=list)
@@ -192,6 +194,8 @@ class Message(BaseModel):
     call_to_action: str = ""
     personalization_elements: list[str] = Field(default_factory=list)
     estimated_read_time_seconds: int = Field(default=0, ge=0)
+    recommended: bool = True  # False for a not_qualified lead: the body says why contact is not recommended
+    not_recommended_reason: str = ""
 
 
 class MessageOutput(_Out):
@@ -274,6 +278,7 @@ class ChatInput(_In):
     history: list[ChatTurn] = Field(default_factory=list)
     business_context: BusinessContextData | None = None
     lead: ChatLead | None = None
+    other_leads: list[ChatLead] = Field(default_factory=list)  # further leads the question names (to compare)
     pipeline: PipelineSummary | None = None
     attachments: list[Attachment] = Field(default_factory=list)
 

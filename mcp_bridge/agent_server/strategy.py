@@ -1,13 +1,17 @@
-"""Offline outreach strategy: channels from the contacts found, talking points from triggers and pains."""
+"""Offline outreach strategy: channels from the contacts found, talking points from the lead's facts and the
+seller's pains, value and differentiator (never an assumption about what the seller sells)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from . import triggers as trg
+from . import geo
+from .grammar import Phrase, lower_first, sentence
 from .models import BusinessContextData, ContactStep, Objection, Persona, Strategy, StrategyOutput
-from .profile import LeadProfile
-from .text import is_portuguese, join_human, pick
+from .profile import LeadProfile, format_measure
+from .seller import Seller, pains_shown, read_seller, stems
+from .text import join_human, pick
 
 # What each trigger means for the conversation: (pt, en) phrase completing "I saw that <company> ...".
 TRIGGER_HOOKS = {
@@ -20,30 +24,58 @@ TRIGGER_HOOKS = {
     "digital_transformation": ("está investindo em transformação digital", "is investing in digital transformation"),
     "leadership_change": ("tem uma nova liderança comercial", "has new sales leadership"),
 }
+# How a size measure reads after "a <company> ..." : (pt verb phrase, en verb phrase).
+_MEASURE_VERBS = {"employees": ("reúne", "has"), "vehicles": ("opera uma frota de", "runs a fleet of"),
+                  "units": ("tem", "has"), "beds": ("tem", "has"), "students": ("atende", "serves"),
+                  "seats": ("opera", "runs"), "members": ("reúne", "brings together"),
+                  "revenue": ("tem cerca de", "has about")}
 
 
-def brand(ctx: BusinessContextData) -> str:
-    """The seller's name: the first word of the business description when it reads like a name ('Nellia is …')."""
-    m = re.match(r"\s*([A-Z][\w&.-]+(?: [A-Z][\w&.-]+)?)\s+(?:is|é|e)\b", ctx.business_description or "")
-    return m.group(1) if m else ""
+@dataclass(frozen=True)
+class Fact:
+    """A fact of the lead the outreach can name: kind ('trigger', 'pain', 'size', 'place', 'sector'), the verb
+    phrase completing 'a <company> …' and the phrase shown as a personalisation element."""
+
+    kind: str
+    predicate: str
+    element: str
 
 
-def main_hook(p: LeadProfile, lang_pt: bool) -> tuple[str, str]:
-    """(kind, phrase): the strongest reason to write now — a trigger, else a detected pain, else a sector challenge."""
-    for signal, _ in p.triggers:
-        if signal.key in TRIGGER_HOOKS:
-            return "trigger", pick(lang_pt, *TRIGGER_HOOKS[signal.key])
-    if p.pains:
-        return "pain", p.pains[0][0].label(lang_pt).lower()
-    if p.sector:
-        return "sector", (p.sector.challenges_pt if lang_pt else p.sector.challenges_en)[0]
-    return "none", ""
+def lead_facts(p: LeadProfile, seller: Seller) -> list[Fact]:
+    """Facts of this lead, most specific first: a trigger, a pain the seller solves, its size, place, sector."""
+    pt = seller.lang_pt
+    facts = [Fact("trigger", pick(pt, *TRIGGER_HOOKS[s.key]), s.label(pt)) for s, _ in p.triggers
+             if s.key in TRIGGER_HOOKS and ((s.growth and s.key != "hiring_sales") or seller.sells_to_sales_teams)]
+    for pain, _ in pains_shown(seller, p.text)[:1]:
+        facts.append(Fact("pain", pick(pt, f"cita {pain.definite()} no próprio site", f"mentions {pain.noun} on its site"),
+                          pain.noun))
+    ranked = sorted(p.measures.items(), key=lambda kv: kv[0] != "vehicles" and kv[0] != "seats")
+    for key, value in ranked[:1]:
+        amount = format_measure(key, value, pt)
+        verb_pt, verb_en = _MEASURE_VERBS[key]
+        facts.append(Fact("size", pick(pt, f"{verb_pt} {amount}", f"{verb_en} {amount}"), amount))
+    place = p.facts.city or geo.state_name(p.facts.state)
+    if place:
+        facts.append(Fact("place", pick(pt, f"está em {place}", f"is based in {place}"), p.facts.market_region))
+    if p.sector and p.sector.key != "other":
+        label = p.sector.label(pt).lower()
+        where = label if label.startswith("setor ") else f"setor de {label}"
+        facts.append(Fact("sector", pick(pt, f"atua no {where}", f"works in {label}"), p.sector.label(pt)))
+    return facts
 
 
-def context_pain_labels(ctx: BusinessContextData, lang_pt: bool, first: set[str] | None = None) -> list[str]:
-    """The seller's pain points in the outreach language (known ones by their rule label), `first` keys leading."""
-    pairs = sorted(trg.context_pains(ctx.pain_points), key=lambda pr: not (pr[1] and pr[1].key in (first or set())))
-    return [rule.label(lang_pt).lower() if rule else pain for pain, rule in pairs]
+def focus_pains(p: LeadProfile, seller: Seller) -> list[Phrase]:
+    """The pains to talk about: the seller's pains the lead shows, then the others — those closest to the lead's
+    page and its sector's day-to-day first; else the sector's challenges."""
+    shown = [pain for pain, _ in pains_shown(seller, p.text)]
+    others = [pain for pain in seller.pains_for({s.key for s, _ in p.pains}) if pain not in shown]
+    lead_stems = stems(p.text) | stems(" ".join(p.sector.themes if p.sector else ()))
+    ordered = shown + sorted(others, key=lambda pain: -len(stems(pain.text) & lead_stems))
+    if ordered:
+        return ordered
+    if p.sector and p.sector.challenges_pt:
+        return [Phrase(c, seller.lang_pt) for c in (p.sector.challenges_pt if seller.lang_pt else p.sector.challenges_en)]
+    return []
 
 
 def choose_channels(p: LeadProfile) -> tuple[str, str]:
@@ -60,7 +92,7 @@ def choose_channels(p: LeadProfile) -> tuple[str, str]:
     else:
         primary = "whatsapp" if mobile else "phone"
     options = (["linkedin"] if not small else []) + (["phone"] if f.phones else []) + \
-        (["whatsapp"] if mobile else []) + (["email"] if f.emails else []) + ["linkedin"]
+        (["whatsapp"] if mobile else []) + (["email"] if f.emails else []) + ["linkedin", "phone"]
     return primary, next(c for c in options if c != primary)
 
 
@@ -73,26 +105,31 @@ def best_time(channel: str, p: LeadProfile, lang_pt: bool) -> str:
     return pick(lang_pt, "Terça a quinta, 8h–10h (horário de Brasília)", "Tuesday to Thursday, 8–10 am Brasília time")
 
 
-def objections(ctx: BusinessContextData, lang_pt: bool) -> list[Objection]:
-    advantage = ctx.competitive_advantage or pick(lang_pt, "foco no mercado brasileiro", "a Brazil-first focus")
-    value = ctx.value_proposition or pick(lang_pt, "ganho rápido de produtividade", "a quick productivity gain")
-    found = [Objection(objection=pick(lang_pt, "Agora não é prioridade / sem orçamento", "Not a priority / no budget"),
-                       response=pick(lang_pt, f"Proponho um piloto curto com meta clara: {value}",
-                                     f"Let's run a short pilot with a clear target: {value}"))]
-    if ctx.competitors:
-        names = join_human(ctx.competitors[:3], lang_pt)
-        found.insert(0, Objection(objection=pick(lang_pt, f"Já usamos {names}", f"We already use {names}"),
-                                  response=advantage))
-    found.append(Objection(objection=pick(lang_pt, "Preocupação com dados e LGPD", "Data and LGPD concerns"),
-                           response=pick(lang_pt, "Tratamos apenas dados públicos de empresas, com base legal e trilha de auditoria",
-                                         "We only process public company data, with a legal basis and an audit trail")))
+def objections(seller: Seller, pains: list[Phrase]) -> list[Objection]:
+    pt = seller.lang_pt
+    pilot = pick(pt, "Proponho um piloto curto, com uma meta clara", "Let's run a short pilot with a clear target")
+    if pains:
+        pilot += pick(pt, f" sobre {pains[0].definite()}", f" on {pains[0].noun}")
+    found = [Objection(objection=pick(pt, "Agora não é prioridade / sem orçamento", "Not a priority / no budget"),
+                       response=sentence(pilot) + (f" {seller.value}" if seller.value else ""))]
+    if seller.competitors:
+        names = join_human(seller.competitors[:3], pt)
+        response = seller.differentiator or sentence(pick(
+            pt, "Entendo; vale comparar os resultados lado a lado em um piloto curto",
+            "Understood; it is worth comparing results side by side in a short pilot"))
+        found.insert(0, Objection(objection=pick(pt, f"Já usamos {names}", f"We already use {names}"), response=response))
+    found.append(Objection(
+        objection=pick(pt, "Trocar de fornecedor dá trabalho", "Switching suppliers is a hassle"),
+        response=pick(pt, "A implantação é feita por etapas, com acompanhamento, sem parar a operação.",
+                      "Roll-out happens in stages, with support, without stopping operations.")))
     return found
 
 
 def sequence(primary: str, secondary: str, tier: str, lang_pt: bool) -> list[ContactStep]:
     """3 steps for weak leads, 4 for medium, 5 for high-potential ones; channels alternate."""
     plan = [
-        (primary, pick(lang_pt, "Dia 1: abordagem personalizada citando o gatilho", "Day 1: personalised opener citing the trigger"),
+        (primary, pick(lang_pt, "Dia 1: abordagem personalizada citando um fato da empresa",
+                       "Day 1: personalised opener citing a fact about the company"),
          pick(lang_pt, "Responder se faz sentido conversar", "Reply if a chat makes sense")),
         (secondary, pick(lang_pt, "Dia 3: conexão e reforço do contexto", "Day 3: connect and reinforce the context"),
          pick(lang_pt, "Aceitar a conexão", "Accept the connection")),
@@ -107,44 +144,67 @@ def sequence(primary: str, secondary: str, tier: str, lang_pt: bool) -> list[Con
     return [ContactStep(step=i + 1, channel=c, objective=o, cta=cta) for i, (c, o, cta) in enumerate(plan[:count])]
 
 
-def plan_strategy(p: LeadProfile, ctx: BusinessContextData, persona: Persona, tier: str) -> StrategyOutput:
-    lang_pt = is_portuguese(ctx.language)
-    primary, secondary = choose_channels(p)
-    kind, hook = main_hook(p, lang_pt)
-    pains = context_pain_labels(ctx, lang_pt)
-    lead_pains = [s.label(lang_pt).lower() for s, _ in p.pains]
-    focus = lead_pains[0] if lead_pains else (pains[0] if pains else hook)
-    sector = p.sector.label(lang_pt) if p.sector else ""
-    props = [v for v in (ctx.value_proposition, ctx.competitive_advantage) if v]
+def talking_points(p: LeadProfile, seller: Seller, pains: list[Phrase]) -> list[str]:
+    pt = seller.lang_pt
+    facts = lead_facts(p, seller)
+    points = [sentence(pick(pt, f"{p.named()} {facts[0].predicate}", f"{p.short_name} {facts[0].predicate}"))] if facts else []
     if pains:
-        props.append(pick(lang_pt, f"Ataca diretamente {join_human(pains[:2], True)}",
-                          f"Directly tackles {join_human(pains[:2], False)}"))
-    talking = [pick(lang_pt, f"{p.name} {hook}: o que isso exige do time comercial", f"{p.name} {hook}: what this asks of the sales team")
-               if kind == "trigger" else pick(lang_pt, f"Desafio típico: {hook}", f"Typical challenge: {hook}")]
-    if sector:
-        talking.append(pick(lang_pt, f"Resultados com empresas de {sector}", f"Results with {sector} companies"))
-    talking.append(pick(lang_pt, f"Como resolvemos {focus}", f"How we solve {focus}"))
+        points.append(sentence(pick(pt, f"O impacto {pains[0].after('de')} na operação {p.named('de')}",
+                                    f"The impact of {pains[0].noun} on operations at {p.short_name}")))
+    if p.sector and p.sector.key != "other":
+        points.append(sentence(pick(pt, f"Resultados com empresas de {p.sector.label_pt.lower()}",
+                                    f"Results with {p.sector.label_en.lower()} companies")))
+    if seller.offer:
+        points.append(sentence(pick(pt, f"Como aplicar {seller.offer.noun} ao caso {p.named('de')}",
+                                    f"How {seller.offer.noun} applies to {p.short_name}")))
+    return points
+
+
+def questions(p: LeadProfile, pains: list[Phrase], lang_pt: bool) -> list[str]:
+    if not pains:
+        return [pick(lang_pt, f"Quais são hoje as prioridades {p.named('de')} para este ano?",
+                     f"What are {p.short_name}'s priorities this year?")]
+    found = [pick(lang_pt, f"Como {p.named()} acompanha hoje {pains[0].definite()}?",
+                  f"How does {p.short_name} track {pains[0].noun} today?")]
+    if len(pains) > 1:
+        found.append(pick(lang_pt, f"O que pesa mais hoje: {pains[0].definite()} ou {pains[1].definite()}?",
+                          f"What weighs more today: {pains[0].noun} or {pains[1].noun}?"))
+    found.append(pick(lang_pt, f"O que precisaria acontecer para {pains[0].definite()} deixar de ser um problema?",
+                      f"What would need to happen for {pains[0].noun} to stop being a problem?"))
+    return found
+
+
+def plan_strategy(p: LeadProfile, ctx: BusinessContextData, persona: Persona, tier: str) -> StrategyOutput:
+    seller = read_seller(ctx)
+    pt = seller.lang_pt
+    primary, secondary = choose_channels(p)
+    pains = focus_pains(p, seller)
+    props = [v for v in (seller.value, seller.differentiator) if v]
+    if seller.pains:
+        props.append(sentence(pick(pt, f"Ataca diretamente {join_human([x.definite() for x in seller.pains[:2]], True)}",
+                                   f"Directly tackles {join_human([x.noun for x in seller.pains[:2]], False)}")))
+    goal = pick(pt, f"Agendar 20 minutos com o(a) {lower_first(persona.likely_role)}",
+                f"Book 20 minutes with the {persona.likely_role}")
+    if pains:
+        goal += pick(pt, f" para diagnosticar {pains[0].definite()}", f" to diagnose {pains[0].noun}")
     strategy = Strategy(
         primary_channel=primary,  # type: ignore[arg-type]
         secondary_channel=secondary,  # type: ignore[arg-type]
-        tone_of_voice=pick(lang_pt, f"Consultivo e próximo; {persona.communication_style.lower()}",
-                           f"Consultative and warm; {persona.communication_style.lower()}"),
+        tone_of_voice=pick(pt, f"Consultivo e próximo; {persona.communication_style[:1].lower()}"
+                               f"{persona.communication_style[1:]}",
+                           f"Consultative and warm; {persona.communication_style[:1].lower()}"
+                           f"{persona.communication_style[1:]}"),
         key_value_propositions=props[:3],
-        talking_points=talking,
-        potential_objections=objections(ctx, lang_pt),
-        opening_questions=[
-            pick(lang_pt, f"Como vocês geram oportunidades novas hoje na {p.name}?", f"How does {p.name} generate new opportunities today?"),
-            pick(lang_pt, f"Quanto tempo o time gasta com {focus}?", f"How much time does the team spend on {focus}?"),
-            pick(lang_pt, "O que precisaria acontecer para a meta deste trimestre ficar tranquila?",
-                 "What would need to happen for this quarter's target to feel safe?"),
-        ],
-        first_interaction_goal=pick(lang_pt, f"Agendar 20 minutos com {persona.likely_role} para diagnosticar {focus}",
-                                    f"Book 20 minutes with the {persona.likely_role} to diagnose {focus}"),
-        contact_sequence=sequence(primary, secondary, tier, lang_pt),
-        follow_up_strategy=pick(lang_pt, f"Alternar {primary} e {secondary}, sempre trazendo um dado novo; "
-                                         "parar após o último passo sem resposta e retomar em 90 dias",
+        talking_points=talking_points(p, seller, pains),
+        potential_objections=objections(seller, pains),
+        opening_questions=questions(p, pains, pt),
+        first_interaction_goal=goal,
+        contact_sequence=sequence(primary, secondary, tier, pt),
+        follow_up_strategy=pick(pt, f"Alternar {primary} e {secondary}, sempre trazendo um dado novo; "
+                                    "parar após o último passo sem resposta e retomar em 90 dias",
                                 f"Alternate {primary} and {secondary}, each time with a new insight; "
                                 "stop after the last unanswered step and retry in 90 days"),
-        best_time=best_time(primary, p, lang_pt),
+        best_time=best_time(primary, p, pt),
     )
     return StrategyOutput(strategy=strategy)
+

@@ -1,7 +1,8 @@
-"""The sector taxonomy: one entry per sector with pt/en keywords, focus-term synonyms and typical challenges.
+"""The sector taxonomy: one entry per coarse sector with focus-term synonyms and typical challenges (pt/en).
 
 Maintained here, in one place, so intake, analysis, harvest and the corpus all agree on sector names.
-Keywords are folded (no accents, lower case); a keyword hit in a lead's text counts towards that sector.
+A lead's sector is the coarse mapping of its CNAE division (cnae.py, sector.py); synonyms are folded (no accents,
+lower case) and name a sector in an industry focus or a search.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ class Sector:
     key: str
     label_pt: str
     label_en: str
-    keywords: tuple[str, ...]  # evidence in a company's own text (pt and en)
     synonyms: tuple[str, ...]  # how people name the sector in an industry focus or a search
     challenges_pt: tuple[str, ...]
     challenges_en: tuple[str, ...]
@@ -24,154 +24,127 @@ class Sector:
     def label(self, lang_pt: bool = True) -> str:
         return self.label_pt if lang_pt else self.label_en
 
+    @property
+    def themes(self) -> tuple[str, ...]:
+        """Words of what companies of this sector deal with day to day (to tell which of a seller's pains weighs
+        on them most)."""
+        return THEMES.get(self.key, ())
+
+    def named(self, lang_pt: bool = True) -> str:
+        """'setor Saúde', 'Setor Público e Terceiro Setor' (not 'setor Setor …') / 'Healthcare sector'."""
+        if not lang_pt:
+            return f"{self.label_en} sector"
+        return self.label_pt if fold(self.label_pt).startswith("setor") else f"setor {self.label_pt}"
+
 
 SECTORS: tuple[Sector, ...] = (
     Sector("logistics", "Logística e Transporte", "Logistics and Transportation",
-           ("transportadora", "transporte", "logistica", "logistico", "frota", "cargas", "armazem", "armazens",
-            "armazenagem", "centro de distribuicao", "centros de distribuicao", "last mile", "3pl", "frete",
-            "freight", "logistics", "trucking", "warehouse", "shipping", "cross-docking"),
            ("logistica", "logistics", "transporte", "transportes", "transportation", "supply chain", "frete"),
            ("prazos de entrega apertados", "custo de frete e combustível", "falta de visibilidade da operação"),
            ("tight delivery deadlines", "freight and fuel costs", "lack of operational visibility")),
     Sector("health", "Saúde", "Healthcare",
-           ("clinica", "clinicas", "hospital", "saude", "medico", "medicos", "odontologico", "odontologia",
-            "laboratorio", "exames", "consulta", "pacientes", "healthcare", "health", "clinic", "medical",
-            "farmacia", "ortodontia"),
            ("saude", "health", "healthcare", "medicina", "hospitalar", "clinicas", "odontologia"),
            ("agenda ociosa e faltas de pacientes", "captação de convênios e pacientes", "margens pressionadas"),
            ("idle schedules and no-shows", "patient and insurer acquisition", "squeezed margins")),
     Sector("technology", "Tecnologia e Software", "Technology and Software",
-           ("software", "saas", "plataforma", "sistemas", "tecnologia", "ti", "cloud", "nuvem", "erp", "crm",
-            "ipaas", "api", "transformacao digital", "desenvolvimento", "startup", "technology", "platform",
-            "integration", "aplicativo", "app", "dados", "data"),
            ("tecnologia", "technology", "tech", "software", "saas", "ti", "it", "tecnologia da informacao"),
-           ("ciclo de vendas longo", "concorrência acirrada por contas", "geração de pipeline qualificado"),
-           ("long sales cycles", "fierce competition for accounts", "building a qualified pipeline")),
+           ("rotatividade de clientes (churn)", "contratação de talentos técnicos", "custo de infraestrutura em nuvem"),
+           ("customer churn", "hiring technical talent", "cloud infrastructure costs")),
     Sector("industry", "Indústria e Manufatura", "Industry and Manufacturing",
-           ("industria", "industrial", "fabrica", "fabricamos", "fabricante", "manufatura", "metalurgica",
-            "usinados", "estampados", "componentes", "usinagem", "plasticos", "embalagens", "quimica",
-            "manufacturer", "manufacturing", "factory", "widgets", "producao", "frigorifico", "laticinios",
-            "abatedouro", "textil", "moveleira", "siderurgica"),
            ("industria", "industry", "manufatura", "manufacturing", "industrial", "fabricantes"),
            ("vendas concentradas em poucos clientes", "prospecção de novos mercados", "custos de produção"),
            ("sales concentrated in few accounts", "opening new markets", "production costs")),
     Sector("retail", "Varejo e E-commerce", "Retail and E-commerce",
-           ("varejo", "loja", "lojas", "e-commerce", "ecommerce", "supermercado", "atacado", "atacarejo",
-            "moda", "calcados", "retail", "store", "marketplace", "shopping"),
            ("varejo", "retail", "e-commerce", "ecommerce", "comercio", "atacado"),
            ("giro de estoque", "margens apertadas", "concorrência com marketplaces"),
            ("inventory turnover", "tight margins", "competition from marketplaces")),
     Sector("food_service", "Alimentação e Food Service", "Food Service",
-           ("padaria", "restaurante", "lanchonete", "bolos", "salgados", "paes", "confeitaria", "cafeteria",
-            "pizzaria", "bar", "buffet", "alimentos", "bakery", "restaurant", "food"),
            ("alimentacao", "food service", "food", "restaurantes", "bares e restaurantes", "gastronomia"),
            ("custo de insumos", "movimento sazonal", "rotatividade de equipe"),
            ("ingredient costs", "seasonal demand", "staff turnover")),
     Sector("financial_services", "Serviços Financeiros", "Financial Services",
-           ("fintech", "credito", "banco", "financeira", "recebiveis", "pagamentos", "seguros", "seguradora",
-            "investimentos", "cooperativa de credito", "consorcio", "banco central", "financial", "payments",
-            "insurance", "lending"),
            ("servicos financeiros", "financial services", "financas", "fintech", "fintechs", "bancos",
             "seguros", "finance"),
            ("custo de aquisição de clientes", "compliance regulatório", "ciclo de vendas longo"),
            ("customer acquisition cost", "regulatory compliance", "long sales cycles")),
     Sector("education", "Educação", "Education",
-           ("escola", "faculdade", "universidade", "cursos", "ensino", "educacao", "alunos", "treinamento",
-            "edtech", "education", "school", "training", "courses"),
            ("educacao", "education", "ensino", "edtech"),
            ("captação de alunos", "evasão", "sazonalidade de matrículas"),
            ("student acquisition", "dropout", "seasonal enrolment")),
     Sector("agribusiness", "Agronegócio", "Agribusiness",
-           ("agricola", "agronegocio", "cooperativa", "cooperados", "soja", "milho", "cafe", "graos",
-            "pecuaria", "fazenda", "insumos agricolas", "sementes", "agro", "agribusiness", "farming", "grain"),
            ("agronegocio", "agribusiness", "agro", "agricultura", "agriculture"),
            ("volatilidade de preços das commodities", "logística de escoamento", "crédito rural"),
            ("commodity price volatility", "crop logistics", "rural credit")),
     Sector("construction", "Construção e Imobiliário", "Construction and Real Estate",
-           ("construtora", "construcao", "obras", "engenharia civil", "incorporadora", "imobiliaria",
-            "empreendimentos", "materiais de construcao", "construction", "real estate", "building"),
            ("construcao", "construction", "construcao civil", "imobiliario", "real estate", "engenharia"),
            ("prazos de obra", "custo de materiais", "vendas de lançamentos"),
            ("project deadlines", "material costs", "selling new developments")),
     Sector("energy", "Energia", "Energy",
-           ("energia", "solar", "fotovoltaica", "eolica", "distribuidora de energia", "geracao", "biogas",
-            "combustiveis", "energy", "renewable", "power"),
            ("energia", "energy", "energia renovavel", "renewables", "utilities"),
            ("regulação do setor elétrico", "projetos de longo prazo", "educação do mercado"),
            ("power-sector regulation", "long project cycles", "market education")),
     Sector("professional_services", "Serviços Jurídicos e Contábeis", "Legal and Accounting Services",
-           ("advocacia", "advogados", "escritorio de advocacia", "contabilidade", "contabil", "contadores",
-            "auditoria", "consultoria tributaria", "juridico", "law firm", "accounting", "legal", "tax"),
            ("servicos juridicos", "servicos contabeis", "juridico", "contabil", "legal", "accounting",
             "servicos profissionais", "professional services", "servicos"),
            ("dependência de indicações", "horas não faturáveis", "diferenciação da concorrência"),
            ("reliance on referrals", "non-billable hours", "standing out from competitors")),
     Sector("telecom", "Telecomunicações", "Telecommunications",
-           ("telecom", "telecomunicacoes", "provedor", "internet", "fibra optica", "banda larga", "isp",
-            "telefonia", "conectividade", "broadband", "fiber"),
            ("telecom", "telecomunicacoes", "telecommunications", "provedores de internet", "isp"),
            ("churn de assinantes", "expansão de rede", "competição regional"),
            ("subscriber churn", "network expansion", "regional competition")),
     Sector("marketing", "Marketing e Comunicação", "Marketing and Communications",
-           ("agencia", "marketing", "publicidade", "design", "branding", "identidade visual", "campanhas",
-            "midia", "comunicacao", "social media", "advertising", "agency"),
            ("marketing", "publicidade", "advertising", "comunicacao", "agencias", "design"),
            ("dependência de poucos clientes", "precificação de projetos", "prospecção irregular"),
            ("reliance on a few clients", "project pricing", "irregular prospecting")),
     Sector("mining", "Mineração", "Mining",
-           ("mineracao", "mineradora", "minerio", "extracao mineral", "pedreira", "lavra", "mining", "ore"),
            ("mineracao", "mining", "extracao mineral", "industria extrativa"),
            ("custo logístico do minério", "segurança operacional", "licenciamento ambiental"),
            ("ore logistics costs", "operational safety", "environmental licensing")),
     Sector("environment", "Saneamento e Resíduos", "Water, Sewage and Waste",
-           ("saneamento", "residuos", "reciclagem", "tratamento de agua", "esgoto", "coleta de lixo",
-            "aterro sanitario", "waste management", "recycling", "water utility"),
            ("saneamento", "residuos", "meio ambiente", "waste", "sanitation"),
            ("metas do marco do saneamento", "custo de coleta e transporte", "licenciamento ambiental"),
            ("sanitation targets", "collection and haulage costs", "environmental licensing")),
     Sector("hospitality", "Turismo e Hotelaria", "Hospitality and Travel",
-           ("hotel", "hoteis", "pousada", "resort", "hospedagem", "turismo", "agencia de viagens",
-            "hospitality", "travel agency", "tourism"),
            ("hotelaria", "turismo", "hospitality", "tourism", "travel"),
            ("sazonalidade da ocupação", "dependência de OTAs", "custo de operação"),
            ("seasonal occupancy", "reliance on booking platforms", "operating costs")),
     Sector("business_services", "Serviços Empresariais e Facilities", "Business Services and Facilities",
-           ("limpeza", "limpeza industrial", "facilities", "terceirizacao", "terceirizados", "vigilancia",
-            "seguranca patrimonial", "call center", "contact center", "teleatendimento",
-            "posicoes de atendimento", "recrutamento", "locacao de mao de obra", "cleaning", "staffing",
-            "outsourcing", "locadora de veiculos", "aluguel de equipamentos"),
            ("servicos empresariais", "facilities", "terceirizacao", "business services", "outsourcing",
             "call center", "contact center", "bpo"),
            ("rotatividade de pessoal", "margens de contrato apertadas", "cumprimento de SLA"),
            ("staff turnover", "thin contract margins", "meeting SLAs")),
     Sector("public_sector", "Setor Público e Terceiro Setor", "Public Sector and Non-profits",
-           ("prefeitura", "secretaria municipal", "secretaria estadual", "governo", "autarquia", "ong",
-            "sindicato", "associacao", "sem fins lucrativos", "fundacao", "government", "non-profit", "nonprofit"),
            ("setor publico", "governo", "public sector", "government", "terceiro setor", "ongs"),
            ("orçamento restrito", "processos de compra por licitação", "prestação de contas"),
            ("tight budgets", "public procurement rules", "accountability")),
     Sector("culture_leisure", "Cultura, Esporte e Lazer", "Culture, Sports and Leisure",
-           ("academia de ginastica", "academias", "teatro", "museu", "clube", "esportes", "esportivo",
-            "parque", "espetaculos", "cinema", "fitness", "gym", "sports"),
            ("cultura", "esporte", "lazer", "entretenimento", "fitness", "entertainment", "sports"),
            ("sazonalidade da frequência", "retenção de clientes", "custo fixo alto"),
            ("seasonal attendance", "member retention", "high fixed costs")),
-    Sector("other", "Outros", "Other", (), (), (), ()),
+    Sector("other", "Outros", "Other", (), (), ()),
 )
+
+THEMES: dict[str, tuple[str, ...]] = {
+    "logistics": ("frota", "veiculos", "rotas", "entregas", "combustivel", "motoristas", "cargas", "caminhoes",
+                  "rastreamento", "fleet", "fuel", "delivery", "routes", "drivers"),
+    "health": ("sanitarias", "sanitaria", "higiene", "higienizacao", "infeccao", "auditorias", "pacientes", "leitos",
+               "anvisa", "convenios", "glosas", "patients", "hygiene", "audits"),
+    "industry": ("linha", "linhas", "producao", "paradas", "maquinas", "manutencao", "fabrica", "planta",
+                 "auditorias", "qualidade", "production", "downtime", "maintenance"),
+    "retail": ("lojas", "estoque", "margens", "entregas", "distribuicao", "impostos", "stores", "inventory"),
+    "food_service": ("higiene", "sanitarias", "cozinha", "insumos", "desperdicio", "refeicoes", "anvisa"),
+    "professional_services": ("horas", "prazos", "fechamento", "obrigacoes", "fiscais", "planilhas", "retrabalho"),
+    "financial_services": ("compliance", "risco", "auditorias", "conciliacao", "regulatorio", "fraudes"),
+    "agribusiness": ("safra", "colheita", "frota", "maquinas", "combustivel", "armazenagem", "escoamento", "graos"),
+    "business_services": ("contratos", "rotatividade", "equipes", "turnover", "margem"),
+    "technology": ("churn", "escala", "nuvem", "integracao"),
+    "education": ("matriculas", "evasao", "alunos"),
+    "construction": ("obras", "prazos", "materiais", "canteiro"),
+    "energy": ("regulacao", "manutencao", "usinas", "medicao"),
+}
 
 BY_KEY: dict[str, Sector] = {s.key: s for s in SECTORS}
 _FOLDED_LABELS = {fold(s.label_pt): s.key for s in SECTORS} | {fold(s.label_en): s.key for s in SECTORS}
-
-
-def detect_sector(text: str) -> tuple[Sector | None, list[str]]:
-    """The sector with the most keyword hits in the text (ties: taxonomy order), and the hits as evidence."""
-    folded = fold(text)
-    best: tuple[Sector | None, list[str]] = (None, [])
-    for sector in SECTORS:
-        hits = contains_any(folded, sector.keywords)
-        if len(hits) > len(best[1]):
-            best = (sector, hits)
-    return best
 
 
 def sector_for_term(term: str, *, exact: bool = False) -> Sector | None:

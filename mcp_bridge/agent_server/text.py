@@ -67,4 +67,8 @@ def sentence_with(text: str, folded_fragment: str, limit: int = 220) -> str:
     for sentence in sentences(text):
         if folded_fragment and folded_fragment in fold(sentence):
             return sentence[:limit]
+    folded = fold(text)
+    start = folded.find(folded_fragment) if folded_fragment else -1
+    if start >= 0 and len(folded) == len(text):  # a fragment across sentences: quote the original span
+        return text[start: start + len(folded_fragment)][:limit]
     return folded_fragment[:limit]

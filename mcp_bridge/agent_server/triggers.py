@@ -26,7 +26,7 @@ class Signal:
 
 TRIGGERS: tuple[Signal, ...] = (
     Signal("hiring_sales", "Contratando para a equipe comercial", "Hiring sales staff",
-           (r"contrata\w*.{0,80}(comercial|vendas|vendedor|sdr|inside sales|pre-vendas|executivos? de (vendas|contas))",
+           (r"contrata\w*[^.]{0,80}(comercial|vendas|vendedor|sdr|inside sales|pre-vendas|executivos? de (vendas|contas))",
             r"(vagas?|procuramos|buscamos) (para |de )?(vendedor\w*|sdrs?|executiv\w+ (comercia\w+|de vendas|de contas)|representantes? comercia\w+)",
             r"(nova|novo) (equipe|time) de (inside sales|vendas|pre-vendas)",
             r"hiring.{0,60}(sales|sdr|account executive|business development)",
@@ -36,7 +36,8 @@ TRIGGERS: tuple[Signal, ...] = (
            (r"series [a-e]\b", r"serie [a-e]\b", r"rodada (de investimento|seed|serie)", r"(raised|closed) .{0,30}(round|funding)",
             r"captou r\$", r"investimento de r\$ ?\d", r"aporte de"), growth=True),
     Signal("expansion", "Expansão de operação ou mercado", "Expanding operations or markets",
-           (r"expan(dir|dindo|sao|ding|d)\b", r"expand\w*", r"crescimento acelerado", r"novos mercados", r"growing",
+           (r"expan(dir|dindo|sao|ding|d)\b", r"expand\w*", r"crescimento acelerado",
+            r"amplia\w* (a |o |nossa |nosso )?(fabrica|planta|operacao|capacidade|unidade)", r"novos mercados", r"growing",
             r"estamos crescendo", r"exportamos", r"export\w* (to|para)"), growth=True),
     Signal("new_branch", "Nova filial ou unidade", "New branch or site",
            (r"nova (filial|unidade|loja|fabrica|planta|sede)", r"inaugur\w+", r"new (branch|office|plant|site)",
@@ -79,6 +80,11 @@ def _matches(signal: Signal, folded: str) -> str:
         if m:
             return m.group(0)
     return ""
+
+
+def matches(signal: Signal, text: str) -> bool:
+    """Whether the rule fires on a (not yet folded) text."""
+    return bool(_matches(signal, fold(text)))
 
 
 def detect(signals: tuple[Signal, ...], text: str) -> list[tuple[Signal, str]]:

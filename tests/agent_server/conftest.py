@@ -11,7 +11,8 @@ import pytest
 
 from mcp_bridge.agent_server.config import Settings
 
-DATA = Path("/work/shared/data")
+# shared/ sits beside the project checkout (read-only sample data).
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 REFERENCE_YEAR = 2025
 
 

@@ -66,3 +66,15 @@ def test_each_agent_answers_in_its_domain(sample_leads: dict, business_context: 
 def test_without_data_the_agent_says_what_it_can_do(business_context: dict) -> None:
     reply = ask("olá", agent="persona", business_context=business_context)
     assert "Selecione um lead" in reply
+
+
+def test_a_single_fact_is_answered_or_said_plainly_missing(sample_leads: dict, business_context: dict) -> None:
+    lead = sample_leads["TransLog Cargas Ltda"]
+    notes = [{"name": "notas.txt", "text": "Reunião com o diretor. Orçamento aprovado de R$ 200 mil para 2026."}]
+    reply = ask("Quantos funcionários e qual o faturamento deles?", lead=lead, business_context=business_context,
+                attachments=notes)
+    assert "Número de colaboradores da TransLog Cargas: 900 colaboradores (fonte: página do lead)" in reply
+    assert "Os dados não dizem o faturamento da TransLog Cargas" in reply
+    reply = ask("Qual o orçamento deles?", lead=lead, business_context=business_context, attachments=notes)
+    assert "“Orçamento aprovado de R$ 200 mil para 2026.” (fonte: anexo notas.txt)" in reply
+    assert "CNAE 49 — Transporte terrestre" in ask("Qual o setor?", lead=lead, business_context=business_context)

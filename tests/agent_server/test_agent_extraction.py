@@ -130,3 +130,15 @@ def test_huge_text_is_truncated_quickly() -> None:
     assert time.perf_counter() - started < 5
     assert facts.emails == ["contato@acme.com.br"]
     assert len(clean_text(huge)) <= 100_000
+
+
+def test_the_company_name_is_not_read_as_a_place() -> None:
+    from mcp_bridge.agent_server.extraction import extract
+
+    text = "Transportes Serra Gaúcha\nFrota de 200 veículos, sede em Caxias do Sul. Fone (54) 3221-4455"
+    assert (extract(text, name="Transportes Serra Gaúcha").city, extract(text, name="Transportes Serra Gaúcha").state) \
+        == ("Caxias do Sul", "RS")
+    by_cep = extract("Transportes Serra Gaúcha. Rua Sinimbu, 1200, CEP 95020-000.", name="Transportes Serra Gaúcha")
+    assert (by_cep.city, by_cep.state) == ("", "RS")
+    by_ddd = extract("Transportes Serra Gaúcha. Ligue (54) 3221-4455.", name="Transportes Serra Gaúcha")
+    assert (by_ddd.city, by_ddd.state) == ("", "RS")

@@ -25,11 +25,20 @@ VALID_ANALYSIS = {
     "purchase_triggers": ["contratando"], "relevance_score": 0.9, "roi_potential_score": 0.8,
     "brazilian_market_fit": 1.0, "overall_score": 0.88, "qualification_tier": "high_potential",
 }
+MESSAGE = {"channel": "email", "language": "pt-BR", "subject_line": "Frota da Valid", "call_to_action": "Conversamos?",
+           "body": "Olá! Vi que a Valid opera 200 caminhões em Caxias do Sul. Conversamos?"}
 # Keyed by the lead's company name, so one server serves every case.
 CANNED = {
     "Valid": json.dumps(VALID_ANALYSIS),
     "WrongTier": json.dumps({**VALID_ANALYSIS, "qualification_tier": "superb", "overall_score": 7}),
     "NotJson": "Sure! Here is the analysis: high potential.",
+    "Glued": json.dumps({**VALID_ANALYSIS, "analysis": {**VALID_ANALYSIS["analysis"],
+                                                        "general_diagnosis": "Empresa sólida.Nesse momento cresce."}}),
+    "ValidMessage": json.dumps({"message": MESSAGE}),
+    "LongWhatsApp": json.dumps({"message": {**MESSAGE, "channel": "whatsapp", "subject_line": "",
+                                            "body": "Olá, tudo bem? " + "Temos uma proposta para a frota. " * 15}}),
+    "EnglishInPortuguese": json.dumps({"message": {**MESSAGE, "body": "Olá! We help sales teams book more "
+                                                   "meetings with qualified leads every single week."}}),
 }
 
 
@@ -96,6 +105,39 @@ def test_invalid_completion_is_an_mcp_tool_error(llm_settings: Settings) -> None
     ok, bad = anyio.run(session)
     assert not ok.is_error and ok.structured_content["mode"] == "llm"
     assert bad.is_error and "qualification_tier" in bad.content[0].text
+
+
+def test_the_prompt_carries_the_sellers_pieces_and_the_leads_facts(llm_settings: Settings) -> None:
+    data = {"lead": {"company_name": "ValidMessage", "source_text": "Transportadora com 200 caminhões em Caxias do Sul/RS."},
+            "business_context": {"product_service_description": "Rastreadores e plataforma de telemetria para frotas.",
+                                 "ideal_customer": "Gestor de frota de transportadoras",
+                                 "pain_points": ["consumo excessivo de combustível"], "language": "pt-BR"}}
+    out = agents.craft_message(data, llm_settings)
+    assert out.mode == "llm" and out.message.subject_line == "Frota da Valid"
+    sent = json.loads(FakeOpenAI.requests[-1]["messages"][-1]["content"])["grounding"]
+    assert sent["seller"]["offer"] == "rastreadores e plataforma de telemetria para frotas"
+    assert sent["seller"]["pains_it_solves"] == ["consumo excessivo de combustível"]
+    assert sent["seller"]["ideal_customer_roles"][0]["department"] == "Logística e Frota"
+    assert sent["lead"]["cnae_division"] == "49" and sent["lead"]["measures"] == ["200 veículos"]
+    assert (sent["lead"]["city"], sent["lead"]["state"]) == ("Caxias do Sul", "RS")
+    assert any("not_qualified" in rule for rule in sent["rules"])
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("Glued", "glued after full stop"),
+    ("LongWhatsApp", "whatsapp body over 60 words"),
+    ("EnglishInPortuguese", "other language"),
+])
+def test_an_answer_failing_the_offline_checks_is_an_error(llm_settings: Settings, name: str, why: str) -> None:
+    tool = agents.analyze_lead if name == "Glued" else agents.craft_message
+    with pytest.raises(AgentError, match=f"LLM output failed the checks: .*{why}"):
+        tool(lead(name), llm_settings)
+
+
+def test_a_cold_message_for_a_not_qualified_lead_is_an_error(llm_settings: Settings) -> None:
+    analysis = {**VALID_ANALYSIS, "qualification_tier": "not_qualified", "overall_score": 0.1}
+    with pytest.raises(AgentError, match="a cold message for a not_qualified lead"):
+        agents.craft_message({**lead("ValidMessage"), "previous": {"analysis": analysis}}, llm_settings)
 
 
 def test_unreachable_llm_is_a_readable_error() -> None:

@@ -6,7 +6,8 @@ import pytest
 
 from mcp_bridge.agent_server import scoring
 from mcp_bridge.agent_server.models import BusinessContextData, LeadData
-from mcp_bridge.agent_server.profile import build_profile, classify_size, estimate_size
+from mcp_bridge.agent_server.profile import build_profile, classify_size, estimate_size, find_measures
+from mcp_bridge.agent_server.sector import classify
 
 
 def profile(text: str, website: str = "https://acme.com.br", **fields: str):
@@ -81,14 +82,40 @@ def test_overall_is_the_documented_weighted_mix(ctx: BusinessContextData) -> Non
 
 def test_size_classes() -> None:
     assert [classify_size(n) for n in (3, 20, 100, 500, 5000)] == ["micro", "small", "medium", "large", "enterprise"]
-    assert estimate_size(None, "Rede de 18 clínicas")[0] == "large"
-    assert estimate_size(None, "3.500 cooperados")[0] == "large"
-    assert estimate_size(None, "Consultório da Dra. Ana")[0] == "micro"
+    for text, size in (("Rede de 18 clínicas", "large"), ("3.500 cooperados", "large"),
+                       ("Consultório da Dra. Ana", "micro"), ("Frota de 200 veículos", "large"),
+                       ("2.000 posições de atendimento", "enterprise"), ("Hospital com 120 leitos", "medium"),
+                       ("Faturamento anual de R$ 45 milhões", "medium"), ("1,2 mil colaboradores", "enterprise")):
+        assert estimate_size(find_measures(text), text)[0] == size, text
 
 
 def test_food_processing_plants_are_industry() -> None:
-    from mcp_bridge.agent_server.taxonomy import detect_sector
+    text = "Frigorífico com 1200 colaboradores em Chapecó/SC, laticínios e abatedouro próprio."
+    found = classify(LeadData(company_name="Frigorífico Oeste"), text)
+    assert found.division == "10" and found.sector is not None and found.sector.key == "industry"
+    assert "frigorifico" in found.evidence
 
-    sector, matched = detect_sector("Frigorífico com 1200 colaboradores em Chapecó/SC, laticínios e abatedouro próprio.")
-    assert sector is not None and sector.key == "industry"
-    assert "frigorifico" in matched
+
+def test_a_cnae_code_or_registry_activity_in_the_text_decides_the_division() -> None:
+    coded = classify(LeadData(company_name="Alfa Ltda"), "Alfa Ltda. Loja de roupas. CNAE 4930-2/02.")
+    assert coded.division == "49" and coded.sector is not None and coded.sector.key == "logistics"
+    activity = classify(LeadData(company_name="Beta Ltda"),
+                        "Beta Ltda — software e loja virtual. Atividade principal: Comércio varejista (lojas).")
+    assert activity.division == "47"
+
+
+def test_sector_of_the_pages_the_issue_cites() -> None:
+    for name, text, division in (
+        ("Sicredi Vale", "Cooperativa de crédito com 30 agências e 80 mil associados.", "64"),
+        ("Almeida Advogados", "Escritório de advocacia empresarial, direito tributário e agronegócio.", "69"),
+        ("Voltz Energia", "Comercializadora de energia elétrica no mercado livre para o varejo e a indústria.", "35"),
+        ("RoboWorks GmbH", "RoboWorks designs and manufactures industrial robots in Germany.", "28"),
+        ("Mega Call", "Contact center com 2.500 posições de atendimento.", "82"),
+    ):
+        assert classify(LeadData(company_name=name), f"{name}. {text}").division == division, name
+
+
+def test_a_lead_without_any_contact_still_gets_two_channels() -> None:
+    from mcp_bridge.agent_server.strategy import choose_channels
+
+    assert choose_channels(profile("Transportadora com 200 caminhões.")) == ("linkedin", "phone")

@@ -7,15 +7,15 @@ from django.db import transaction
 
 from events.groups import ADMIN_GROUP, GLOBAL_GROUP, chat_group, groups_for, user_chat_group, user_group
 from events.models import Event
-from events.publisher import _transports, publish, register_transport
-from events.relay import relay_pending
+from events.publisher import publish
+from events.relay import _transports, register_transport, relay_pending
 from events.transports import channels_transport
 
 
 @pytest.fixture
 def sent(monkeypatch):
     calls = []
-    monkeypatch.setattr("events.publisher._transports", [calls.append])
+    monkeypatch.setattr("events.relay._transports", [calls.append])
     return calls
 
 
@@ -25,7 +25,7 @@ def test_channels_transport_is_registered():
 
 def test_register_transport_is_idempotent(monkeypatch):
     registry: list = []
-    monkeypatch.setattr("events.publisher._transports", registry)
+    monkeypatch.setattr("events.relay._transports", registry)
 
     def transport(event):
         return None
@@ -64,7 +64,7 @@ def test_a_failing_transport_does_not_stop_the_others(user, monkeypatch):
     def broken(event):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("events.publisher._transports", [broken, calls.append])
+    monkeypatch.setattr("events.relay._transports", [broken, calls.append])
     event = publish("lead.deleted", {"lead_id": "x"}, user_id=user.pk)
     relay_pending()
     assert [e.pk for e in calls] == [event.pk]

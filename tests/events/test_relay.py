@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def sent(monkeypatch):
     calls = []
-    monkeypatch.setattr("events.publisher._transports", [calls.append])
+    monkeypatch.setattr("events.relay._transports", [calls.append])
     return calls
 
 
@@ -74,7 +74,7 @@ def test_redis_down_is_retried_until_the_frame_goes_out(user, monkeypatch):
         if len(calls) < 3:
             raise ConnectionError("Redis is restarting")
 
-    monkeypatch.setattr("events.publisher._transports", [flaky])
+    monkeypatch.setattr("events.relay._transports", [flaky])
     monkeypatch.setattr("events.relay.time.sleep", lambda _: None)
     publish("lead.progress", {"n": 1}, user_id=user.pk)
     assert relay_pending() == 1
