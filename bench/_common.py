@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,22 +132,29 @@ def free_port() -> int:
 
 
 class Server:
-    """uvicorn (ASGI, `nellia.asgi:application`) with N worker processes on loopback."""
+    """The ASGI app (`nellia.asgi:application`) on loopback, as deployed: `kind="gunicorn"` (gunicorn.conf.py, `workers`
+    uvicorn worker processes: docker-compose's `web`), `"daphne"` (one Daphne process: the `realtime` service, and the
+    whole web tier before issue 14) or `"uvicorn"` (uvicorn's own `--workers`)."""
 
-    def __init__(self, *, workers: int = 2, env: dict[str, str] | None = None):
+    def __init__(self, *, workers: int = 2, env: dict[str, str] | None = None, kind: str = "uvicorn"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {**os.environ, **(env or {}), "DB_POOL_MAX_SIZE": "4"}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "nellia.asgi:application", "--host", "127.0.0.1", "--port",
-             str(self.port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
-            cwd=ROOT, env=environment,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        commands = {
+            "uvicorn": ["-m", "uvicorn", "nellia.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
+                        "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+            "gunicorn": ["-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{self.port}", "-w", str(workers),
+                         "--log-level", "warning", "nellia.asgi:application"],
+            "daphne": ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "-v", "0", "nellia.asgi:application"],
+        }
+        self.process = subprocess.Popen([sys.executable, *commands[kind]], cwd=ROOT, env=environment)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # answering HTTP (a bound port is not enough: workers boot after it)
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return
+                urllib.request.urlopen(f"{self.url}/api/health", timeout=30)
+                return
+            except urllib.error.HTTPError:
+                return  # 503: up, a dependency is degraded
             except OSError:
                 time.sleep(0.3)
         self.stop()
@@ -175,7 +184,7 @@ def wrk(url: str, token: str, *, seconds: int = 10, connections: int = 4, thread
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed: apt-get install wrk")
     output = subprocess.run(
-        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency",
+        ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "10s",
          "-H", f"Authorization: Bearer {token}", url],
         capture_output=True, text=True, check=True,
     ).stdout
@@ -186,6 +195,10 @@ def wrk(url: str, token: str, *, seconds: int = 10, connections: int = 4, thread
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     return {"rps": rps, "p50_ms": _ms(p50), "p99_ms": _ms(p99), "requests": requests,
             "errors": int(errors.group(1)) if errors else 0}
+
+
+def load() -> str:
+    return "load average " + " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
 def machine() -> str:

@@ -5,7 +5,8 @@
 
 Baselines from the same run: (a) `COPY` of the file into a table with the file's four columns (no indexes: the
 floor for moving the bytes), (b) the same `COPY` then `INSERT ... SELECT` into `leads_lead` with its indexes and
-constraints (the floor for a correct insert). Target: the import < 15 s.
+constraints (the floor for a correct insert), (c) that INSERT without the search indexes of issue 14 (rolled
+back: what they cost every import). Target: the import < 15 s.
 """
 
 import io
@@ -33,10 +34,25 @@ def build_file(path: Path) -> None:
     path.write_bytes(text.getvalue().encode("latin-1"))
 
 
+INSERT = """
+    INSERT INTO leads_lead (id, owner_id, company_name, website, description, source_text, company_sector,
+      company_size, market_region, contact_email, contact_phone, contact_role, source, status,
+      processing_stage, progress, pain_point_analysis, purchase_triggers, enrichment_data, last_error,
+      created_at, updated_at)
+    SELECT gen_random_uuid(), %s, company_name, 'https://' || website, description, source_text, '', '', '',
+      '', '', '', 'import', 'new', 'intake', 0, '[]', '[]', '{}', '', now(), now()
+    FROM bench_copy ON CONFLICT DO NOTHING
+"""
+
+
 def main() -> dict:
     print(f"machine: {machine()}")
     setup_django(fresh=True)
-    from django.db import connection
+    import importlib
+
+    from django.db import connection, transaction
+
+    search_indexes = importlib.import_module("leads.migrations.0004_search_trigram").SEARCHED.values()
 
     from leads import importing
     from leads.models import Lead
@@ -55,21 +71,18 @@ def main() -> dict:
         ) as copy:
             copy.write(path.read_bytes())
         copy_s = time.perf_counter() - started
+        # Baseline (c): the INSERT below without the search (trigram) indexes, rolled back: what they cost.
+        with transaction.atomic():
+            for name in search_indexes:
+                cursor.execute(f"DROP INDEX {name}")
+            started = time.perf_counter()
+            cursor.execute(INSERT, [bench_user("nosearch@nellia.local").pk])
+            no_search_s = time.perf_counter() - started
+            transaction.set_rollback(True)
         # Baseline (b): that COPY's rows into leads_lead (all columns, indexes, constraints).
         owner = bench_user("copy@nellia.local")
         started = time.perf_counter()
-        cursor.execute(
-            """
-            INSERT INTO leads_lead (id, owner_id, company_name, website, description, source_text, company_sector,
-              company_size, market_region, contact_email, contact_phone, contact_role, source, status,
-              processing_stage, progress, pain_point_analysis, purchase_triggers, enrichment_data, last_error,
-              created_at, updated_at)
-            SELECT gen_random_uuid(), %s, company_name, 'https://' || website, description, source_text, '', '', '',
-              '', '', '', 'import', 'new', 'intake', 0, '[]', '[]', '{}', '', now(), now()
-            FROM bench_copy ON CONFLICT DO NOTHING
-            """,
-            [owner.pk],
-        )
+        cursor.execute(INSERT, [owner.pk])
         insert_s = time.perf_counter() - started
         cursor.execute("DROP TABLE bench_copy")
 
@@ -92,6 +105,7 @@ def main() -> dict:
         "rows": ROWS,
         "copy_bare_s": round(copy_s, 2),
         "copy_plus_insert_s": round(copy_s + insert_s, 2),
+        "copy_plus_insert_without_search_indexes_s": round(copy_s + no_search_s, 2),
         "import_s": round(import_s, 2),
         "import_parse_s": round(parsed_s, 2),
         "reimport_all_duplicates_s": round(again_s, 2),
@@ -101,7 +115,8 @@ def main() -> dict:
         "met": import_s < TARGET_S,
     }
     print(f"COPY of the file (bare table):           {copy_s:6.2f} s")
-    print(f"COPY + INSERT into leads_lead (indexes): {copy_s + insert_s:6.2f} s")
+    print(f"COPY + INSERT into leads_lead (indexes): {copy_s + insert_s:6.2f} s  "
+          f"(without the 3 search indexes: {copy_s + no_search_s:.2f} s)")
     print(f"leads.importing (parse {parsed_s:.2f} s):       {import_s:6.2f} s  "
           f"= {results['ratio_vs_copy']}x bare COPY, {results['ratio_vs_copy_plus_insert']}x COPY+INSERT  "
           f"(target < {TARGET_S:g} s: {'met' if results['met'] else 'MISSED'})")

@@ -6,17 +6,23 @@ filtering and sorting use it, and list rows are fetched as plain values (no mode
 
 from typing import Any
 
-from django.db.models import Avg, Count, F, Func, Q, QuerySet, TextField
+from django.db import connections
+from django.db.models import Avg, Count, Func, Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.http import Http404
 
 from events.models import Event
+from frontend.lead_sql import lead_json_sql
 from frontend.vocab import parse_tier
 from leads.board import presented_stage
 from leads.fields import INPUT_FIELDS, JSON_RESULT_FIELDS, SCORE_FIELDS
+from leads.filters import SEARCH_FIELDS
 from leads.models import Lead, ProspectJob
 from leads.selectors import leads_for
+from metrics.selectors import lead_count
+from nellia.api.filters import ordered_by
 from nellia.lookups import sees_everything, uuid_or_404
+from nellia.search import matches_any
 
 PRESENTED_STAGE = presented_stage()  # leads.board: the one definition of FRONTEND.md §4.3
 
@@ -74,6 +80,18 @@ def lead_rows(queryset: QuerySet[Lead]) -> list[dict[str, Any]]:
     return list(queryset.values(*LEAD_VALUES, "presented_stage", **JSON_TEXT, **TIMESTAMP_TEXT))
 
 
+def lead_json_rows(queryset: QuerySet[Lead]) -> list[str] | None:
+    """Each lead of `queryset` (`presented_leads_for`, filtered, ordered, sliced) as its frontend JSON text,
+    written by PostgreSQL (`frontend.lead_sql`); None where the database cannot (use `lead_rows`)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql" or connection.timezone_name != "UTC":
+        return None
+    sql, params = queryset.values(*LEAD_VALUES, "presented_stage", *JSON_VALUES, **TIMESTAMP_TEXT).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(lead_json_sql(sql), params)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def lead_row_for(user: Any, lead_id: Any) -> dict[str, Any]:
     """One of the caller's leads as a row; Http404 when it is not theirs (or not a valid id)."""
     rows = lead_rows(presented_leads_for(user).filter(pk=uuid_or_404(lead_id, what="lead")))
@@ -101,6 +119,29 @@ def enrichment_start(lead_id: Any) -> dict[str, Any] | None:
     return {"company_name": row["company_name"], "job_id": str(row["prospect_job_id"]) if running else None}
 
 
+def _tier_filter(raw: str) -> dict[str, str | None]:
+    """`{"qualification_tier": value}` for a tier of FRONTEND.md §4.2 (None for N/A), `{}` when none or unknown."""
+    if not raw:
+        return {}
+    try:
+        return {"qualification_tier": parse_tier(raw)}
+    except ValueError:
+        return {}
+
+
+def presented_lead_total(
+    user: Any, queryset: QuerySet[Lead], *, search: str = "", company_sector: str = "", qualification_tier: str = "",
+    processing_stage: str = "",
+) -> int:
+    """The total of a `filter_presented_leads` list: from the lead counts when it is filtered by tier at most (no
+    scan of the leads, `metrics.selectors.lead_count`), else a COUNT (served by the search and owner indexes)."""
+    if not (search or company_sector or processing_stage):
+        counted = lead_count(user, **_tier_filter(qualification_tier))
+        if counted is not None:
+            return counted
+    return queryset.count()
+
+
 def filter_presented_leads(
     user: Any,
     *,
@@ -114,24 +155,17 @@ def filter_presented_leads(
     """`GET /api/v1/leads` filters (FRONTEND.md §4.4); bad tier or sort values are ignored."""
     queryset = presented_leads_for(user)
     if search:
-        queryset = queryset.filter(
-            Q(company_name__icontains=search) | Q(website__icontains=search) | Q(description__icontains=search)
-        )
+        queryset = queryset.filter(matches_any(SEARCH_FIELDS, search))
     if company_sector:
         queryset = queryset.filter(company_sector__iexact=company_sector)
-    if qualification_tier:
-        try:
-            tier = parse_tier(qualification_tier)
-        except ValueError:
-            pass
-        else:
-            queryset = queryset.filter(qualification_tier=tier) if tier else queryset.filter(qualification_tier__isnull=True)
+    tier = _tier_filter(qualification_tier)
+    if tier:
+        queryset = queryset.filter(**tier)
     if processing_stage:
         queryset = queryset.filter(presented_stage=processing_stage)
     field = sort_by if sort_by in SORTABLE else "created_at"
     descending = sort_order.lower() != "asc"
-    order = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-    return queryset.order_by(order, "-id" if descending else "id")
+    return queryset.order_by(ordered_by(Lead, f"-{field}" if descending else field), "-id" if descending else "id")
 
 
 def presented_stage_stats(user: Any) -> list[dict[str, Any]]:

@@ -46,6 +46,7 @@ from leads.hooks import leads_changed, process_lead
 from leads.models import Lead
 from leads.services import AlreadyProcessing
 from leads.websites import normalize_website
+from nellia.search import flush_pending_index_entries
 
 BATCH_SIZE = 2000
 PER_LEAD_EVENT_LIMIT = 50
@@ -384,6 +385,7 @@ def _insert_copy(rows: list[list[Any]], progress: Callable[[int], None] | None) 
             if len(rows) >= ANALYZE_AFTER_ROWS:
                 # Fresh statistics, or the planner keeps estimating the owner has a handful of leads.
                 cursor.execute(f"ANALYZE {table}")
+                flush_pending_index_entries(Lead._meta.db_table)  # the search indexes' batched entries
             return {values[_ID] for values in rows}
         except (IntegrityError, psycopg_errors.IntegrityError):
             pass

@@ -1,10 +1,8 @@
 """`/api/leads`: CRUD over leads.selectors / leads.services (import, export, bulk, process live elsewhere)."""
 
 from django.db.models import QuerySet
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.filters import SearchFilter
 from rest_framework.serializers import BaseSerializer
 
 from leads import selectors, services
@@ -13,7 +11,7 @@ from leads.hooks import COUNTED_FIELDS, known_lead_count
 from leads.models import Lead
 from leads.serializers import LeadSerializer
 from nellia.api.exceptions import Conflict
-from nellia.api.filters import NullsLastOrderingFilter
+from nellia.api.filters import NullsLastOrderingFilter, ParamFilterBackend, UnaccentSearchFilter
 from nellia.api.schema import ConflictSerializer, errors
 
 UUID_REGEX = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -47,8 +45,8 @@ class LeadViewSet(viewsets.ModelViewSet):
     serializer_class = LeadSerializer
     queryset = Lead.objects.none()  # for the schema; requests use the selector
     filter_backends = [
-        DjangoFilterBackend,
-        SearchFilter,
+        ParamFilterBackend,
+        UnaccentSearchFilter,
         NullsLastOrderingFilter,
     ]
     filterset_class = LeadFilter

@@ -1,5 +1,6 @@
 """The frontend Lead (FRONTEND.md §4.1): rendered from plain rows, and the write serializers of §4.5–4.7."""
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -19,11 +20,17 @@ def _iso(value: datetime | str | None) -> str | None:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
+def _json_text(value: Any) -> str:
+    """A JSON value's text as PostgreSQL writes jsonb (`frontend.lead_sql`): `true`, `1.5`, `{"a": 1}`."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _score(value: Any) -> float | None:
     return float(value) if value is not None else None
 
 
 def _strings(value: Any) -> list:
+    """A JSON array, or [] for anything else."""
     return value if isinstance(value, list) else []
 
 
@@ -43,16 +50,16 @@ def _enrichment(data: Any, strategy: Any, message: Any) -> dict:
     result = dict(data) if isinstance(data, dict) else {}
     if isinstance(strategy, dict) and strategy:
         sequence = []
-        for step in strategy.get("contact_sequence") or []:
+        for step in _strings(strategy.get("contact_sequence")):
             if isinstance(step, dict):
                 item = {key: value for key, value in step.items() if key != "step"}
                 item["step_number"] = step.get("step", len(sequence) + 1)
                 sequence.append(item)
-        propositions = strategy.get("key_value_propositions") or []
+        propositions = _strings(strategy.get("key_value_propositions"))
         result["enhanced_strategy"] = {
             "detailed_approach_plan": {
                 "main_objective": strategy.get("first_interaction_goal") or "",
-                "adapted_elevator_pitch": " ".join(str(p) for p in propositions),
+                "adapted_elevator_pitch": " ".join(p if isinstance(p, str) else _json_text(p) for p in propositions),
                 "contact_sequence": sequence,
             }
         }

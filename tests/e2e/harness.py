@@ -1,5 +1,9 @@
 """Real processes for end-to-end tests: the agent server over HTTP, Celery workers on Redis, the event relay, Daphne.
 
+`RealStack(http_workers=N)` runs the web tier of docker-compose instead of one Daphne: gunicorn with N uvicorn
+workers for HTTP, Daphne for `/ws/` and `/socket.io/`, and nginx in front with deploy/nginx.conf.template;
+`base_url` is then the proxy's.
+
 They run against the PostgreSQL test database pytest-django created, so tests that use them must commit their
 data (`transactional_db`). Typical use, one stack per module:
 
@@ -15,8 +19,10 @@ data (`transactional_db`). Typical use, one stack per module:
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import socket
+import string
 import subprocess
 import sys
 import tempfile
@@ -88,13 +94,18 @@ def _port_open(port: int) -> bool:
 class RealStack:
     """Starts and stops the production processes on loopback ports; every process logs to `log_dir`."""
 
-    def __init__(self, *, extra_env: dict[str, str] | None = None, workers: int = 1, flush_redis: bool = True,
-                 own_redis: bool = False, beat: bool = False):
+    def __init__(
+        self, *, extra_env: dict[str, str] | None = None, workers: int = 1, flush_redis: bool = True, http_workers: int = 0,
+        own_redis: bool = False, beat: bool = False,
+    ):
         """`own_redis`: a redis-server of the stack's own on a free port (a fault test may restart it; the shared
         one is never touched). `beat`: run Celery beat (the sweeper)."""
         self.token = secrets.token_urlsafe(16)
         self.agent_port = free_port()
-        self.web_port = free_port()
+        self.web_port = free_port()  # Daphne's, or the proxy's with `http_workers`
+        self.http_workers = http_workers
+        self.http_port = free_port() if http_workers else None
+        self.realtime_port = free_port() if http_workers else self.web_port
         self.redis_port = free_port() if own_redis else None
         self.beat = beat
         self.log_dir = Path(tempfile.mkdtemp(prefix="nellia-e2e-"))
@@ -144,6 +155,9 @@ class RealStack:
             if self.beat:
                 self.start_beat()
             self.start_daphne()
+            if self.http_workers:
+                self.start_http_workers()
+                self.start_proxy()
         except BaseException:
             self.stop()
             raise
@@ -209,9 +223,33 @@ class RealStack:
     def start_daphne(self) -> None:
         self._spawn(
             "daphne",
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.web_port), "nellia.asgi:application"],
+            [sys.executable, "-m", "daphne", "--proxy-headers", "-b", "127.0.0.1", "-p", str(self.realtime_port),
+             "nellia.asgi:application"],
         )
-        self._await("daphne", lambda: _port_open(self.web_port))
+        self._await("daphne", lambda: _port_open(self.realtime_port))
+
+    def start_http_workers(self) -> None:
+        """gunicorn + uvicorn workers (gunicorn.conf.py) on `http_port`, access log on."""
+        self.env["GUNICORN_ACCESS_LOG"] = "1"
+        self._spawn(
+            "gunicorn",
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{self.http_port}",
+             "-w", str(self.http_workers), "nellia.asgi:application"],
+        )
+        started = b"Application startup complete"  # each worker, once it has imported Django
+        self._await("gunicorn", lambda: (self.log_dir / "gunicorn.log").read_bytes().count(started) >= self.http_workers)
+
+    def start_proxy(self) -> None:
+        """nginx (Debian's package) with deploy/nginx.conf.template, in front of the HTTP workers and Daphne."""
+        nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+        if nginx is None:
+            pytest.skip("nginx is not installed (apt-get install nginx-light)")
+        config = write_proxy_config(
+            self.log_dir / "nginx", http=f"127.0.0.1:{self.http_port}", realtime=f"127.0.0.1:{self.realtime_port}",
+            listen=f"127.0.0.1:{self.web_port}",
+        )
+        self._spawn("nginx", [nginx, "-p", str(config.parent), "-c", str(config), "-e", str(config.parent / "error.log")])
+        self._await("nginx", lambda: _port_open(self.web_port))
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Kill a process and its children at once (SIGKILL: no graceful shutdown, as in a crash)."""
@@ -244,6 +282,25 @@ class RealStack:
         if user is not None:
             headers["Authorization"] = f"Bearer {access_token_for(user)}"
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
+
+
+def write_proxy_config(directory: Path, *, http: str, realtime: str, listen: str) -> Path:
+    """deploy/nginx.conf.template filled in as docker-compose's nginx image does, inside a main configuration
+    that runs nginx in the foreground with every file under `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o777)  # nginx's workers (nobody when started by root) write their buffers here
+    server = string.Template((ROOT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
+        NELLIA_HTTP_UPSTREAM=http, NELLIA_REALTIME_UPSTREAM=realtime, NELLIA_PROXY_PORT=listen
+    )
+    (directory / "nellia.conf").write_text(server)
+    temp = " ".join(f"{kind}_temp_path {directory / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    config = directory / "nginx.conf"
+    config.write_text(
+        f"daemon off;\npid {directory / 'nginx.pid'};\nerror_log {directory / 'error.log'} warn;\nworker_processes 2;\n"
+        f"events {{ worker_connections 1024; }}\n"
+        f"http {{ access_log off; {temp} include {directory / 'nellia.conf'}; }}\n"
+    )
+    return config
 
 
 def access_token_for(user) -> str:

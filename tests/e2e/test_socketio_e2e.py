@@ -32,14 +32,17 @@ def stack(django_db_setup, django_db_blocker):
 class Listener:
     """A connected `socketio.Client` recording every event of interest, in arrival order."""
 
-    def __init__(self, url: str, token: str | None):
+    def __init__(self, url: str, token: str | None, *, transports: tuple[str, ...] = ("websocket",)):
         self.received: list[tuple[str, dict]] = []
         self.by_name: dict[str, list[dict]] = defaultdict(list)
         self._lock = threading.Lock()
         self.client = make_client()
         for name in EVENTS:
             self.client.on(name, self._recorder(name))
-        self.client.connect(url, auth={"token": token} if token else None, transports=["websocket"], wait_timeout=10)
+        # Polling requests carry the origin as a header; websocket-client gets it from make_client.
+        headers = {"Origin": ORIGIN} if "websocket" not in transports else {}
+        self.client.connect(url, auth={"token": token} if token else None, transports=list(transports),
+                            headers=headers, wait_timeout=10)
 
     def _recorder(self, name):
         def record(data):
