@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from tests.e2e.harness import live_db  # noqa: F401 - shared by every end-to-end module
@@ -13,8 +14,8 @@ def _isolated_runtime(settings, tmp_path, monkeypatch):
     settings.CELERY_EMBEDDED_WORKER = False
     settings.EVENT_RELAY_EMBEDDED = False  # tests relay with events.relay.relay_pending()
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    # Fresh rate-limit counters per test without flushing a shared (Redis) cache.
-    settings.RATELIMIT_CACHE_PREFIX = f"rl:{tmp_path.name}:{id(tmp_path)}:"
+    # Fresh throttle histories per test without flushing a shared (Redis) cache.
+    monkeypatch.setattr(SimpleRateThrottle, "cache_format", f"throttle:{tmp_path.name}:{id(tmp_path)}:%(scope)s:%(ident)s")
     # PBKDF2 at full strength costs ~1 s per user on CI's cores. Fewer iterations keep the same algorithm, so
     # processes started by e2e tests still verify these passwords (the iteration count is in the hash).
     monkeypatch.setattr(PBKDF2PasswordHasher, "iterations", 1000)

@@ -3,8 +3,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
+
+# Internal tables of JWT rotation (every refresh token issued, those revoked): nothing for an operator to do there;
+# logout and rotation manage them. Hidden from the admin (the app is listed before this one, so it registered first).
+for internal in (OutstandingToken, BlacklistedToken):
+    if admin.site.is_registered(internal):
+        admin.site.unregister(internal)
 
 
 class UserCreationForm(AdminUserCreationForm):

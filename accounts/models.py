@@ -70,3 +70,21 @@ class User(AbstractUser):
     @property
     def plan_info(self) -> Plan:
         return PLANS.get(self.plan, PLANS["free"])
+
+
+class RevokedTokenFamily(models.Model):
+    """A revoked login session: the refresh token issued at login, every refresh token rotated from it and every
+    access token derived from any of them carry the same `fam` claim (`accounts.tokens`). Revoked by logout or
+    when a rotated refresh token is used again (the family has leaked)."""
+
+    class Reason(models.TextChoices):
+        LOGOUT = "logout", "Logout"
+        REUSE = "reuse", "Refresh token reused"
+
+    family = models.CharField(max_length=64, primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    revoked_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.family} ({self.reason})"

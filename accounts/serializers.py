@@ -28,7 +28,7 @@ class RegisterSerializer(serializers.Serializer):
 
 
 class RefreshTokenSerializer(serializers.Serializer):
-    refresh_token = serializers.CharField()
+    refresh_token = serializers.CharField(max_length=4096)
 
 
 class TokenPairSerializer(serializers.Serializer):

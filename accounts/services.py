@@ -1,4 +1,4 @@
-"""Writes of accounts: registration and the JWT lifecycle (issue, rotate, revoke)."""
+"""Writes of accounts: registration and the JWT lifecycle (issue, rotate, revoke; families in `accounts.tokens`)."""
 
 from datetime import timedelta
 from typing import Any
@@ -11,7 +11,11 @@ from django.db import IntegrityError, transaction
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.tokens import RefreshToken, Token, UntypedToken
+from rest_framework_simplejwt.utils import get_md5_hash_password
+
+from accounts import tokens
+from accounts.models import RevokedTokenFamily
 
 User = get_user_model()
 
@@ -42,50 +46,71 @@ def _token_pair(refresh: RefreshToken, access_lifetime: timedelta | int | None) 
     }
 
 
+def _decode_refresh(raw: str) -> RefreshToken:
+    """A refresh token with its signature, expiry and type verified, blacklisted or not (the callers decide)."""
+    try:
+        UntypedToken(raw)  # signature and expiry
+        token = RefreshToken(raw, verify=False)
+        token.verify_token_type()
+    except TokenError as exc:
+        raise InvalidRefreshToken(str(exc)) from None
+    return token
+
+
 def issue_tokens(user: Any, access_lifetime: timedelta | int | None = None) -> dict[str, Any]:
     """A fresh `{access_token, refresh_token, token_type, expires_in}` for a user who just logged in.
 
     `access_lifetime` (timedelta or seconds) overrides SIMPLE_JWT's ACCESS_TOKEN_LIFETIME (the /api/v1 profile
     uses 24 h). Records the login time.
     """
-    refresh = RefreshToken.for_user(user)
+    refresh = tokens.start_family(user)
     update_last_login(None, user)
     return _token_pair(refresh, access_lifetime)
 
 
 def rotate_refresh_token(refresh_token: str, access_lifetime: timedelta | int | None = None) -> dict[str, Any]:
-    """Exchange `refresh_token` for a new pair; the old one is blacklisted (a second use is rejected).
+    """Exchange `refresh_token` for a new pair of the same family; the old one is blacklisted. A second use of
+    a rotated token means it leaked: the whole family (the successor and its access tokens) is revoked.
 
     Raises InvalidRefreshToken.
     """
-    try:
-        old = RefreshToken(refresh_token)
-    except TokenError as exc:
-        raise InvalidRefreshToken(str(exc)) from None
+    old = _decode_refresh(refresh_token)
     user_id = old.payload.get(api_settings.USER_ID_CLAIM)
     user = User.objects.filter(**{api_settings.USER_ID_FIELD: user_id}).first()
     if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
         raise InvalidRefreshToken("No active account found for the given token.")
+    if old.get(api_settings.REVOKE_TOKEN_CLAIM) != get_md5_hash_password(user.password):
+        raise InvalidRefreshToken("The password has changed since this token was issued.")
+    if tokens.is_revoked(old):
+        raise InvalidRefreshToken("The session was revoked.")
     with transaction.atomic():
         # Lock the token's row so two concurrent refreshes with the same token cannot both succeed.
         outstanding = OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=old[api_settings.JTI_CLAIM]).first()
-        if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
-            raise InvalidRefreshToken("Token is blacklisted.")
-        BlacklistedToken.objects.create(token=outstanding)
-        new = RefreshToken.for_user(user)
-    return _token_pair(new, access_lifetime)
+        reused = outstanding is not None and BlacklistedToken.objects.filter(token=outstanding).exists()
+        if outstanding is not None and not reused:
+            BlacklistedToken.objects.create(token=outstanding)
+    if outstanding is None:
+        raise InvalidRefreshToken("Token is blacklisted.")
+    if reused:
+        tokens.revoke(old, user=user, reason=RevokedTokenFamily.Reason.REUSE)
+        raise InvalidRefreshToken("Token was already used; the session is revoked.")
+    return _token_pair(tokens.start_family(user, family=tokens.family_of(old)), access_lifetime)
 
 
-def revoke_refresh_token(refresh_token: str, *, user: Any = None) -> None:
-    """Blacklist `refresh_token` (logout). Raises InvalidRefreshToken for a token that is not valid (or, when
-    `user` is given, that belongs to someone else)."""
-    try:
-        token = RefreshToken(refresh_token)
-    except TokenError as exc:
-        raise InvalidRefreshToken(str(exc)) from None
-    if user is not None and str(token.payload.get(api_settings.USER_ID_CLAIM)) != str(user.pk):
-        raise InvalidRefreshToken("Token does not belong to the current user.")
-    token.blacklist()
+def logout(*, user: Any, access_token: Token | None, refresh_token: str | None = None) -> None:
+    """End the session of `access_token` (the one the request came with) and of `refresh_token`: both families
+    are revoked, access tokens included, and the refresh token is blacklisted. Raises InvalidRefreshToken for a
+    refresh token that is not valid or belongs to someone else (then nothing is revoked)."""
+    refresh = None
+    if refresh_token is not None:
+        refresh = _decode_refresh(refresh_token)
+        if str(refresh.payload.get(api_settings.USER_ID_CLAIM)) != str(user.pk):
+            raise InvalidRefreshToken("Token does not belong to the current user.")
+    for token in (access_token, refresh):
+        if token is not None:
+            tokens.revoke(token, user=user, reason=RevokedTokenFamily.Reason.LOGOUT)
+    if refresh is not None:
+        refresh.blacklist()
 
 
 def register_user(*, email: str, password: str, first_name: str = "", last_name: str = "") -> Any:

@@ -2,10 +2,10 @@
 
 from typing import Any
 
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.http import HttpRequest, JsonResponse
-from django_ratelimit.core import get_usage
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny
@@ -27,27 +27,33 @@ from nellia.api.schema import errors
 TAGS = ["auth"]
 
 
-def ratelimited(request: HttpRequest, exception: Exception) -> JsonResponse:
-    """RATELIMIT_VIEW: what django-ratelimit's middleware answers for a blocked request."""
-    response = JsonResponse({"detail": "Too many requests, try again later.", "code": "throttled"}, status=429)
-    response["Retry-After"] = "60"
+def check_credentials(request: Request, *, email: str, password: str) -> Any:
+    """The active user with these credentials; else 401, or 429 while django-axes locks this e-mail out from
+    this client's IP (failures from other IPs never lock a user out)."""
+    user = authenticate(request._request, email=email, password=password)
+    if getattr(request._request, "axes_locked_out", False):
+        # This view answers the lockout in its presentation's body: AxesMiddleware must not replace it.
+        request._request.axes_locked_out = False
+        cool_off = get_cool_off(request._request)
+        raise exceptions.Throttled(wait=cool_off.total_seconds() if cool_off else None)
+    if user is None or not user.is_active:
+        raise exceptions.AuthenticationFailed("Invalid email or password.", code="invalid_credentials")
+    return user
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str:
+    """AXES_USERNAME_CALLABLE: the normalised e-mail of the API logins (`email`) and the admin's form (`username`)."""
+    credentials = credentials or {}
+    return str(credentials.get("email") or credentials.get("username") or "").strip().lower()
+
+
+def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE, for the admin's login form (the API login views answer their own 429)."""
+    cool_off = get_cool_off(request)
+    response = HttpResponse("Too many failed login attempts; try again later.", status=429, content_type="text/plain")
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response
-
-
-def enforce_rate_limit(request: HttpRequest, *, group: str, keys: dict[str, Any]) -> None:
-    """Count this request under each key of `keys` (name → key or callable) and raise Throttled past the limit.
-
-    Rate: settings.LOGIN_RATE_LIMIT (e.g. "10/m"), per key, in django-ratelimit's fixed windows.
-    """
-    wait = 0
-    for name, key in keys.items():
-        usage = get_usage(
-            request, group=f"{group}.{name}", key=key, rate=settings.LOGIN_RATE_LIMIT, increment=True
-        )
-        if usage and usage["should_limit"]:
-            wait = max(wait, usage["time_left"], 1)
-    if wait:
-        raise exceptions.Throttled(wait=wait, detail=f"Too many attempts. Try again in {wait} seconds.")
 
 
 class _PublicAuthView(APIView):
@@ -61,6 +67,8 @@ class _PublicAuthView(APIView):
 
 
 class LoginView(_PublicAuthView):
+    throttle_scope = "login"
+
     @extend_schema(
         tags=TAGS,
         summary="Log in with email and password",
@@ -69,23 +77,9 @@ class LoginView(_PublicAuthView):
         auth=[],
     )
     def post(self, request: Request) -> Response:
-        # Count the attempt before looking at the credentials: per IP and per (normalised) email address.
-        raw_email = request.data.get("email", "") if isinstance(request.data, dict) else ""
-        email_key = str(raw_email).strip().lower()[:254] or "-"
-        enforce_rate_limit(
-            request._request,
-            group="auth.login",
-            keys={"ip": "ip", "email": lambda group, req: email_key},
-        )
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request,
-            email=serializer.validated_data["email"],
-            password=serializer.validated_data["password"],
-        )
-        if user is None or not user.is_active:
-            raise exceptions.AuthenticationFailed("Invalid email or password.", code="invalid_credentials")
+        user = check_credentials(request, **serializer.validated_data)
         body = services.issue_tokens(user)
         body["user"] = UserSerializer(user).data
         return Response(body)
@@ -114,7 +108,7 @@ class RefreshView(_PublicAuthView):
 class LogoutView(APIView):
     @extend_schema(
         tags=TAGS,
-        summary="Revoke a refresh token",
+        summary="Log out: end this session (its access and refresh tokens) and revoke the refresh token",
         request=RefreshTokenSerializer,
         responses={204: None, **errors(400, 401)},
     )
@@ -122,7 +116,9 @@ class LogoutView(APIView):
         serializer = RefreshTokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            services.revoke_refresh_token(serializer.validated_data["refresh_token"], user=request.user)
+            services.logout(
+                user=request.user, access_token=request.auth, refresh_token=serializer.validated_data["refresh_token"]
+            )
         except services.InvalidRefreshToken as exc:
             raise exceptions.ValidationError({"refresh_token": [str(exc)]}) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -135,6 +131,8 @@ class ProfileView(APIView):
 
 
 class RegisterView(_PublicAuthView):
+    throttle_scope = "register"
+
     @extend_schema(
         tags=TAGS,
         summary="Create an account (can be disabled with ALLOW_REGISTRATION)",
@@ -145,7 +143,6 @@ class RegisterView(_PublicAuthView):
     def post(self, request: Request) -> Response:
         if not settings.ALLOW_REGISTRATION:
             raise exceptions.PermissionDenied("Registration is disabled.", code="registration_disabled")
-        enforce_rate_limit(request._request, group="auth.register", keys={"ip": "ip"})
         serializer = RegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.register_user(**serializer.validated_data)

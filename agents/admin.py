@@ -15,6 +15,13 @@ class AgentAdmin(admin.ModelAdmin):
                        "created_at", "updated_at"]
     actions = ["start_selected", "stop_selected"]
 
+    # The pipeline is a fixed five, seeded by a migration: they are started and stopped, never added or deleted.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Agent | None = None) -> bool:
+        return False
+
     @admin.action(description="Start selected agents (resume their waiting leads)")
     def start_selected(self, request: HttpRequest, queryset: QuerySet[Agent]) -> None:
         for agent in queryset:

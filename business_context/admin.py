@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from business_context import services
 from business_context.models import BusinessContext
@@ -58,13 +59,17 @@ class BusinessContextAdminForm(forms.ModelForm):
 
 
 @admin.register(BusinessContext)
-class BusinessContextAdmin(admin.ModelAdmin):
+class BusinessContextAdmin(SimpleHistoryAdmin):
+    """"History" lists every saved version; opening one and saving it restores it (as a new version, through the
+    service like any other save)."""
+
     form = BusinessContextAdminForm
+    history_list_display = ["version", "is_active", "language"]
     list_display = ["owner", "short_description", "language", "version", "is_active", "updated_at"]
     list_filter = ["is_active", "language", "updated_at"]
     search_fields = ["owner__email", "business_description", "product_service_description", "target_market"]
     list_select_related = ["owner"]
-    raw_id_fields = ["owner"]
+    autocomplete_fields = ["owner"]
     readonly_fields = ["version", "created_at", "updated_at"]
     fieldsets = (
         (None, {"fields": ("owner", "is_active", "language", "version")}),

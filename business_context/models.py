@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 # What the user writes about their business: the agents' input, in every presentation.
 CONTENT_FIELDS = (
@@ -43,6 +44,9 @@ class BusinessContext(models.Model):
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every save; leads record the version used.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every save (API, admin, scripts) keeps the whole context as it was: seen and restored in the admin,
+    # read through `GET /api/business-context/history`.
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = "business context"

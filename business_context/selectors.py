@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from accounts.models import User
 from business_context.models import CONTENT_FIELDS, BusinessContext
 
@@ -13,6 +15,11 @@ def context_for(user: User) -> BusinessContext | None:
     if not getattr(user, "is_authenticated", False) and not getattr(user, "pk", None):
         return None
     return BusinessContext.objects.filter(owner=user).first()
+
+
+def context_history(ctx: BusinessContext) -> QuerySet:
+    """Every saved version of `ctx`, newest first, with who saved it."""
+    return ctx.history.select_related("history_user").order_by("-history_date", "-history_id")
 
 
 def context_as_agent_data(ctx: BusinessContext | None) -> dict[str, Any] | None:

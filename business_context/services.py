@@ -1,10 +1,10 @@
-"""Writes of business contexts: one validation for the API, the admin and scripts; every save bumps `version`."""
+"""Writes of business contexts: one validation for the API, the admin and scripts; every save bumps `version`
+and is kept in the context's history (django-simple-history: who, when, the whole context)."""
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from business_context.models import BusinessContext
 
@@ -122,9 +122,8 @@ def save_context(*, owner: Any, data: dict[str, Any], partial: bool) -> Business
                     return ctx
                 for name, value in cleaned.items():
                     setattr(ctx, name, value)
-                ctx.version = F("version") + 1
+                ctx.version += 1  # the row is locked: no concurrent save can read the same version
                 ctx.save()
-                ctx.refresh_from_db()
                 return ctx
         except IntegrityError:  # a concurrent first save won: update that one instead
             continue

@@ -1,14 +1,15 @@
-"""`/api/business-context`: the caller's context (one per user)."""
+"""`/api/business-context`: the caller's context (one per user), and `/history`: its saved versions."""
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from business_context import selectors, services
 from business_context.models import BusinessContext
-from business_context.serializers import BusinessContextSerializer
+from business_context.serializers import BusinessContextSerializer, BusinessContextVersionSerializer
 from nellia.api.schema import errors
 
 TAGS = ["business context"]
@@ -63,3 +64,23 @@ class BusinessContextView(APIView):
         serializer.is_valid(raise_exception=True)
         ctx = services.save_context(owner=request.user, data=serializer.validated_data, partial=True)
         return Response(BusinessContextSerializer(ctx).data)
+
+
+class BusinessContextHistoryView(generics.ListAPIView):
+    serializer_class = BusinessContextVersionSerializer
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Every saved version of your business context, newest first",
+        responses={200: BusinessContextVersionSerializer(many=True), **errors(401, 404)},
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return BusinessContext.history.none()
+        ctx = selectors.context_for(self.request.user)
+        if ctx is None:
+            raise BusinessContextMissing()
+        return selectors.context_history(ctx)

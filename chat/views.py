@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -89,7 +89,7 @@ class ChatMessagesView(generics.ListCreateAPIView):
                413: OpenApiResponse(description="Over the size limit")},
 )  # fmt: skip
 class AttachmentUploadView(APIView):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
     def post(self, request: Request) -> Response:
         body = UploadSerializer(data=request.data)

@@ -1,16 +1,19 @@
-"""Reads of the staff dashboard: agents with their queue depth, the latest leads, the log position."""
+"""Reads of the staff dashboard: agents with their queue depth, the latest leads, the recent activity, the log
+position."""
 
 from typing import Any
 
 from accounts.models import User
 from agents.selectors import agents_list, queue_depths
-from events.selectors import latest_event_id
+from events.selectors import latest_event_id, recent_activity_frames
+from leads.models import Lead
 from leads.selectors import leads_for
 from pipeline.stages import PIPELINE
 
 
 def dashboard_snapshot(user: User, *, leads: int = 20) -> dict[str, Any]:
-    """What the operator page renders first: agents with queue depth, the latest leads, the log position.
+    """What the operator page renders first: agents with queue depth, the latest leads, the recent activity, the
+    log position.
 
     The log position is read first, so a client resuming from it sees every change made after it.
     """
@@ -32,11 +35,18 @@ def dashboard_snapshot(user: User, *, leads: int = 20) -> dict[str, Any]:
             "last_error", "created_at",
         )[:leads]
     )
+    tiers = dict(Lead.Tier.choices)
     return {
         "last_event_id": position,
         "stages": PIPELINE,
+        "tier_labels": tiers,
         "agents": agents,
-        "leads": [{**row, "id": str(row["id"]), "created_at": row["created_at"].isoformat()} for row in rows],
+        "leads": [
+            {**row, "id": str(row["id"]), "created_at": row["created_at"].isoformat(),
+             "tier_label": tiers.get(row["qualification_tier"] or "", row["qualification_tier"])}
+            for row in rows
+        ],
+        "activity": recent_activity_frames(user, up_to=position),
     }
 
 

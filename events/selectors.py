@@ -2,6 +2,7 @@
 
 
 import uuid
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -49,3 +50,16 @@ def latest_event_id() -> int:
     """The last relayed `seq` (a client starting now resumes after it)."""
     last = Event.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", flat=True).first()
     return last or 0
+
+
+def recent_activity_frames(user: AbstractBaseUser | AnonymousUser, *, up_to: int,
+                           limit: int = 40) -> list[dict[str, Any]]:
+    """The newest events `user` may see up to id `up_to` (chat and metrics ticks left out), oldest first: what
+    the operator page's activity panel shows when it opens."""
+    from events.frames import event_frame
+
+    recent = (
+        events_for(user).filter(id__lte=up_to).exclude(type__startswith="chat.").exclude(type="metrics.updated")
+        .order_by("-id")[:limit]
+    )
+    return [event_frame(event) for event in reversed(recent)]

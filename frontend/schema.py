@@ -2,12 +2,31 @@
 
 from typing import Any
 
-from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+from nellia.api.schema import FIELD_ERRORS, AutoSchema
 
 TAG = "frontend-v1"
 
+FrontendErrorSerializer = inline_serializer(
+    name="Error",
+    fields={
+        "statusCode": serializers.IntegerField(),
+        "message": serializers.CharField(help_text="One human-readable string."),
+        "error": serializers.CharField(help_text="The HTTP reason phrase."),
+        "timestamp": serializers.DateTimeField(),
+        "path": serializers.CharField(),
+        "detail": serializers.CharField(),
+        "code": serializers.CharField(help_text="A machine-readable code, as in `/api/`."),
+        "fields": FIELD_ERRORS,
+    },
+)
+
 
 class FrontendAutoSchema(AutoSchema):
+    error_serializer = FrontendErrorSerializer
+
     def get_tags(self) -> list[str]:
         return [TAG]
 

@@ -64,16 +64,15 @@ class LeadAdmin(ImportExportMixin, admin.ModelAdmin):
 
     resource_classes = [LeadResource]
 
-    list_display = [
-        "company_name", "website", "owner", "status", "processing_stage", "progress", "qualification_tier",
-        "overall_score", "relevance_score", "roi_potential_score", "brazilian_market_fit", "board_stage", "source",
-        "created_at",
-    ]
+    # Readable at 1280 px with the sidebar and filters open (short headers, labels): the website, the other
+    # scores, board stage, source and dates are on the lead's page, in the search, the filters and the date bar.
+    list_display = ["company_name", "status", "stage", "tier", "score", "owner"]
     list_filter = ["qualification_tier", "status", "processing_stage", "board_stage", "source", "company_sector", "created_at"]
     search_fields = ["company_name", "website", "description", "contact_email", "owner__email"]
     list_select_related = ["owner"]
     date_hierarchy = "created_at"
-    raw_id_fields = ["owner", "prospect_job"]
+    autocomplete_fields = ["owner"]
+    raw_id_fields = ["prospect_job"]
     list_per_page = 50
     show_full_result_count = False
     form = LeadAdminForm
@@ -106,6 +105,18 @@ class LeadAdmin(ImportExportMixin, admin.ModelAdmin):
     )
     # `pipeline.admin` adds "process selected" (the pipeline sits above leads).
     actions = ["mark_disqualified", "clear_board_stage"]
+
+    @admin.display(description="stage", ordering="processing_stage")
+    def stage(self, obj: Lead) -> str:
+        return obj.get_processing_stage_display()
+
+    @admin.display(description="tier", ordering="qualification_tier")
+    def tier(self, obj: Lead) -> str:
+        return obj.get_qualification_tier_display() if obj.qualification_tier else "—"
+
+    @admin.display(description="score", ordering="overall_score")
+    def score(self, obj: Lead) -> str:
+        return "—" if obj.overall_score is None else f"{obj.overall_score:.2f}"
 
     def save_model(self, request: HttpRequest, obj: Lead, form: Any, change: bool) -> None:
         """Through the services, so the website is deduplicated and the change is published."""

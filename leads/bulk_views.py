@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,7 +20,9 @@ from leads import board, exporting, importing
 from leads.bulk import ACTIONS, MAX_IDS, bulk_action
 from leads.serializers import LeadSerializer
 from leads.views import LeadViewSet
+from nellia.api.agent_schema import typed_field
 from nellia.api.exceptions import PayloadTooLarge
+from nellia.api.parsers import JSONParser
 from nellia.api.schema import errors
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
@@ -37,6 +39,20 @@ def _truthy(value: object) -> bool:
 
 
 # --- import ---------------------------------------------------------------------------------------------------
+
+def _import_column(name: str) -> serializers.Field:
+    if name in importing.REQUIRED_COLUMNS:
+        return serializers.CharField(help_text="Required.")
+    if name == "annual_revenue":
+        return typed_field({"oneOf": [{"type": "number"}, {"type": "string"}]}, required=False,
+                           help_text="A number, or text such as 'R$ 1.200.000,00'.")
+    return serializers.CharField(required=False, allow_blank=True)
+
+
+# One row of a JSON import (schema only: rows are validated by `leads.importing`).
+ImportRowSerializer = type(
+    "ImportRowSerializer", (serializers.Serializer,), {name: _import_column(name) for name in importing.IMPORT_FIELDS}
+)
 
 ImportReportSerializer = inline_serializer(
     name="ImportReport",
@@ -73,12 +89,15 @@ class LeadImportView(APIView):
     Up to 50 created leads publish `lead.created` each; more publish one `metrics.updated`.
     """
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, JSONParser]
+    throttle_scope = "expensive"
 
     @extend_schema(
         tags=["leads"],
         summary="Import leads (CSV or JSON)",
-        request={"multipart/form-data": ImportUploadSerializer, "application/json": OpenApiTypes.ANY},
+        # JSON: an array of rows (shown), `{"leads": [rows]}` or the harvester's `{original_query, sites_data}`;
+        # the column aliases of CSV files work too, other keys are ignored.
+        request={"multipart/form-data": ImportUploadSerializer, "application/json": ImportRowSerializer(many=True)},
         parameters=[OpenApiParameter("process", bool, description="Queue the created leads for processing.")],
         responses={
             201: OpenApiResponse(ImportReportSerializer, description="At least one lead was created."),
@@ -127,12 +146,21 @@ class IgnoreFormatNegotiation(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+class ExportLeadSerializer(LeadSerializer):
+    """One lead of the JSON export (schema only: `leads.exporting` streams the rows)."""
+
+    class Meta(LeadSerializer.Meta):
+        fields = list(exporting.JSON_FIELDS)
+        read_only_fields = fields
+
+
 class LeadExportView(APIView):
     """Stream your leads (admins: everyone's) as CSV or JSON, with the same filters, search and ordering as
     `GET /api/leads`. The CSV uses the import's column names, so the file can be imported again."""
 
     renderer_classes = [JSONRenderer]
     content_negotiation_class = IgnoreFormatNegotiation
+    throttle_scope = "expensive"
 
     @extend_schema(
         tags=["leads"],
@@ -145,7 +173,8 @@ class LeadExportView(APIView):
         filters=True,
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV with a header row."),
-            (200, "application/json"): OpenApiResponse(OpenApiTypes.ANY, description="A JSON array of leads."),
+            (200, "application/json"): OpenApiResponse(ExportLeadSerializer(many=True),
+                                                       description="A JSON array of leads."),
             **errors(400, 401),
         },
     )
@@ -223,23 +252,26 @@ class ByStageQuerySerializer(serializers.Serializer):
 class LeadsByStageView(APIView):
     """Your leads by stage for a kanban board: every column's count and its newest `limit` leads."""
 
+    throttle_scope = "expensive"
+
     @extend_schema(
         tags=["leads"],
         summary="Leads grouped by stage",
         parameters=[ByStageQuerySerializer],
         responses={
             200: OpenApiResponse(
-                inline_serializer(
-                    name="LeadsByStage",
-                    fields={
-                        stage: inline_serializer(
-                            name=f"StageColumn_{stage}",
-                            fields={"count": serializers.IntegerField(), "results": LeadSerializer(many=True)},
-                        )
-                        for stage in board.PIPELINE_COLUMNS
+                {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "properties": {
+                            "count": {"type": "integer"},
+                            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Lead"}},
+                        },
+                        "required": ["count", "results"],
                     },
-                ),
-                description="One key per column (with `group=board`, the board columns).",
+                },
+                description="One key per column: the processing stages, or with `group=board` the board columns.",
             ),
             **errors(400, 401),
         },

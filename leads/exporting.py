@@ -44,11 +44,27 @@ def _rows(queryset: QuerySet[Lead], fields: tuple[str, ...]) -> Iterator[dict[st
     return queryset.values(*fields).iterator(chunk_size=CHUNK_SIZE)
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV Injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize_cell(text: str) -> str:
+    """OWASP's advice: a leading `'` makes a formula-like cell text; `leads.importing` removes it again."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def restore_cell(text: str) -> str:
+    """The inverse of `neutralize_cell`, for CSV files read back by the import."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES) else text
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutralize_cell(value)
     return value
 
 

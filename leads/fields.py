@@ -15,6 +15,9 @@ INPUT_FIELDS = (
     "contact_role",
     "annual_revenue",
 )
+# Free-text inputs are TextFields; their lengths are limited where input is validated (serializers, import),
+# so a huge text is never stored nor sent to the agent server at every stage.
+TEXT_MAX_LENGTHS = {"description": 10_000, "source_text": 20_000}
 # The text ones (everything but `annual_revenue`).
 TEXT_INPUT_FIELDS = tuple(name for name in INPUT_FIELDS if name != "annual_revenue")
 SCORE_FIELDS = ("relevance_score", "roi_potential_score", "brazilian_market_fit", "overall_score")

@@ -1,8 +1,30 @@
 """`GET /api/leads` query parameters (also used by the export)."""
 
+from datetime import UTC, datetime
+from typing import Any
+
 import django_filters
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
 
 from leads.models import Lead
+
+
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 date-time converted to UTC: PostgreSQL rejects offsets Python accepts (beyond ±15:59)."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("Enter a date/time between the years 1 and 9999.", code="invalid") from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
 
 
 class LeadFilter(django_filters.FilterSet):
@@ -20,8 +42,8 @@ class LeadFilter(django_filters.FilterSet):
     roi_potential_score_max = django_filters.NumberFilter(field_name="roi_potential_score", lookup_expr="lte")
     brazilian_market_fit_min = django_filters.NumberFilter(field_name="brazilian_market_fit", lookup_expr="gte")
     brazilian_market_fit_max = django_filters.NumberFilter(field_name="brazilian_market_fit", lookup_expr="lte")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
+    created_after = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="lte")
 
     class Meta:
         model = Lead

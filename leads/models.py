@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, OrderBy, Q
 
-from leads.websites import normalize_website
+from leads.websites import normalize_website, site_key
 
 SCORE_VALIDATORS = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
@@ -121,7 +121,11 @@ class Lead(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leads")
     company_name = models.CharField(max_length=255)
-    website = models.CharField(max_length=500, blank=True, help_text="Normalised: scheme, lower-case host, no trailing slash.")
+    website = models.CharField(max_length=500, blank=True, help_text="As given, tidied: scheme added, host lower-cased.")
+    website_key = models.CharField(
+        max_length=255, blank=True, editable=False,
+        help_text="The website's registrable domain (acme.com.br): a lead per site and owner.",
+    )
     description = models.TextField(blank=True)
     source_text = models.TextField(blank=True)
     company_sector = models.CharField(max_length=120, blank=True)
@@ -171,7 +175,7 @@ class Lead(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "website"], condition=~Q(website=""), name="unique_website_per_owner"
+                fields=["owner", "website_key"], condition=~Q(website_key=""), name="unique_site_per_owner"
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="lead_progress_0_100"),
         ]
@@ -221,4 +225,8 @@ class Lead(models.Model):
 
     def save(self, *args, **kwargs):
         self.website = normalize_website(self.website)
+        self.website_key = site_key(self.website)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "website" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "website_key"}
         super().save(*args, **kwargs)

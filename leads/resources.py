@@ -27,6 +27,11 @@ class LeadResource(resources.ModelResource):
         clean_model_instances = False  # build_lead validated already
         skip_diff = True
 
+    def get_user_visible_fields(self) -> list[fields.Field]:
+        """What the import page lists: only the columns an import sets (`importing.IMPORT_FIELDS`); status,
+        scores and the rest of an export's columns are ignored on import."""
+        return [field for field in self.get_import_fields() if field.column_name in importing.IMPORT_FIELDS]
+
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
         self._owner = kwargs.get("user")
         self._seen: set[str] = set()
@@ -41,12 +46,12 @@ class LeadResource(resources.ModelResource):
         """Fields were set by `init_instance`; pipeline columns of an export are not imported."""
 
     def skip_row(self, instance: Lead, original: Any, row: Any, import_validation_errors: Any = None) -> bool:
-        if not instance.website:
+        if not instance.website_key:
             return False
-        if instance.website in self._seen:
+        if instance.website_key in self._seen:
             return True
-        self._seen.add(instance.website)
-        return Lead.objects.filter(owner=self._owner, website=instance.website).exists()
+        self._seen.add(instance.website_key)
+        return Lead.objects.filter(owner=self._owner, website_key=instance.website_key).exists()
 
     def after_import(self, dataset: Any, result: Any, **kwargs: Any) -> None:
         if not kwargs.get("dry_run") and result.totals.get("new"):

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from leads.models import Lead
+from leads.websites import site_key
 from nellia.lookups import get_or_404, owned_by
 
 
@@ -22,10 +23,11 @@ def get_lead_for(user: User | AnonymousUser, lead_id: uuid.UUID | str) -> Lead:
 
 
 def find_duplicate_id(*, owner: User | uuid.UUID, website: str, exclude_id: uuid.UUID | None = None) -> uuid.UUID | None:
-    """The id of `owner`'s lead with the (already normalised) `website`, if any."""
-    if not website:
+    """The id of `owner`'s lead on the same site as `website` (same registrable domain), if any."""
+    key = site_key(website)
+    if not key:
         return None
-    queryset = Lead.objects.filter(owner=owner, website=website)
+    queryset = Lead.objects.filter(owner=owner, website_key=key)
     if exclude_id is not None:
         queryset = queryset.exclude(pk=exclude_id)
     return queryset.values_list("id", flat=True).first()

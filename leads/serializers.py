@@ -6,9 +6,11 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.fields import Field
 
-from leads.fields import INPUT_FIELDS, RESULT_FIELDS
+from leads.fields import INPUT_FIELDS, RESULT_FIELDS, TEXT_MAX_LENGTHS
 from leads.models import Lead
 from leads.services import normalized_website
+from mcp_bridge.agent_server import models as agent_models
+from nellia.api.agent_schema import model_schema, output_field_schema, typed_field
 
 PIPELINE_FIELDS = ["status", "processing_stage", "progress", *RESULT_FIELDS, "last_error", "processed_at"]
 
@@ -16,13 +18,16 @@ PIPELINE_FIELDS = ["status", "processing_stage", "progress", *RESULT_FIELDS, "la
 class LeadSerializer(serializers.ModelSerializer):
     owner = serializers.UUIDField(source="owner_id", read_only=True)
     prospect_job = serializers.UUIDField(source="prospect_job_id", read_only=True, allow_null=True)
-    analysis = serializers.JSONField(read_only=True, allow_null=True)
-    persona = serializers.JSONField(read_only=True, allow_null=True)
-    strategy = serializers.JSONField(read_only=True, allow_null=True)
-    message = serializers.JSONField(read_only=True, allow_null=True)
-    pain_point_analysis = serializers.JSONField(read_only=True)
-    purchase_triggers = serializers.JSONField(read_only=True)
-    enrichment_data = serializers.JSONField(read_only=True)
+    # What the agents returned, typed by the agent server's models (nellia.api.agent_schema).
+    analysis = typed_field(model_schema(agent_models.Analysis, nullable=True), read_only=True, allow_null=True)
+    persona = typed_field(model_schema(agent_models.Persona, nullable=True), read_only=True, allow_null=True)
+    strategy = typed_field(model_schema(agent_models.Strategy, nullable=True), read_only=True, allow_null=True)
+    message = typed_field(model_schema(agent_models.Message, nullable=True), read_only=True, allow_null=True)
+    pain_point_analysis = typed_field(output_field_schema(agent_models.AnalysisOutput, "pain_point_analysis"),
+                                      read_only=True)
+    purchase_triggers = typed_field(output_field_schema(agent_models.AnalysisOutput, "purchase_triggers"),
+                                    read_only=True)
+    enrichment_data = typed_field(model_schema(agent_models.EnrichmentData), read_only=True)
 
     class Meta:
         model = Lead
@@ -38,7 +43,10 @@ class LeadSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "source", *PIPELINE_FIELDS, "owner", "created_at", "updated_at"]
-        extra_kwargs = {"annual_revenue": {"min_value": 0}}
+        extra_kwargs = {
+            "annual_revenue": {"min_value": 0},
+            **{name: {"max_length": limit} for name, limit in TEXT_MAX_LENGTHS.items()},
+        }
 
     def get_fields(self) -> dict[str, Field]:
         """ModelSerializer rebuilds its ~37 fields from model introspection for every serializer (~2.5 ms, per

@@ -314,6 +314,23 @@ class AgentBridge:
         return [tool.name for tool in listing.tools]
 
 
+def import_agent_modules() -> None:
+    """Import, in the calling thread, every module an agent call and its contract need.
+
+    Python's import locks are per module: two threads making their first import of this graph through different
+    entries (a worker thread the contract models, the bridge's loop thread the SDK and the bundled server) can
+    deadlock (`_DeadlockError`, which is not an ImportError) or see a partially initialised module. Workers call
+    this once, before their threads start (`nellia.celery`, `worker_init`).
+    """
+    import mcp
+    import mcp.client.streamable_http
+    import mcp.shared._httpx_utils
+    import mcp.shared.exceptions  # noqa: F401
+
+    import mcp_bridge.agent_server
+    import mcp_bridge.agent_server.models  # noqa: F401
+
+
 # ---- per-process singleton --------------------------------------------------------------------------------------
 
 _bridge: AgentBridge | None = None

@@ -16,12 +16,37 @@ class MetricsAgentWindowQuerySerializer(serializers.Serializer):
     )
 
 
+class ActivityMetadataSerializer(serializers.Serializer):
+    """The data of the events an activity feed shows (lead.*, agent.status, job.*); each type sets some of these."""
+
+    lead_id = serializers.UUIDField(required=False)
+    company_name = serializers.CharField(required=False)
+    status = serializers.CharField(required=False)
+    processing_stage = serializers.CharField(required=False)
+    source = serializers.CharField(required=False)
+    stage = serializers.CharField(required=False)
+    qualification_tier = serializers.CharField(required=False, allow_null=True)
+    overall_score = serializers.FloatField(required=False, allow_null=True)
+    duration_ms = serializers.IntegerField(required=False, allow_null=True)
+    error = serializers.CharField(required=False)
+    job_id = serializers.UUIDField(required=False, allow_null=True)
+    agent_id = serializers.UUIDField(required=False)
+    name = serializers.CharField(required=False, help_text="agent.status: the agent's name.")
+    current_task = serializers.CharField(required=False)
+    last_error = serializers.CharField(required=False)
+    search_query = serializers.CharField(required=False)
+    leads_generated = serializers.IntegerField(required=False)
+    progress = serializers.IntegerField(required=False)
+    started_at = serializers.DateTimeField(required=False, allow_null=True)
+    finished_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
 class MetricsActivitySerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The event id (same as on the WebSocket).")
     type = serializers.CharField(help_text="The event type, e.g. lead.created, lead.completed, agent.status.")
     description = serializers.CharField()
     timestamp = serializers.DateTimeField()
-    metadata = serializers.DictField(help_text="The event's data.")
+    metadata = ActivityMetadataSerializer(help_text="The event's data.")
 
 
 class MetricsScoresSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import before_task_publish
+from celery.signals import before_task_publish, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nellia.settings")
 
@@ -21,3 +21,11 @@ def _start_embedded_worker(**_: object) -> None:
         from nellia.embedded_worker import ensure_started
 
         ensure_started(app)
+
+
+@worker_init.connect
+def _import_agent_modules(**_: object) -> None:
+    """Before the pool's threads (or forked children) exist: no thread makes a first import of the agent graph."""
+    from mcp_bridge.client import import_agent_modules
+
+    import_agent_modules()

@@ -3,15 +3,48 @@
 - `NelliaCommand`: `progress()` (a tqdm bar on stderr, off when not a terminal or with `--no-progress`) and
   `fail()` (a CommandError with a readable message).
 - `OwnerMixin`: `--owner EMAIL` resolved to a user (default: the only admin, else an error).
+- Argument types (`positive_int`, `non_negative_int`, `non_negative_float`, `lead_id_arg`): a bad value
+  is a usage error (exit code 2 from the command line, CommandError from `call_command`), never a traceback.
 """
 
 from __future__ import annotations
 
+import argparse
+import math
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
+
+
+def _number(kind: type[int] | type[float], minimum: float, what: str) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if not math.isfinite(value) or value < minimum:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its message
+    return parse
+
+
+positive_int = _number(int, 1, "a whole number greater than 0")
+non_negative_int = _number(int, 0, "a whole number of 0 or more")
+non_negative_float = _number(float, 0, "a number of 0 or more", )
+
+
+def lead_id_arg(text: str) -> str:
+    """An id argument: a UUID (canonical form), else a usage error."""
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a lead id (a UUID)") from None
 
 
 class NelliaCommand(BaseCommand):

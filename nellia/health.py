@@ -1,107 +1,119 @@
-"""`GET /api/health`: real round trips to every service the platform needs; 503 when any of them fails."""
+"""`GET /api/health`: real round trips to every service the platform needs; 503 when any of them fails.
+
+The checks are django-health-check's (`HealthCheck` subclasses: a timeout each, run concurrently, sync ones in
+threads): its `Database` and `Cache`, and ours for the Celery broker (plus a worker ping where a separate worker
+should exist), the channel layer and the agent server. The view keeps the API's contract:
+`{status: "ok"|"degraded", checks: {<name>: {ok, latency_ms, error}}}`.
+"""
 
 import asyncio
-import logging
-import time
+import dataclasses
+import datetime
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.core.cache import cache
-from django.db import connection
+from django.conf import settings
 from drf_spectacular.utils import extend_schema, inline_serializer
+from health_check.base import HealthCheck, HealthCheckResult
+from health_check.checks import Cache, Database
+from health_check.contrib.celery import Ping
+from health_check.exceptions import ServiceUnavailable
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-logger = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 3.0
+TIMEOUT = datetime.timedelta(seconds=3)
 
 
-def check_database() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        if cursor.fetchone()[0] != 1:
-            raise RuntimeError("unexpected answer to SELECT 1")
+@dataclasses.dataclass
+class Broker(HealthCheck):
+    """The Celery broker answers (Redis: a PING); with a separate worker (real mode), a worker answers a ping."""
+
+    timeout = TIMEOUT
+
+    def run(self) -> None:
+        from nellia.celery import app
+
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2,
+                                       timeout=self.timeout.total_seconds())
+                client = getattr(conn.default_channel, "client", None)
+                if client is not None and hasattr(client, "ping"):  # Redis: a real round trip
+                    client.ping()
+        except Exception as exc:
+            raise ServiceUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        if not settings.CELERY_EMBEDDED_WORKER:  # the embedded worker lives in this process and starts on demand
+            Ping(app=app, timeout=datetime.timedelta(seconds=1), limit=1).run()
 
 
-def check_cache() -> None:
-    key, value = f"health:{uuid.uuid4().hex}", uuid.uuid4().hex
-    cache.set(key, value, timeout=10)
-    try:
-        if cache.get(key) != value:
-            raise RuntimeError("the value written was not read back")
-    finally:
-        cache.delete(key)
+@dataclasses.dataclass
+class ChannelLayer(HealthCheck):
+    """A message sent on a new channel of the channel layer comes back."""
 
+    timeout = TIMEOUT
 
-def check_broker() -> None:
-    from nellia.celery import app
-
-    with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=TIMEOUT_SECONDS)
-        client = getattr(conn.default_channel, "client", None)
-        if client is not None and hasattr(client, "ping"):  # Redis: a real round trip
-            client.ping()
-
-
-def check_channel_layer() -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        raise RuntimeError("no channel layer configured")
-
-    async def round_trip() -> None:
-        channel = await layer.new_channel("health.")
-        token = uuid.uuid4().hex
-        await layer.send(channel, {"type": "health.check", "token": token})
-        message = await asyncio.wait_for(layer.receive(channel), timeout=TIMEOUT_SECONDS)
+    async def run(self) -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            raise ServiceUnavailable("no channel layer configured")
+        try:
+            channel = await layer.new_channel("health.")
+            token = uuid.uuid4().hex
+            await layer.send(channel, {"type": "health.check", "token": token})
+            message = await layer.receive(channel)
+        except Exception as exc:
+            raise ServiceUnavailable(f"{type(exc).__name__}: {exc}") from exc
         if message.get("token") != token:
-            raise RuntimeError("the message sent was not received back")
-
-    async_to_sync(round_trip)()
+            raise ServiceUnavailable("the message sent was not received back")
 
 
-def check_agent_server() -> dict[str, Any]:
-    try:
-        from mcp_bridge.health import check_agent_server as bridge_check
-    except ImportError:
-        return {"ok": False, "latency_ms": None, "error": "the agent server health check is not available"}
-    result = dict(bridge_check())
-    return {"ok": bool(result.get("ok")), "latency_ms": result.get("latency_ms"), "error": result.get("error")}
+@dataclasses.dataclass
+class AgentServer(HealthCheck):
+    """The agent server lists its tools over the bridge's kept session (`mcp_bridge.health`)."""
+
+    timeout = datetime.timedelta(seconds=6)
+
+    def run(self) -> None:
+        try:
+            from mcp_bridge.health import check_agent_server
+
+            result = check_agent_server(timeout=5.0)
+        except Exception as exc:  # the probe itself broke: report it, never raise
+            raise ServiceUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        if not result.get("ok"):
+            raise ServiceUnavailable(result.get("error") or "agent server not ready")
 
 
-def _run(check: Callable[[], Any]) -> dict[str, Any]:
-    started = time.perf_counter()
-    try:
-        result = check()
-    except Exception as exc:
-        logger.warning("Health check %s failed: %s", check.__name__, exc)
-        return {
-            "ok": False,
-            "latency_ms": round((time.perf_counter() - started) * 1000, 1),
-            "error": f"{type(exc).__name__}: {exc}"[:500],
-        }
-    if isinstance(result, dict):  # a check that measures itself (the agent server)
-        return result
-    return {"ok": True, "latency_ms": round((time.perf_counter() - started) * 1000, 1), "error": None}
-
-
-CHECKS: dict[str, Callable[[], Any]] = {
-    "database": check_database,
-    "cache": check_cache,
-    "broker": check_broker,
-    "channel_layer": check_channel_layer,
-    "agent_server": check_agent_server,
+CHECKS: dict[str, HealthCheck] = {
+    "database": Database(),
+    "cache": Cache(),
+    "broker": Broker(),
+    "channel_layer": ChannelLayer(),
+    "agent_server": AgentServer(),
 }
+
+
+def _entry(result: HealthCheckResult) -> dict[str, Any]:
+    error = result.error
+    return {
+        "ok": error is None,
+        "latency_ms": round(result.time_taken * 1000, 1),
+        "error": None if error is None else str(getattr(error, "message", error))[:500],
+    }
+
+
+async def _results() -> list[HealthCheckResult]:
+    return await asyncio.gather(*(check.get_result() for check in CHECKS.values()))
 
 
 def health_report() -> dict[str, Any]:
     """`{status: "ok"|"degraded", checks: {<name>: {ok, latency_ms, error}}}`."""
-    checks = {name: _run(check) for name, check in CHECKS.items()}
+    checks = {name: _entry(result) for name, result in zip(CHECKS, async_to_sync(_results)(), strict=True)}
     return {"status": "ok" if all(c["ok"] for c in checks.values()) else "degraded", "checks": checks}
 
 

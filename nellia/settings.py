@@ -25,6 +25,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "nellia.api.views.csrf_failure"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 EMBEDDED = not REDIS_URL  # in-process substitutes for Redis-backed services
@@ -40,12 +41,14 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "import_export",
     "health_check",
+    "simple_history",
     "channels",
     "accounts",
     "agents",
@@ -67,10 +70,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "nellia.middleware.ApiRequestGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # who made a change, in the history of what is versioned
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nellia.urls"
@@ -148,6 +154,10 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["accounts.prune_revoked_token_families"] = {
+    "task": "accounts.tasks.prune_revoked_token_families",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["events.prune_old_events"] = {"task": "events.tasks.prune_old_events", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["leads.expire_stale_prospect_jobs"] = {"task": "leads.expire_stale_prospect_jobs", "schedule": 300.0}
 CELERY_BEAT_SCHEDULE["leads.sweep_stale_stages"] = {
@@ -166,9 +176,22 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 ALLOW_REGISTRATION = env.bool("ALLOW_REGISTRATION", default=True)
 DEFAULT_USER_PLAN = env.str("DEFAULT_USER_PLAN", default="free")
+# Login attempts per IP (any e-mail), in a sliding window (a DRF throttle); registrations per IP likewise.
 LOGIN_RATE_LIMIT = env.str("LOGIN_RATE_LIMIT", default="10/m")
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_VIEW = "accounts.views.ratelimited"
+REGISTER_RATE_LIMIT = env.str("REGISTER_RATE_LIMIT", default="10/m")
+# django-axes: failed logins per (e-mail, IP) within a sliding window of LOGIN_LOCKOUT_SECONDS (each failure
+# expires on its own); past the limit that pair is locked until the window has no failures left. Keyed by the
+# pair, so nobody can lock a user out from another IP.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(seconds=env.int("LOGIN_LOCKOUT_SECONDS", default=900))
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "email"
+AXES_USERNAME_CALLABLE = "accounts.views.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(seconds=env.int("ACCESS_TOKEN_LIFETIME", default=900)),
@@ -177,6 +200,8 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # A hash of the password in every token: changing the password revokes every token of the user.
+    "CHECK_REVOKE_TOKEN": True,
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "user_id",
 }
@@ -184,7 +209,7 @@ FRONTEND_ACCESS_TOKEN_LIFETIME = env.int("FRONTEND_ACCESS_TOKEN_LIFETIME", defau
 
 # --- DRF and OpenAPI ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "nellia.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -193,8 +218,21 @@ REST_FRAMEWORK = {
         "nellia.api.filters.UnaccentSearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only (multipart where a view takes an upload): the schema then offers what the views accept.
+    "DEFAULT_PARSER_CLASSES": ["nellia.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_SCHEMA_CLASS": "nellia.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "nellia.api.exceptions.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "nellia.api.throttling.WriteRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "writes": env.str("WRITE_RATE_LIMIT", default="120/m"),  # per user, every POST/PUT/PATCH/DELETE
+        "expensive": env.str("EXPENSIVE_RATE_LIMIT", default="60/m"),  # per user: import, export, boards, big lists
+        "login": LOGIN_RATE_LIMIT,
+        "register": REGISTER_RATE_LIMIT,
+    },
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -206,9 +244,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # System fonts: the stock Roboto/Montserrat would come from Google Fonts (nellia/api/docs.py).
+    "REDOC_UI_SETTINGS": {
+        "theme": {
+            "typography": {
+                "fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif",
+                "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"},
+                "code": {"fontFamily": "ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace"},
+            }
+        }
+    },
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/(v1/)?",
     "PREPROCESSING_HOOKS": ["nellia.api.schema.contract_paths"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nellia.api.agent_schema.add_agent_components",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "LeadStatusEnum": "leads.models.Lead.Status",
         "AgentStatusEnum": "agents.models.Agent.Status",
@@ -298,5 +350,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # httpx2 logs every MCP request at INFO; the bridge logs what matters.
-    "loggers": {"django.request": {"level": "ERROR"}, "httpx2": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    "loggers": {"django.request": {"level": "ERROR"}, "httpx2": {"level": "WARNING"}, "httpx": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

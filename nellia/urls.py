@@ -1,9 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from nellia.api.docs import RedocView, SwaggerView
 from nellia.api.views import api_not_found
 from nellia.health import HealthView
+
+# The admin an operator lives in: branded, and "View site" opens the live dashboard.
+admin.site.site_header = "Nellia Prospector"
+admin.site.site_title = "Nellia Prospector admin"
+admin.site.index_title = "Operations"
+admin.site.site_url = "/dashboard/"
 
 # Each app's urls.py holds its full sub-paths under /api/ (e.g. "leads", "leads/<id>/process").
 api_patterns = [
@@ -17,8 +24,8 @@ api_patterns = [
     path("", include("metrics.urls")),
     path("", include("mcp_bridge.urls")),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
-    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    re_path(r"^docs/?$", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    re_path(r"^redoc/?$", RedocView.as_view(url_name="schema"), name="redoc"),
     re_path(r"^health/?$", HealthView.as_view(), name="health"),
     # Keep last: any other /api/ path answers a JSON 404 in the contract's shape (even with DEBUG on).
     re_path(r"^.*$", api_not_found),

@@ -12,34 +12,34 @@ from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from channels.security.websocket import AllowedHostsOriginValidator
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.settings import api_settings
-from rest_framework_simplejwt.tokens import AccessToken
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.settings import api_settings as drf_settings
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 MAX_TOKEN_LENGTH = 4096
 
 
-@database_sync_to_async
-def user_from_token(raw: str) -> tuple[Any, float | None]:
+def authenticated_user(raw: str) -> tuple[Any, float | None]:
     """The active user an access token names and the token's expiry (epoch seconds).
 
-    AnonymousUser (and None) for a bad, expired, refresh-type or unknown-user token.
+    AnonymousUser (and None) for a bad, expired, refresh-type, revoked (logout, password change) or unknown-user
+    token: the checks of the REST authentication class.
     """
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         return AnonymousUser(), None
+    authentication = drf_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()  # accounts.authentication.JWTAuthentication
     try:
-        token = AccessToken(raw)  # verifies signature, expiry and token type ("access")
-        user_id = token[api_settings.USER_ID_CLAIM]
-        user = get_user_model().objects.get(**{api_settings.USER_ID_FIELD: user_id})
-    except (TokenError, KeyError, ValueError, TypeError, ValidationError, get_user_model().DoesNotExist):
-        return AnonymousUser(), None
-    if not user.is_active:
+        token = authentication.get_validated_token(raw.encode())
+        user = authentication.get_user(token)
+    except (InvalidToken, AuthenticationFailed, ValidationError, ValueError):
         return AnonymousUser(), None
     exp = token.get("exp")
     return user, float(exp) if isinstance(exp, int | float) else None
+
+
+user_from_token = database_sync_to_async(authenticated_user)
 
 
 def _bearer_header(scope: dict[str, Any]) -> str | None:

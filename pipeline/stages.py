@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from leads.fields import ANALYSIS_FIELDS, INPUT_FIELDS, INTAKE_FILLABLE
 from leads.models import COMPLETED, Lead, Stage
+from leads.selectors import find_duplicate_id
 from leads.websites import normalize_website
 from mcp_bridge.agent_server import models as contract
 
@@ -58,8 +59,8 @@ def _fill_intake(lead: Lead, result: Result) -> list[str]:
                 value = normalize_website(value)
             except ValueError:
                 continue
-            if value and Lead.objects.filter(owner_id=lead.owner_id, website=value).exclude(pk=lead.pk).exists():
-                continue
+            if value and find_duplicate_id(owner=lead.owner_id, website=value, exclude_id=lead.pk):
+                continue  # the owner has a lead on this site already
         if name == "contact_email":
             try:
                 validate_email(value)

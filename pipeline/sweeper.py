@@ -9,14 +9,15 @@ work, so a lead whose lease ran out is sent to a worker again, whatever was lost
 - `processing` with its lease out and no running attempt: the message of its next stage was lost: sent again;
 - `waiting` with a retry time (the agent server was unreachable) that has passed: queued again.
 
-A duplicate message is harmless: the runner ignores a task whose lead is past its stage or leased by a live run.
+A duplicate message is harmless: the runner ignores a task whose lead is past its stage or leased by a live run;
+and a lead merely waiting behind a deep queue gets ever fewer of them (`_resend_lease`).
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -64,14 +65,14 @@ def _sweep_one(lead_id: uuid.UUID, now: datetime) -> str | None:
         agent = Agent.objects.select_for_update().get(stage=stage)
         if lead.status != Lead.Status.PROCESSING:
             if lead.status == Lead.Status.QUEUED:
-                queue_or_park(lead, agent)
+                queue_or_park(lead, agent, lease_until=_resend_lease(lead, now))
             else:
                 requeue(lead)
             logger.warning("Lead %s: %s at %s with no live task, sent again", lead.pk, lead.status, stage)
             return "requeued"
         runs = list(StageRun.objects.select_for_update().filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING))
         if not runs:  # between two stages: the next stage's message was lost, no attempt died
-            queue_or_park(lead, agent)
+            queue_or_park(lead, agent, lease_until=_resend_lease(lead, now))
             logger.warning("Lead %s: the task of stage %s was lost, sent again", lead.pk, stage)
             return "requeued"
         _fail_stale_runs(runs, f"{STALE_ERROR_PREFIX} its lease ran out (its worker was lost).", now)
@@ -86,6 +87,15 @@ def _sweep_one(lead_id: uuid.UUID, now: datetime) -> str | None:
         requeue(lead)
         logger.warning("Lead %s: stage %s lost its worker, requeued (%d)", lead.pk, stage, stale_count)
         return "requeued"
+
+
+def _resend_lease(lead: Lead, now: datetime) -> datetime:
+    """The lease of a message sent again: as long as the lead has already waited since its message was first sent
+    (its `updated_at`; the lease alone moves at a re-send), at least STAGE_STALE_AFTER_SECONDS, at most ten times
+    that. Behind a deep queue a lead is not lost, only waiting: its duplicates then come at 1, 2, 4, 8 ... leases,
+    not at every sweep."""
+    lease = settings.STAGE_STALE_AFTER_SECONDS
+    return now + timedelta(seconds=min(max(lease, (now - lead.updated_at).total_seconds()), 10 * lease))
 
 
 def _fail_stale_runs(runs: list[StageRun], message: str, now: datetime) -> None:

@@ -4,21 +4,11 @@ from typing import Any
 
 from rest_framework import serializers
 
+from business_context.serializers import BusinessContextContentSerializer
 
-class BusinessContextSerializer(serializers.Serializer):
+
+class BusinessContextSerializer(BusinessContextContentSerializer):
     id = serializers.CharField()
-    business_description = serializers.CharField()
-    product_service_description = serializers.CharField()
-    target_market = serializers.CharField()
-    value_proposition = serializers.CharField()
-    ideal_customer = serializers.CharField()
-    pain_points = serializers.ListField(child=serializers.CharField())
-    competitive_advantage = serializers.CharField()
-    competitors = serializers.ListField(child=serializers.CharField())
-    industry_focus = serializers.ListField(child=serializers.CharField())
-    geographic_focus = serializers.ListField(child=serializers.CharField())
-    language = serializers.CharField()
-    is_active = serializers.BooleanField()
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

@@ -9,6 +9,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from frontend.vocab import BOARD_STAGES, parse_tier, tier_label
+from leads.fields import TEXT_MAX_LENGTHS
+from mcp_bridge.agent_server import models as agent_models
+from nellia.api.agent_schema import V1_ENRICHMENT, model_schema, output_field_schema, typed_field
 
 
 def _json(text: str | None) -> Any:
@@ -136,10 +139,10 @@ class LeadSerializer(serializers.Serializer):
     status = serializers.CharField()
     progress = serializers.IntegerField()
     source = serializers.CharField()
-    persona = serializers.JSONField(allow_null=True)
-    pain_point_analysis = serializers.ListField(child=serializers.JSONField())
-    purchase_triggers = serializers.ListField(child=serializers.JSONField())
-    enrichment_data = serializers.JSONField()
+    persona = typed_field(model_schema(agent_models.Persona, nullable=True), allow_null=True)
+    pain_point_analysis = typed_field(output_field_schema(agent_models.AnalysisOutput, "pain_point_analysis"))
+    purchase_triggers = typed_field(output_field_schema(agent_models.AnalysisOutput, "purchase_triggers"))
+    enrichment_data = typed_field(V1_ENRICHMENT)
     last_error = serializers.CharField()
     prospect_job_id = serializers.UUIDField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -184,8 +187,10 @@ def _score_field() -> serializers.FloatField:
     return ScoreField(required=False, allow_null=True, min_value=0.0, max_value=1.0)
 
 
-def _list_field() -> serializers.ListField:
-    return serializers.ListField(child=serializers.JSONField(), required=False, allow_null=True)
+def _list_field(name: str) -> serializers.ListField:
+    """The agents' list of `name` (strings, as AnalysisOutput types it); items are passed on as sent."""
+    schema = {**output_field_schema(agent_models.AnalysisOutput, name), "nullable": True}
+    return typed_field(schema, serializers.ListField, child=serializers.JSONField(), required=False, allow_null=True)
 
 
 class LeadWriteSerializer(serializers.Serializer):
@@ -196,7 +201,7 @@ class LeadWriteSerializer(serializers.Serializer):
 
     company_name = serializers.CharField(required=False, max_length=255)
     website = _nullable_text(max_length=500)
-    description = _nullable_text()
+    description = _nullable_text(max_length=TEXT_MAX_LENGTHS["description"])
     company_sector = _nullable_text(max_length=120)
     company_size = _nullable_text(max_length=60)
     market_region = _nullable_text(max_length=120)
@@ -208,8 +213,8 @@ class LeadWriteSerializer(serializers.Serializer):
     roi_potential_score = _score_field()
     brazilian_market_fit = _score_field()
     processing_stage = serializers.CharField(required=False, allow_null=True, allow_blank=True)
-    pain_point_analysis = _list_field()
-    purchase_triggers = _list_field()
+    pain_point_analysis = _list_field("pain_point_analysis")
+    purchase_triggers = _list_field("purchase_triggers")
 
     TEXT_FIELDS = (
         "website", "description", "company_sector", "company_size", "market_region", "contact_email",
@@ -249,6 +254,11 @@ class BulkLeadSerializer(serializers.Serializer):
     leads = serializers.ListField(child=serializers.DictField(), allow_empty=True)
 
 
+class BulkSkippedSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    reason = serializers.ChoiceField(choices=["not_found", "already_processing", "duplicate_lead", "invalid"])
+
+
 class BulkResultSerializer(serializers.Serializer):
     done = serializers.ListField(child=serializers.CharField())
-    skipped = serializers.ListField(child=serializers.DictField())
+    skipped = BulkSkippedSerializer(many=True)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from frontend.selectors import presented_stage_stats, recent_activity_events
 from metrics import selectors
+from metrics.serializers import ActivityMetadataSerializer
 
 ACTIVITY_TYPES = {
     "lead.created": "lead_created",
@@ -126,7 +127,7 @@ class ActivitySerializer(serializers.Serializer):
     type = serializers.CharField()
     description = serializers.CharField()
     timestamp = serializers.DateTimeField()
-    metadata = serializers.DictField()
+    metadata = ActivityMetadataSerializer()
 
 
 class DashboardSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from agents.models import Agent
 from agents.selectors import agents_list
 from frontend.serializers.agents import AgentSerializer, present_agents
 from frontend.views.base import FrontendView
+from nellia.api.schema import errors
 
 
 def _agent(agent_id: str) -> Agent:
@@ -56,7 +57,7 @@ class _AgentActionView(FrontendView):
 class AgentStartView(_AgentActionView):
     action = "start"
 
-    @extend_schema(summary="Start an agent (admin)", request=None, responses={200: AgentSerializer})
+    @extend_schema(summary="Start an agent (admin)", request=None, responses={200: AgentSerializer, **errors(403)})
     def post(self, request: Request, agent_id: str) -> Response:
         return super().post(request, agent_id)
 
@@ -64,6 +65,6 @@ class AgentStartView(_AgentActionView):
 class AgentStopView(_AgentActionView):
     action = "stop"
 
-    @extend_schema(summary="Stop an agent (admin)", request=None, responses={200: AgentSerializer})
+    @extend_schema(summary="Stop an agent (admin)", request=None, responses={200: AgentSerializer, **errors(403)})
     def post(self, request: Request, agent_id: str) -> Response:
         return super().post(request, agent_id)

@@ -1,7 +1,6 @@
 """`/api/v1/auth/...` (FRONTEND.md §3): the accounts services, tokens living FRONTEND_ACCESS_TOKEN_LIFETIME."""
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -11,7 +10,7 @@ from rest_framework.response import Response
 
 from accounts import services
 from accounts.selectors import user_by_email
-from accounts.views import enforce_rate_limit
+from accounts.views import check_credentials
 from frontend.serializers.auth import (
     AuthResponseSerializer,
     LoginSerializer,
@@ -23,6 +22,7 @@ from frontend.serializers.auth import (
 )
 from frontend.views.base import FrontendView
 from nellia.api.exceptions import Conflict
+from nellia.api.schema import errors
 
 
 def _session(user) -> dict:
@@ -38,26 +38,22 @@ class _PublicView(FrontendView):
 
 
 class LoginView(_PublicView):
-    @extend_schema(summary="Log in (RAW)", request=LoginSerializer, responses={200: AuthResponseSerializer}, auth=[])
+    throttle_scope = "login"
+
+    @extend_schema(summary="Log in (RAW)", request=LoginSerializer, responses={200: AuthResponseSerializer, **errors(401)}, auth=[])
     def post(self, request: Request) -> Response:
-        email_key = str(self.body().get("email", "")).strip().lower()[:254] or "-"
-        enforce_rate_limit(request._request, group="auth.login", keys={"ip": "ip", "email": lambda g, r: email_key})
         serializer = LoginSerializer(data=self.body())
         serializer.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request, email=serializer.validated_data["email"], password=serializer.validated_data["password"]
-        )
-        if user is None or not user.is_active:
-            raise exceptions.AuthenticationFailed("Invalid email or password.", code="invalid_credentials")
-        return Response(_session(user))
+        return Response(_session(check_credentials(request, **serializer.validated_data)))
 
 
 class RegisterView(_PublicView):
-    @extend_schema(summary="Create an account (RAW)", request=RegisterSerializer, responses={201: AuthResponseSerializer}, auth=[])
+    throttle_scope = "register"
+
+    @extend_schema(summary="Create an account (RAW)", request=RegisterSerializer, responses={201: AuthResponseSerializer, **errors(403, 409)}, auth=[])
     def post(self, request: Request) -> Response:
         if not settings.ALLOW_REGISTRATION:
             raise exceptions.PermissionDenied("Registration is disabled.", code="registration_disabled")
-        enforce_rate_limit(request._request, group="auth.register", keys={"ip": "ip"})
         serializer = RegisterSerializer(data=self.body())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -75,7 +71,7 @@ class RegisterView(_PublicView):
 
 
 class RefreshView(_PublicView):
-    @extend_schema(summary="Rotate a refresh token (RAW)", request=RefreshSerializer, responses={200: TokenPairSerializer}, auth=[])
+    @extend_schema(summary="Rotate a refresh token (RAW)", request=RefreshSerializer, responses={200: TokenPairSerializer, **errors(401)}, auth=[])
     def post(self, request: Request) -> Response:
         serializer = RefreshSerializer(data=self.body())
         serializer.is_valid(raise_exception=True)
@@ -95,16 +91,18 @@ class RefreshView(_PublicView):
 class LogoutView(FrontendView):
     envelope = False
 
-    @extend_schema(summary="Log out; an optional refresh token is revoked", request=LogoutSerializer, responses={204: None})
+    @extend_schema(summary="Log out: this session's tokens stop working; an optional refresh token is revoked too", request=LogoutSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         serializer = LogoutSerializer(data=self.body())
         serializer.is_valid(raise_exception=True)
-        token = serializer.validated_data.get("refresh_token")
-        if token:
-            try:
-                services.revoke_refresh_token(token, user=request.user)
-            except services.InvalidRefreshToken as exc:
-                raise exceptions.ValidationError({"refresh_token": [str(exc)]}) from None
+        try:
+            services.logout(
+                user=request.user,
+                access_token=request.auth,
+                refresh_token=serializer.validated_data.get("refresh_token") or None,
+            )
+        except services.InvalidRefreshToken as exc:
+            raise exceptions.ValidationError({"refresh_token": [str(exc)]}) from None
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,9 +1,9 @@
-"""The base of every `/api/v1/` view: envelope renderer, error handler, JSON only, schema tag."""
+"""The base of every `/api/v1/` view: envelope renderer, error handler, schema tag (JSON only: the default
+parser of settings.REST_FRAMEWORK)."""
 
 from typing import Any
 
 from rest_framework import exceptions
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +19,6 @@ class FrontendView(APIView):
 
     envelope = True
     renderer_classes = [FrontendRenderer]
-    parser_classes = [JSONParser]
     schema = FrontendAutoSchema()
 
     def get_exception_handler(self):

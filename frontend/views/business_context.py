@@ -9,6 +9,7 @@ from business_context.selectors import context_for
 from business_context.services import save_context
 from frontend.serializers.business_context import BusinessContextInputSerializer, BusinessContextSerializer
 from frontend.views.base import FrontendView
+from nellia.api.schema import errors
 
 
 class BusinessContextView(FrontendView):
@@ -17,7 +18,7 @@ class BusinessContextView(FrontendView):
         request = getattr(self, "request", None)
         return request is None or request.method != "GET"
 
-    @extend_schema(summary="The caller's business context (RAW; 404 business_context_missing)", responses={200: BusinessContextSerializer})
+    @extend_schema(summary="The caller's business context (RAW; 404 business_context_missing)", responses={200: BusinessContextSerializer, **errors(404)})
     def get(self, request: Request) -> Response:
         ctx = context_for(request.user)
         if ctx is None:

@@ -9,6 +9,7 @@ from chat import services
 from chat.selectors import messages_for, resolve_agent
 from frontend.serializers.chat import ChatMessageSerializer, ChatPostSerializer, present_message
 from frontend.views.base import FrontendView
+from nellia.api.schema import errors
 
 HISTORY = 100
 
@@ -22,7 +23,7 @@ class ChatHistoryView(FrontendView):
 
 
 class ChatPostView(FrontendView):
-    @extend_schema(summary="Send a message; the reply joins the history later", request=ChatPostSerializer, responses={201: ChatMessageSerializer})
+    @extend_schema(summary="Send a message; the reply joins the history later", request=ChatPostSerializer, responses={201: ChatMessageSerializer, **errors(404)})
     def post(self, request: Request) -> Response:
         serializer = ChatPostSerializer(data=self.body())
         serializer.is_valid(raise_exception=True)

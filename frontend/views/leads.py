@@ -41,9 +41,11 @@ from leads import services
 from leads.board import PRESENTED_STAGES
 from leads.selectors import get_lead_for
 from nellia.api.exceptions import Conflict
+from nellia.api.schema import errors
 from pipeline.services import enqueue_processing
 
 MAX_LIMIT = 1000
+MAX_OFFSET = 2**31 - 1  # far past any owner's leads; larger values would overflow PostgreSQL's OFFSET
 
 
 @contextmanager
@@ -59,14 +61,17 @@ def gc_paused() -> Iterator[None]:
 BULK_MAX = 1000
 
 
-def _int_param(request: Request, name: str, default: int) -> int:
+def _int_param(request: Request, name: str, default: int, maximum: int | None = None) -> int:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise exceptions.ValidationError({name: ["A valid integer is required."]}) from None
+    if maximum is not None and value > maximum:
+        raise exceptions.ValidationError({name: [f"Ensure this value is less than or equal to {maximum}."]})
+    return value
 
 
 def _duplicate(exc: services.DuplicateLead) -> Conflict:
@@ -105,17 +110,19 @@ LIST_PARAMETERS = [
     OpenApiParameter("processing_stage", str, description="The presented stage (board stage or pipeline stage)."),
     OpenApiParameter("sort_by", str, enum=sorted(["company_name", "relevance_score", "roi_potential_score", "brazilian_market_fit", "created_at", "updated_at"])),
     OpenApiParameter("sort_order", str, enum=["asc", "desc"]),
-    OpenApiParameter("limit", int, description="Default and maximum 1000."),
-    OpenApiParameter("offset", int),
+    OpenApiParameter("limit", int, description="Default and maximum 1000; larger values are capped."),
+    OpenApiParameter("offset", int, description=f"At most {MAX_OFFSET}."),
 ]
 
 
 class LeadListView(FrontendView):
+    throttle_scope = "expensive"  # up to 1000 leads with their JSON per request
+
     @extend_schema(summary="The caller's leads (one page of up to 1000)", parameters=LIST_PARAMETERS, responses={200: LeadPageSerializer})
     def get(self, request: Request) -> Response:
         params = request.query_params
         limit = min(max(_int_param(request, "limit", MAX_LIMIT), 1), MAX_LIMIT)
-        offset = max(_int_param(request, "offset", 0), 0)
+        offset = max(_int_param(request, "offset", 0, maximum=MAX_OFFSET), 0)
         filters = {
             name: params.get(name, "").strip()
             for name in ("search", "company_sector", "qualification_tier", "processing_stage")
@@ -150,7 +157,7 @@ class LeadListView(FrontendView):
             }
         )
 
-    @extend_schema(summary="Create a lead (no processing)", request=LeadWriteSerializer, responses={201: LeadSerializer})
+    @extend_schema(summary="Create a lead (no processing)", request=LeadWriteSerializer, responses={201: LeadSerializer, **errors(409)})
     def post(self, request: Request) -> Response:
         lead = _create(request, self.body())
         return _lead_response(request, lead.pk, status.HTTP_201_CREATED)
@@ -161,13 +168,13 @@ class LeadDetailView(FrontendView):
     def get(self, request: Request, lead_id: str) -> Response:
         return _lead_response(request, lead_id)
 
-    @extend_schema(summary="Partial update (PUT = PATCH)", request=LeadWriteSerializer, responses={200: LeadSerializer})
+    @extend_schema(summary="Partial update (PUT = PATCH)", request=LeadWriteSerializer, responses={200: LeadSerializer, **errors(409)})
     def put(self, request: Request, lead_id: str) -> Response:
         lead = get_lead_for(request.user, lead_id)
         _update(request, lead, self.body())
         return _lead_response(request, lead.pk)
 
-    @extend_schema(summary="Partial update", request=LeadWriteSerializer, responses={200: LeadSerializer})
+    @extend_schema(summary="Partial update", request=LeadWriteSerializer, responses={200: LeadSerializer, **errors(409)})
     def patch(self, request: Request, lead_id: str) -> Response:
         return self.put(request, lead_id)
 
@@ -197,7 +204,7 @@ class LeadProcessView(FrontendView):
         description="Idempotent: a lead already queued, processing or waiting answers 202 with its current state "
         "(the app retries a failed or timed-out mutation once; `/api/` answers 409 instead).",
         request=None,
-        responses={202: LeadSerializer},
+        responses={202: LeadSerializer, **errors(409)},
     )
     def post(self, request: Request, lead_id: str) -> Response:
         lead = get_lead_for(request.user, lead_id)
@@ -208,7 +215,11 @@ class LeadProcessView(FrontendView):
 
 
 class LeadsByStageView(FrontendView):
-    @extend_schema(summary="The caller's leads grouped by presented stage", responses={200: {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "object"}}}})
+    throttle_scope = "expensive"
+
+    @extend_schema(summary="The caller's leads grouped by presented stage", responses={200: {
+        "type": "object", "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/V1Lead"}},
+    }})
     def get(self, request: Request) -> Response:
         with gc_paused():  # as in LeadListView.get
             groups: dict[str, list] = {stage: [] for stage in PRESENTED_STAGES}

@@ -16,6 +16,7 @@ from frontend.serializers.prospect import (
     present_plan_status,
 )
 from frontend.views.base import FrontendView
+from nellia.api.schema import errors
 from prospecting import selectors
 from prospecting.api import as_api_error
 from prospecting.errors import StartRefusedError
@@ -27,7 +28,7 @@ JOBS_LISTED = 50
 class ProspectStartView(FrontendView):
     envelope = False
 
-    @extend_schema(summary="Start a prospecting job (RAW 202); reads only user_search_query", request=StartSerializer, responses={202: StartedSerializer})
+    @extend_schema(summary="Start a prospecting job (RAW 202); reads only user_search_query", request=StartSerializer, responses={202: StartedSerializer, **errors(403, 409)})
     def post(self, request: Request) -> Response:
         query = self.body().get("user_search_query")
         try:

@@ -1,13 +1,13 @@
 """One exception handler for `/api/`: every error body is `{detail, code[, fields]}`."""
 
 import logging
+import math
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404
-from django_ratelimit.exceptions import Ratelimited
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -31,6 +31,25 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The file is too large."
     default_code = "file_too_large"
+
+
+class InvalidQuery(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "The query string or path contains characters that are not allowed."
+    default_code = "invalid_query"
+
+
+def request_too_large() -> PayloadTooLarge:
+    return PayloadTooLarge("The request body is too large.", "payload_too_large")
+
+
+def throttled(wait: float | None) -> exceptions.Throttled:
+    """429 with one sentence (DRF appends "Expected available in N seconds." to any detail it is given)."""
+    seconds = max(1, math.ceil(wait)) if wait else None
+    exc = exceptions.Throttled(wait=seconds)
+    text = f"Too many requests. Try again in {seconds} seconds." if seconds else "Too many requests. Try again later."
+    exc.detail = exceptions.ErrorDetail(text, code=exc.default_code)
+    return exc
 
 
 class ServiceUnavailable(exceptions.APIException):
@@ -74,12 +93,19 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
-    elif isinstance(exc, Ratelimited):
-        exc = exceptions.Throttled()
+    elif isinstance(exc, exceptions.Throttled):
+        exc = throttled(exc.wait)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = request_too_large()
+    elif isinstance(exc, SuspiciousOperation):  # e.g. TooManyFieldsSent, a malformed multipart body
+        exc = exceptions.ParseError(str(exc) or "Malformed request.")
+    elif isinstance(exc, DataError):  # the database refused a value the validation let through
+        logger.warning("Database refused a value in %s: %s", context.get("view"), exc)
+        exc = exceptions.ValidationError({"non_field_errors": ["A value is out of range or cannot be stored."]})
     elif isinstance(exc, OperationalError | InterfaceError):
         # The database went away under an in-flight request (restart, killed backend): the pool replaces the
         # connection for the next one; this one answers 503.

@@ -3,13 +3,15 @@
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
+from django.views import csrf, defaults
+from django.views.decorators.csrf import csrf_exempt
 
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or request.path == "/api"
 
 
+@csrf_exempt  # whatever the method: a 404, not a CSRF failure page
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """The catch-all for unknown /api/ paths (also answers when DEBUG is on)."""
     return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
@@ -37,3 +39,11 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     if _is_api(request):
         return JsonResponse({"detail": "You do not have permission to perform this action.", "code": "permission_denied"}, status=403)
     return defaults.permission_denied(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW. The API authenticates with bearer tokens (its views are CSRF-exempt), so this answers
+    only a session-cookie request that failed the check."""
+    if _is_api(request):
+        return JsonResponse({"detail": f"CSRF check failed: {reason}", "code": "csrf_failed"}, status=403)
+    return csrf.csrf_failure(request, reason)

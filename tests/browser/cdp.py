@@ -2,6 +2,8 @@
 
 `Browser` starts `chromium --headless --remote-debugging-port=0`, reads the port it picked, and opens a CDP
 session on the first page target with simple-websocket (already installed as a python-socketio dependency).
+`keep_on_machine()` intercepts every request the page makes (CDP Fetch): loopback ones go on, any other is
+recorded in `offsite` and failed, so a test can assert that nothing would have left the machine.
 """
 
 import contextlib
@@ -15,12 +17,14 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 import simple_websocket
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "/usr/bin/chromium")
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 
 def chromium_path() -> str:
@@ -40,6 +44,7 @@ class Browser:
         self.process: subprocess.Popen | None = None
         self.ws: simple_websocket.Client | None = None
         self._ids = itertools.count(1)
+        self.offsite: list[str] = []
 
     def __enter__(self) -> "Browser":
         binary = chromium_path()
@@ -104,11 +109,28 @@ class Browser:
             if raw is None:
                 continue
             reply = json.loads(raw)
-            if reply.get("id") == message_id:
+            if reply.get("method") == "Fetch.requestPaused":
+                self._pass_or_block(reply["params"])
+            elif reply.get("id") == message_id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
         raise TimeoutError(f"no CDP reply to {method}")
+
+    def keep_on_machine(self) -> None:
+        """From now on, requests to anything but loopback are recorded in `offsite` and failed."""
+        self.call("Fetch.enable", {"patterns": [{"urlPattern": "*"}]})
+
+    def _pass_or_block(self, paused: dict[str, Any]) -> None:
+        url = paused["request"]["url"]
+        if urlsplit(url).hostname in LOOPBACK:
+            self._send("Fetch.continueRequest", {"requestId": paused["requestId"]})
+        else:
+            self.offsite.append(url)
+            self._send("Fetch.failRequest", {"requestId": paused["requestId"], "errorReason": "BlockedByClient"})
+
+    def _send(self, method: str, params: dict[str, Any]) -> None:
+        self.ws.send(json.dumps({"id": next(self._ids), "method": method, "params": params}))
 
     def evaluate(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})

@@ -1,4 +1,7 @@
+import shlex
+import subprocess
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -55,3 +58,17 @@ def test_processes_some_leads_end_to_end(db, monkeypatch, django_capture_on_comm
 def test_negative_process_is_an_error(db):
     with pytest.raises(CommandError, match="--process"):
         seed("--process", "-1")
+
+
+def test_make_run_prints_the_urls_the_server_listens_on(db):
+    """`make run PORT=9202` printed http://127.0.0.1:8000 URLs (issue 10): make passes its address to seed_demo."""
+    root = Path(__file__).resolve().parents[2]
+    commands = subprocess.run(["make", "-n", "run", "PORT=9202", "HOST=127.0.0.2"], cwd=root, capture_output=True,
+                              text=True, check=True).stdout
+    seed_line = next(line for line in commands.splitlines() if "seed_demo" in line)
+    serve_line = next(line for line in commands.splitlines() if "runserver" in line)
+    base_url = shlex.split(seed_line)[shlex.split(seed_line).index("--base-url") + 1]
+    assert base_url == "http://127.0.0.2:9202" and serve_line.endswith(" 127.0.0.2:9202")
+    output = seed("--process", "0", "--base-url", base_url)
+    assert "http://127.0.0.2:9202/admin/" in output and "http://127.0.0.2:9202/api/docs/" in output
+    assert ":8000" not in output

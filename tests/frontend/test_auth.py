@@ -1,6 +1,7 @@
 """FRONTEND.md §3: login, register, refresh, logout, profile."""
 
 import pytest
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.tokens import AccessToken
 
 from tests.frontend.conftest import assert_error, env
@@ -49,8 +50,8 @@ def test_register_errors(client, user, settings):
                  "registration_disabled")
 
 
-def test_login_rate_limit_is_429(client, user, settings):
-    settings.LOGIN_RATE_LIMIT = "2/m"
+def test_login_rate_limit_is_429(client, user, monkeypatch):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "login", "2/m")
     for _ in range(2):
         post(client, "/api/v1/auth/login", {"email": user.email, "password": "wrong-password"})
     assert_error(post(client, "/api/v1/auth/login", {"email": user.email, "password": "wrong-password"}), 429)

@@ -153,7 +153,7 @@ def test_process_flag_queues_created_leads(api, user, process, django_capture_on
 def test_a_concurrent_insert_of_the_same_website_counts_as_duplicate(api, user, monkeypatch):
     LeadFactory(owner=user, website="https://race.com.br")
     # As if the other insert landed after our dedupe query ran.
-    monkeypatch.setattr("leads.importing._existing_websites", lambda owner, websites: set())
+    monkeypatch.setattr("leads.importing._existing_keys", lambda owner, keys: set())
     body = upload(api, b"company_name,website\nRace,race.com.br\nNew,new-one.com.br\n").json()
     assert (body["created"], body["duplicates"]) == (1, 1)
     assert Lead.objects.filter(owner=user).count() == 2

@@ -11,7 +11,7 @@ def test_admin_index_shows_the_summary(client, admin_user, user):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="nellia-metrics"' in html
-    assert "completed: 2" in html
+    assert "Completed: 2" in html  # labels, not keys
     assert "Agents active" in html
     assert "Site administration" in html or "app-leads" in html  # the default index is still there
 

@@ -1,6 +1,7 @@
 """The database is the source of truth for pending work: whatever message is lost, the lead's lease runs out and
 the sweeper sends its stage again; a duplicate never writes a stage twice; a queued lead can be restarted."""
 
+import itertools
 import time
 from datetime import timedelta
 
@@ -103,9 +104,20 @@ def test_lost_messages_between_stages_never_count_as_dead_workers(stage_queue, l
     settings.STAGE_MAX_REQUEUES = 1
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_next()  # intake done; the analysis message is lost...
-    for attempt in range(1, 5):
+    for seconds in (31, 63, 127, 255):  # each lease as long as the wait so far
         stage_queue.sent.clear()  # ... and so is every message the sweeper sends
-        assert stage_queue.call(sweeper.sweep_stale_stages, now=_later(31 * attempt)) == {"requeued": 1, "failed": 0}
+        assert stage_queue.call(sweeper.sweep_stale_stages, now=_later(seconds)) == {"requeued": 1, "failed": 0}
     lead.refresh_from_db()
     assert lead.status == Lead.Status.PROCESSING and not StageRun.objects.filter(lead=lead, status="failed").exists()
     assert stage_queue.run_all() == ["done"] * 4
+
+
+def test_a_lead_waiting_behind_a_deep_queue_gets_ever_fewer_duplicates(stage_queue, lead, settings):
+    settings.STAGE_STALE_AFTER_SECONDS = 10
+    stage_queue.call(pipeline_services.enqueue_processing, lead=lead)  # its message waits behind many others
+    sent_again = [t for t in range(1, 121) if stage_queue.call(sweeper.sweep_stale_stages, now=_later(t))["requeued"]]
+    assert len(sent_again) == 4 and sent_again[0] >= 10, sent_again  # not at every sweep (120 of them)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sent_again)]
+    assert all(gap >= 2 * previous - 2 for previous, gap in itertools.pairwise(gaps)), sent_again  # doubling
+    assert stage_queue.run_all()[:1] == ["done"]  # the first message to arrive runs the stage...
+    assert set(stage_queue.run_all()) <= {"skipped", "done"}  # ... the duplicates do nothing

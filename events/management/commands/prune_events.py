@@ -2,13 +2,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from events.services import prune_events
+from nellia.commands import positive_int
 
 
 class Command(BaseCommand):
     help = "Delete events older than the retention window (EVENT_RETENTION_HOURS, or --hours)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--hours", type=int, default=None, help="Override EVENT_RETENTION_HOURS.")
+        parser.add_argument("--hours", type=positive_int, default=None, metavar="N",
+                            help="Override EVENT_RETENTION_HOURS (hours, more than 0).")
 
     def handle(self, *args, **options) -> None:
         hours = options["hours"] if options["hours"] is not None else settings.EVENT_RETENTION_HOURS

@@ -8,7 +8,7 @@ from django.core.management.base import CommandParser
 
 from leads import importing
 from leads.commands import WaitForLeadsMixin
-from nellia.commands import NelliaCommand, OwnerMixin
+from nellia.commands import NelliaCommand, OwnerMixin, non_negative_float
 
 SHOWN_ERRORS = 20
 
@@ -24,7 +24,7 @@ class Command(OwnerMixin, WaitForLeadsMixin, NelliaCommand):
         self.add_owner_argument(parser)
         parser.add_argument("--process", action="store_true", help="Queue the created leads for the pipeline.")
         parser.add_argument("--wait", action="store_true", help="With --process: wait until they are processed.")
-        parser.add_argument("--timeout", type=float, default=600, help="Seconds to wait with --wait (default 600).")
+        parser.add_argument("--timeout", type=non_negative_float, default=600, help="Seconds to wait with --wait (default 600).")
 
     def handle(self, *args: Any, file: str, owner: str | None, process: bool, wait: bool, timeout: float,
                **options: Any) -> None:

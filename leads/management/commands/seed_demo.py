@@ -21,7 +21,7 @@ from leads.commands import WaitForLeadsMixin
 from leads.hooks import process_lead
 from leads.models import Lead
 from leads.services import AlreadyProcessing
-from nellia.commands import NelliaCommand
+from nellia.commands import NelliaCommand, non_negative_float, non_negative_int
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 ADMIN = ("admin@nellia.local", "nellia-admin")
@@ -35,9 +35,9 @@ class Command(WaitForLeadsMixin, NelliaCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--process", type=int, default=3, metavar="N",
+        parser.add_argument("--process", type=non_negative_int, default=3, metavar="N",
                             help="Process N sample leads that are still new (default 3; 0: none).")
-        parser.add_argument("--timeout", type=float, default=180, help="Seconds to wait for them (default 180).")
+        parser.add_argument("--timeout", type=non_negative_float, default=180, help="Seconds to wait for them (default 180).")
         parser.add_argument("--no-wait", action="store_true",
                             help="Queue without waiting (real mode only: needs a running Celery worker).")
         parser.add_argument("--reset-passwords", action="store_true", help="Set the demo passwords again.")
@@ -45,8 +45,6 @@ class Command(WaitForLeadsMixin, NelliaCommand):
 
     def handle(self, *args: Any, process: int, timeout: float, no_wait: bool, reset_passwords: bool,
                base_url: str, **options: Any) -> None:
-        if process < 0:
-            raise self.fail("--process must be 0 or more.")
         if not (FIXTURES / "sample_leads.csv").is_file():
             raise self.fail(f"Sample data missing: {FIXTURES}")
         with transaction.atomic():

@@ -5,7 +5,7 @@ streamable HTTP (MCP at /mcp, bearer token). Defaults come from the agent server
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mcp_bridge.agent_server import run
 
@@ -20,6 +20,8 @@ class Command(BaseCommand):
                             help="Bearer token clients must send (default: the AGENT_SERVER_TOKEN setting).")
 
     def handle(self, *args: Any, host: str | None, port: int | None, token: str | None, **options: Any) -> None:
+        if port is not None and not 1 <= port <= 65535:  # mcp_bridge imports no project package: checked here
+            raise CommandError(f"--port {port} is not a port number (1-65535).")
         if token is None:
             token = settings.AGENT_SERVER_TOKEN or None
         if token is None:

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError, CommandParser
 from leads.commands import WaitForLeadsMixin
 from leads.models import Lead
 from leads.services import AlreadyProcessing
-from nellia.commands import NelliaCommand
+from nellia.commands import NelliaCommand, lead_id_arg, non_negative_float
 from pipeline.services import enqueue_processing
 
 
@@ -24,11 +24,11 @@ class Command(WaitForLeadsMixin, NelliaCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         which = parser.add_mutually_exclusive_group(required=True)
-        which.add_argument("--ids", nargs="+", metavar="ID", help="Lead ids to process.")
+        which.add_argument("--ids", nargs="+", type=lead_id_arg, metavar="ID", help="Lead ids to process.")
         which.add_argument("--all-new", action="store_true", help="Every lead with status 'new'.")
         parser.add_argument("--restart", action="store_true", help="Start over from intake (history is kept).")
         parser.add_argument("--wait", action="store_true", help="Wait for the leads to finish, with a progress bar.")
-        parser.add_argument("--timeout", type=float, default=0, help="Give up waiting after N seconds (0: never).")
+        parser.add_argument("--timeout", type=non_negative_float, default=0, help="Give up waiting after N seconds (0: never).")
 
     def handle(self, *args: Any, ids: list[str] | None, all_new: bool, restart: bool, wait: bool,
                timeout: float, **options: Any) -> None:

@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from accounts.selectors import user_by_email
 from leads.models import ProspectJob
+from nellia.commands import non_negative_float
 from prospecting import services
 from prospecting.errors import StartRefusedError
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, metavar="EMAIL", help="The user the leads are for.")
         parser.add_argument("--query", default="", help="What to look for (optional; the business context is used).")
         parser.add_argument("--no-wait", action="store_true", help="Return once the job is queued (real mode only).")
-        parser.add_argument("--timeout", type=float, default=0, help="Stop following after N seconds (0: never).")
+        parser.add_argument("--timeout", type=non_negative_float, default=0, help="Stop following after N seconds (0: never).")
 
     def handle(self, *args: Any, user: str, query: str, no_wait: bool, timeout: float, **options: Any) -> None:
         owner = user_by_email(user)

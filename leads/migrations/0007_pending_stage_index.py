@@ -5,11 +5,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    # Also merges the two 0004 migrations of main (search) and i13b (leases).
-
     dependencies = [
-        ('leads', '0004_search_trigram'),
-        ('leads', '0004_stage_lease'),
+        ('leads', '0006_stage_lease'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

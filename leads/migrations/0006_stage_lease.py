@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('leads', '0003_list_order_indexes'),
+        ('leads', '0005_website_key'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
