@@ -4,12 +4,34 @@ AutoSchema that documents every operation's error statuses by rule."""
 from typing import Any
 
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers
 
-# `{"<field>": ["message", ...]}`; a list's or a nested object's field carries `{"<index or key>": [...]}`.
-FIELD_ERRORS = serializers.DictField(
-    child=serializers.JSONField(),
+# `{"<field>": ["message", ...]}`; a list's or a nested object's field carries `{"<index or key>": ...}` with the
+# same shape, to any depth: a recursive component, so the schema stays typed all the way down.
+FIELD_ERRORS_COMPONENT = {
+    "type": "object",
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"$ref": "#/components/schemas/FieldErrors"},
+        ]
+    },
+}
+
+
+@extend_schema_field({"$ref": "#/components/schemas/FieldErrors"})
+class FieldErrorsField(serializers.DictField):
+    pass
+
+
+def add_error_components(result: dict, **kwargs: Any) -> dict:
+    """Postprocessing hook: the recursive `FieldErrors` component the error bodies refer to."""
+    result.setdefault("components", {}).setdefault("schemas", {})["FieldErrors"] = FIELD_ERRORS_COMPONENT
+    return result
+
+
+FIELD_ERRORS = FieldErrorsField(
     required=False,
     help_text="Per-field messages (validation errors only): a list of messages, or per item/key of a list or object.",
 )
