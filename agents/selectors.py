@@ -17,7 +17,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Avg, Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDay, TruncHour, TruncMinute
 from django.utils import timezone
 
@@ -77,20 +77,25 @@ def _run_aggregates(**extra: Any) -> dict[str, Any]:
 
 
 def queue_depths() -> dict[str, int]:
-    """Leads waiting for each stage (one grouped query)."""
-    running = StageRun.objects.filter(
-        lead=OuterRef("pk"), stage=OuterRef("processing_stage"), status=StageRun.Status.RUNNING
-    )
-    rows = (
-        Lead.objects.filter(processing_stage__in=Stage.values)
-        .filter(
-            Q(status__in=[Lead.Status.QUEUED, Lead.Status.WAITING])
-            | (Q(status=Lead.Status.PROCESSING) & ~Exists(running))
+    """Leads waiting for each stage: the active leads per stage, an index-only count on `lead_queue` (status,
+    processing_stage), minus the few that a running StageRun is working on (at most one per worker slot)."""
+    active = (
+        Lead.objects.filter(
+            status__in=[Lead.Status.QUEUED, Lead.Status.WAITING, Lead.Status.PROCESSING], processing_stage__in=Stage.values
         )
         .values("processing_stage")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # not COUNT(id): the index holds no id, the scan would visit the heap
     )
-    return {row["processing_stage"]: row["n"] for row in rows}
+    depths = {row["processing_stage"]: row["n"] for row in active}
+    being_run = (
+        StageRun.objects.filter(status=StageRun.Status.RUNNING, lead__status=Lead.Status.PROCESSING,
+                                lead__processing_stage=F("stage"))
+        .values("stage")
+        .annotate(n=Count("lead_id", distinct=True))
+    )
+    for row in being_run:
+        depths[row["stage"]] = depths.get(row["stage"], 0) - row["n"]
+    return {stage: n for stage, n in depths.items() if n}
 
 
 def metrics_for_agents(agents: list[Agent], *, now: datetime | None = None) -> dict[Any, dict[str, Any]]:

@@ -8,6 +8,10 @@ Every status or `current_task` change publishes `agent.status` (global).
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -53,6 +57,15 @@ def stop_agent(*, agent: Agent) -> Agent:
         agent.status = Agent.Status.INACTIVE
         _save(agent, before, ["status"])
     return agent
+
+
+def update_locked(change: Callable[..., None], agent_id: uuid.UUID, **kwargs: Any) -> None:
+    """Apply `change` (`mark_working`, `mark_idle`, `record_failure`) to the agent in a transaction of its own,
+    holding its row for two statements. The pipeline calls it after a stage's transaction committed, so the stage
+    transactions of every worker never wait on the one row their agent shares; the status is derived under the
+    lock from the committed StageRuns, so concurrent finishes still leave it right."""
+    with transaction.atomic():
+        change(agent=Agent.objects.select_for_update().get(pk=agent_id), **kwargs)
 
 
 def mark_working(*, agent: Agent, task: str) -> None:

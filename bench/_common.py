@@ -21,14 +21,16 @@ DATABASE_URL = f"{PG}/{DB_NAME}"
 SECRET = "bench-secret-key-bench-secret-key-0123456789abcdef"
 
 
-def setup_django(*, fresh: bool) -> None:
-    """Point Django at nellia_bench (recreated and migrated when `fresh`) and set it up."""
+def setup_django(*, fresh: bool, keep_redis: bool = False) -> None:
+    """Point Django at nellia_bench (recreated and migrated when `fresh`) and set it up; `keep_redis`: keep the
+    environment's REDIS_URL (the real-mode benches), else run without Redis."""
     sys.path.insert(0, str(ROOT))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="nellia.settings", DATABASE_URL=DATABASE_URL, SECRET_KEY=SECRET,
         CELERY_EMBEDDED_WORKER="0", ACCESS_TOKEN_LIFETIME="7200", LOG_LEVEL="WARNING",
     )
-    os.environ.pop("REDIS_URL", None)
+    if not keep_redis:
+        os.environ.pop("REDIS_URL", None)
     if fresh:
         import psycopg
 
@@ -102,6 +104,25 @@ def generate_leads_sql(owner_id, count: int, *, start: int = 0) -> None:
         cursor.execute(sql, [owner_id, analysis, start + 1, start + count])
         # What autovacuum does after a bulk load: statistics and the visibility map (index-only scans).
         cursor.execute("VACUUM ANALYZE leads_lead")
+
+
+_rows_made = 0  # rows of distinct websites made so far (an import skips a website it already has)
+
+
+def company_rows(count: int) -> list[dict[str, str]]:
+    """`count` import rows (`leads.importing.import_leads`) of companies the pipeline processes in full."""
+    global _rows_made
+    start, _rows_made = _rows_made, _rows_made + count
+    sectors = ["transportadora rodoviária", "software de gestão", "indústria metalúrgica", "rede de clínicas"]
+    return [
+        {
+            "company_name": f"Empresa {n} Ltda",
+            "website": f"https://empresa{n}.com.br",
+            "description": f"{sectors[n % 4].capitalize()} com 250 funcionários em São Paulo - SP.",
+            "source_text": f"Estamos contratando executivos de vendas. contato@empresa{n}.com.br (11) 3456-7890.",
+        }
+        for n in range(start, start + count)
+    ]
 
 
 def free_port() -> int:

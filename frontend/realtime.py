@@ -130,7 +130,12 @@ def _lead_deleted(event: Any) -> list[Emit]:
 
 
 def _agent_status(event: Any) -> list[Emit]:
-    agent = agent_by_id(event.data.get("agent_id"))
+    return agent_update(event.data.get("agent_id"))
+
+
+def agent_update(agent_id: Any) -> list[Emit]:
+    """`agent-update` (to every socket) with the agent as it is now: a coalesced update carries the latest state."""
+    agent = agent_by_id(agent_id)
     return [("agent-update", present_agents([agent])[0], None)] if agent else []
 
 

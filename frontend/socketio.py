@@ -4,8 +4,11 @@ Server: python-socketio `AsyncServer` mounted at `/socket.io/` next to Channels 
 authenticates with `auth.token` (a simplejwt access token) and joins room `user-<id>` (`events.groups.socketio_room`).
 
 Transport (registered in FrontendConfig.ready, called by the event relay in `seq` order): renders each relayed
-domain event (frontend.realtime) and emits it. Real mode (REDIS_URL set): the relay publishes through a write-only
-`RelayRedisWriter`; the Daphne processes' `AsyncRedisManager` delivers to their sockets. Embedded
+domain event once (frontend.realtime) and emits it once to its room (python-socketio encodes the packet once for
+all the room's sockets). `agent.status` is coalesced per agent (`AgentUpdates`): the pipeline changes an agent's
+status twice per stage of every lead, but every socket gets each agent's `agent-update` at most every
+AGENT_UPDATE_INTERVAL_SECONDS, the last change of a burst included. Real mode (REDIS_URL set): the relay publishes
+through a write-only `RelayRedisWriter`; the Daphne processes' `AsyncRedisManager` delivers to their sockets. Embedded
 default: the in-process manager; sync code schedules the emit onto the server's event loop (nobody connected to
 this process yet → nothing to deliver).
 """
@@ -13,14 +16,17 @@ this process yet → nothing to deliver).
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import socketio
 from django.conf import settings
+from django.db import connection
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 from events import server_loop
@@ -149,9 +155,60 @@ def emit(event: str, data: dict[str, Any], room: str | None) -> None:
         server_loop.submit(get_server().emit(event, data, room=room, namespace="/"))
 
 
+class AgentUpdates:
+    """Coalesces the updates of each agent: `changed(id)` calls `send(id)` at once if the agent's last send is
+    `interval` seconds old, else once at the end of that interval (on a timer thread), however many changes came
+    meanwhile. `send` renders the agent as it is then, so the last change is never lost."""
+
+    def __init__(self, send: Callable[[str], None], interval: Callable[[], float]) -> None:
+        self._send = send
+        self._interval = interval
+        self._lock = threading.Lock()
+        self._last: dict[str, float] = {}
+        self._pending: dict[str, threading.Timer] = {}
+
+    def changed(self, agent_id: str) -> None:
+        with self._lock:
+            if agent_id in self._pending:
+                return  # its send is scheduled and will carry this change
+            wait = self._last.get(agent_id, -math.inf) + self._interval() - time.monotonic()
+            if wait > 0:
+                timer = threading.Timer(wait, self._flush, args=(agent_id,))
+                timer.daemon = True
+                self._pending[agent_id] = timer
+                timer.start()
+                return
+            self._last[agent_id] = time.monotonic()
+        self._send(agent_id)
+
+    def _flush(self, agent_id: str) -> None:
+        with self._lock:
+            self._pending.pop(agent_id, None)
+            self._last[agent_id] = time.monotonic()
+        try:
+            self._send(agent_id)
+        except Exception:  # a timer thread has nobody to raise to
+            logger.exception("agent-update of agent %s not sent", agent_id)
+        finally:
+            connection.close()  # this thread's database connection
+
+
+def _send_agent_update(agent_id: str) -> None:
+    from frontend.realtime import agent_update
+
+    for name, payload, room in agent_update(agent_id):
+        emit(name, payload, room)
+
+
+agent_updates = AgentUpdates(_send_agent_update, lambda: settings.AGENT_UPDATE_INTERVAL_SECONDS)
+
+
 def socketio_transport(event: Any) -> None:
     """The events.publisher transport: one domain event → its Socket.IO events (frontend.realtime)."""
     if not can_deliver():
+        return
+    if event.type == "agent.status":
+        agent_updates.changed(str(event.data.get("agent_id")))
         return
     from frontend.realtime import render
 

@@ -207,6 +207,12 @@ class Lead(models.Model):
             models.Index(fields=["created_at"], name="lead_created"),
             models.Index(fields=["status", "processing_stage", "queued_at"], name="lead_queue"),
             models.Index(fields=["status", "lease_expires_at"], name="lead_lease"),
+            # The agents' queue depths (agents.selectors.queue_depths): an index-only count of the pending leads
+            # per stage, however many finished leads the table holds.
+            models.Index(
+                fields=["processing_stage"], condition=Q(status__in=["queued", "waiting", "processing"]),
+                name="lead_pending_stage",
+            ),
             models.Index(fields=["processed_at"], name="lead_processed"),
             # Covering index for the dashboard aggregate (metrics.selectors.overview): an index-only scan instead
             # of reading the wide rows (JSON results) of every lead.

@@ -1,8 +1,9 @@
 """The stage runner: one stage of one lead, in three steps (the body of the `leads.run_stage` task).
 
 1. `start`: a short transaction with the lead locked checks the task still applies (its run, its stage, the lead
-   queued or processing); a stopped agent parks the lead (`waiting`); otherwise a `running` StageRun is recorded
-   and the agent marked working;
+   queued or processing); a stopped agent parks the lead (`waiting`); otherwise a `running` StageRun is recorded;
+   then the agent is marked working in a two-statement transaction of its own (`agents.services.update_locked`):
+   no stage transaction locks the agent row every worker shares;
 2. `call`: the stage's tool on the agent server through `mcp_bridge` (no transaction or lock held), its result
    validated against the stage's output model;
 3. `finish` (or `fail`): a short transaction with the lead locked again: if our StageRun is still the live one,
@@ -99,7 +100,7 @@ def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) ->
         lead = _applicable_lead(lead_id, stage, run_token)
         if lead is None:
             return None
-        agent = Agent.objects.select_for_update().get(stage=stage)
+        agent = Agent.objects.get(stage=stage)  # not locked: shared by every worker (see update_locked)
         if agent.is_stopped:
             mark_waiting(lead, agent)
             return None
@@ -112,7 +113,8 @@ def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) ->
         else:
             lead.save(update_fields=["lease_expires_at", "updated_at"])
         publish_progress(lead, stage, "running", agent)
-        agent_services.mark_working(agent=agent, task=f"{SPECS[stage].task_label} {lead.company_name}")
+    agent_services.update_locked(agent_services.mark_working, agent.pk,
+                                 task=f"{SPECS[stage].task_label} {lead.company_name}")
     if stage == PIPELINE[0]:
         enrich_from_website(lead)  # network, so outside any transaction: the site's text joins what intake reads
     # Built after the commit: no lock is held while reading the context.
@@ -227,11 +229,17 @@ def call(started: Started) -> Result:
 
 def finish(started: Started, result: Result) -> bool:
     """Save the result and advance, unless this attempt was superseded meanwhile. Returns whether it was saved."""
+    saved = _save_result(started, result)
+    agent_services.update_locked(agent_services.mark_idle, started.agent.pk, succeeded=True)
+    return saved
+
+
+def _save_result(started: Started, result: Result) -> bool:
     stage = started.run.stage
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
         run = StageRun.objects.select_for_update().get(pk=started.run.pk)
-        agent = Agent.objects.select_for_update().get(pk=started.agent.pk)
+        agent = started.agent
         _close_run(run, result.get("usage") or {})
         live = (run.status == StageRun.Status.RUNNING and lead.processing_stage == stage
                 and lead.status == Lead.Status.PROCESSING)
@@ -241,13 +249,11 @@ def finish(started: Started, result: Result) -> bool:
                 run.status = StageRun.Status.FAILED
                 run.error = "Discarded: the lead moved on while this attempt ran."
             run.save()
-            agent_services.mark_idle(agent=agent, succeeded=True)
             return False
         run.status = StageRun.Status.SUCCEEDED
         run.save()
         _advance(lead, started, result, finished_at=run.finished_at or timezone.now())
         publish_progress(lead, stage, "done", agent, run.duration_ms)
-        agent_services.mark_idle(agent=agent, succeeded=True)
         if lead.status == Lead.Status.COMPLETED:
             total_ms = _ms_between(lead.queued_at, lead.processed_at) if lead.queued_at and lead.processed_at else None
             publish_completed(lead, total_ms)
@@ -288,7 +294,7 @@ def fail(started: Started, error: str) -> None:
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
         run = StageRun.objects.select_for_update().get(pk=started.run.pk)
-        agent = Agent.objects.select_for_update().get(pk=started.agent.pk)
+        agent = started.agent
         live = run.status == StageRun.Status.RUNNING
         run.status = StageRun.Status.FAILED
         if live:
@@ -296,9 +302,9 @@ def fail(started: Started, error: str) -> None:
             run.duration_ms = _ms_between(run.started_at, run.finished_at)
             run.error = error
         run.save()
-        agent_services.record_failure(agent=agent, error=error, unreachable=False)
         if live and lead.processing_stage == stage and lead.status == Lead.Status.PROCESSING:
             fail_lead(lead, stage, error, agent)
+    agent_services.update_locked(agent_services.record_failure, started.agent.pk, error=error, unreachable=False)
 
 
 UNREACHABLE_PREFIX = "Agent server unreachable:"
@@ -312,14 +318,13 @@ def wait_for_agent_server(started: Started, error: str) -> None:
     with transaction.atomic():
         lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
         run = StageRun.objects.select_for_update().get(pk=started.run.pk)
-        agent = Agent.objects.select_for_update().get(pk=started.agent.pk)
+        agent = started.agent
         live = run.status == StageRun.Status.RUNNING
         if live:
             _close_run(run, {})
             run.status = StageRun.Status.FAILED
             run.error = message
             run.save()
-        agent_services.record_failure(agent=agent, error=message, unreachable=True)
         if live and lead.processing_stage == stage and lead.status == Lead.Status.PROCESSING:
             attempts = StageRun.objects.filter(
                 lead=lead, stage=stage, error__startswith=UNREACHABLE_PREFIX, started_at__gte=lead.queued_at or lead.created_at
@@ -327,6 +332,7 @@ def wait_for_agent_server(started: Started, error: str) -> None:
             delay = min(5 * 2 ** max(attempts - 1, 0), settings.AGENT_SERVER_RETRY_MAX_SECONDS)
             mark_waiting(lead, agent, retry_at=timezone.now() + timedelta(seconds=delay),
                          reason=f"Waiting for the agent server (retry in {delay}s): {error}")
+    agent_services.update_locked(agent_services.record_failure, started.agent.pk, error=message, unreachable=True)
 
 
 def fail_lead(lead: Lead, stage: str, error: str, agent: Agent | None) -> None:

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from agents.models import Agent, StageRun
-from agents.selectors import agent_metrics, agent_window_metrics
+from agents.selectors import agent_metrics, agent_window_metrics, queue_depths
+from leads.models import Lead, Stage
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,30 @@ def test_window_default_and_validation(agent, api):
 def test_window_metrics_queries_are_constant(agent, runs, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):  # totals, p95 count, p95 offset, series
         agent_window_metrics(agent, "7d")
+
+
+def _depths_by_definition() -> dict[str, int]:
+    """The queue depth's definition, evaluated lead by lead in Python."""
+    depths: dict[str, int] = {}
+    for lead in Lead.objects.all():
+        running = StageRun.objects.filter(lead=lead, stage=lead.processing_stage, status="running").exists()
+        pending = lead.status in ("queued", "waiting") or (lead.status == "processing" and not running)
+        if pending and lead.processing_stage in Stage.values:
+            depths[lead.processing_stage] = depths.get(lead.processing_stage, 0) + 1
+    return depths
+
+
+def test_queue_depths_equal_the_direct_count(user):
+    analysis, persona = Agent.objects.get(stage="analysis"), Agent.objects.get(stage="persona")
+    for status in ("queued", "waiting", "new", "completed", "failed"):
+        LeadFactory(owner=user, status=status, processing_stage="analysis")
+    being_run = LeadFactory(owner=user, status="processing", processing_stage="analysis")
+    run(analysis, being_run, ago=timedelta(0), ms=None, status="running")
+    between_stages = LeadFactory(owner=user, status="processing", processing_stage="persona")
+    run(analysis, between_stages, ago=timedelta(seconds=1), ms=5)  # analysis done, persona not started
+    stale = LeadFactory(owner=user, status="processing", processing_stage="persona")
+    run(analysis, stale, ago=timedelta(0), ms=None, status="running")  # running at another stage: still pending
+    LeadFactory(owner=user, status="queued", processing_stage="persona")
+    LeadFactory(owner=user, status="queued", processing_stage="completed")  # not a pipeline stage
+    assert queue_depths() == _depths_by_definition() == {"analysis": 2, "persona": 3}
+    assert agent_metrics(persona)["queue_depth"] == 3

@@ -1,5 +1,6 @@
 """FRONTEND.md §10.2–10.4: how each domain event renders as Socket.IO events (names, flat payloads, rooms)."""
 
+import threading
 import time
 import uuid
 from unittest import mock
@@ -141,6 +142,42 @@ def test_transport_real_mode_publishes_through_the_write_only_manager(user, sett
         sio_module.socketio_transport(_event("lead.deleted", {"lead_id": "x"}, user.id))
     writer.emit.assert_called_once_with("lead-deleted", {"leadId": "x"}, room=f"user-{user.id}", namespace="/")
     assert sio_module.redis_channel() == "nellia-socketio-5"
+
+
+def test_agent_updates_are_coalesced_per_agent_and_the_last_change_is_sent():
+    sent: list[str] = []
+    done = threading.Event()
+
+    def send(agent_id):
+        sent.append(agent_id)
+        if len(sent) == 3:
+            done.set()
+
+    updates = sio_module.AgentUpdates(send, lambda: 0.3)
+    for _ in range(20):  # a burst of changes of one agent
+        updates.changed("a")
+    updates.changed("b")  # another agent is not held back by the first
+    assert sent == ["a", "b"]
+    assert done.wait(5), "the burst's last change was never sent"
+    time.sleep(0.4)
+    assert sent == ["a", "b", "a"]  # one trailing send for the 19 coalesced changes
+    updates.changed("a")  # quiet for longer than the interval: sent at once
+    assert sent == ["a", "b", "a", "a"]
+
+
+def test_transport_renders_agent_status_through_the_coalescer(user, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:6379/5"
+    agent = pipeline_agent("analysis")
+    writer = mock.Mock()
+    coalescer = sio_module.AgentUpdates(sio_module._send_agent_update, lambda: 60)
+    with mock.patch.object(sio_module, "_redis_writer", return_value=writer), \
+            mock.patch.object(sio_module, "agent_updates", coalescer):
+        for status in ("processing", "active", "processing"):
+            sio_module.socketio_transport(_event("agent.status", {"agent_id": str(agent.id), "status": status}))
+    [call] = writer.emit.call_args_list
+    assert call.args[0] == "agent-update" and call.args[1]["name"] == "lead_analysis_agent" and call.kwargs["room"] is None
+    for timer in coalescer._pending.values():
+        timer.cancel()
 
 
 def test_the_relays_writer_raises_while_redis_is_unreachable_so_the_relay_retries():

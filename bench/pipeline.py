@@ -1,0 +1,105 @@
+"""N leads through the five pipeline stages in the real mode vs the bare agents on the same leads, in one run.
+
+Real mode: PostgreSQL (BENCH_DB), Redis (REDIS_URL), the agent server over HTTP (MCP), a prefork Celery worker at
+concurrency 1 then 2, the event relay and Daphne (tests/e2e/harness.RealStack). Each round imports N leads with
+`process=True` (leads.importing.import_leads, what `POST /api/leads/import?process=true` runs) and waits until all
+are completed or failed. Baseline: the same five agents called in this process on the same leads (no Celery,
+HTTP or database), the stage results applied in memory as the runner applies them.
+
+    REDIS_URL=redis://127.0.0.1:6379/<db> BENCH_DB=nellia_bench_<name> .venv/bin/python bench/pipeline.py --leads 300
+
+(from the repository root: Celery puts the working directory on sys.path, and this file is named like the app)
+
+Prints ms/lead for each, the ratio to the bare agents (goal: pipeline ≤ 2 × agents + 20 ms/lead) and the
+concurrency 2 vs 1 speedup (goal ≥ 1.5×), with the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from _common import ROOT, bench_user, company_rows, setup_django
+
+# This file is named like the `pipeline` app: the app must win the import.
+sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
+
+def bare_agents(count: int, owner) -> float:
+    """ms/lead of the five agents called in this process on `count` leads (built in memory, never saved)."""
+    from business_context.selectors import context_as_agent_data, context_for
+    from leads.importing import build_lead
+    from mcp_bridge.agent_server import agents
+    from pipeline.runner import previous_results
+    from pipeline.stages import SPECS, lead_data
+
+    leads = [build_lead(owner=owner, row=row) for row in company_rows(count)]
+    context = context_as_agent_data(context_for(owner))
+    started = time.perf_counter()
+    for lead in leads:
+        for spec in SPECS.values():
+            arguments = {"lead": lead_data(lead), "business_context": context, "previous": previous_results(lead)}
+            output = getattr(agents, spec.tool)(arguments)
+            spec.apply(lead, spec.output.model_validate(output.model_dump(mode="json")).model_dump(mode="json"))
+    return (time.perf_counter() - started) * 1000 / count
+
+
+def pipeline_round(stack, owner, count: int, concurrency: int) -> dict[str, float]:
+    """Start a worker at `concurrency`, import `count` leads with process=True, wait until all are finished."""
+    from leads.importing import import_leads
+    from leads.models import Lead
+
+    name = f"worker-c{concurrency}"
+    stack.start_worker(name, concurrency=concurrency)
+    try:
+        started = time.perf_counter()
+        report = import_leads(owner=owner, rows=company_rows(count), process=True)
+        enqueued = time.perf_counter()
+        ids = report.lead_ids
+        finished = Lead.objects.filter(pk__in=ids, status__in=[Lead.Status.COMPLETED, Lead.Status.FAILED])
+        while (done := finished.count()) < len(ids):
+            if time.perf_counter() - started > 60 + count * 5:
+                raise SystemExit(f"timed out: {done}/{len(ids)} finished\n{stack.log(name)}")
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        failed = Lead.objects.filter(pk__in=ids, status=Lead.Status.FAILED).count()
+    finally:
+        stack.kill(name)
+    return {"ms_per_lead": elapsed * 1000 / count, "seconds": elapsed, "enqueue_ms_per_lead":
+            (enqueued - started) * 1000 / count, "failed": failed}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--leads", type=int, default=300)
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("REDIS_URL is required (the real mode)")
+    os.environ.setdefault("REQUIRE_REAL_SERVICES", "1")
+    setup_django(fresh=True, keep_redis=True)
+    from business_context.services import save_context
+    from tests.e2e.harness import BUSINESS_CONTEXT, RealStack
+
+    owner = bench_user()
+    save_context(owner=owner, data=BUSINESS_CONTEXT, partial=False)
+    load_before = os.getloadavg()
+    bare_agents(20, owner)  # warm up imports and corpora
+    bare = bare_agents(args.leads, owner)
+    results = {}
+    with RealStack(workers=0, extra_env={"LOG_LEVEL": "INFO"}) as stack:
+        pipeline_round(stack, owner, 10, 1)  # warm up: agent server, worker start, relay
+        for concurrency in (1, 2):
+            results[concurrency] = pipeline_round(stack, owner, args.leads, concurrency)
+    load_after = os.getloadavg()
+    print(f"N={args.leads} leads; load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+    print(f"bare agents, one process:     {bare:8.1f} ms/lead")
+    for concurrency, row in results.items():
+        print(f"pipeline, concurrency {concurrency}:      {row['ms_per_lead']:8.1f} ms/lead "
+              f"({row['seconds']:.1f} s, enqueue {row['enqueue_ms_per_lead']:.1f} ms/lead, {row['failed']} failed); "
+              f"{row['ms_per_lead'] / bare:.1f}x the bare agents; goal ≤ {2 * bare + 20:.1f} ms/lead")
+    print(f"speedup concurrency 2 vs 1:   {results[1]['ms_per_lead'] / results[2]['ms_per_lead']:.2f}x (goal ≥ 1.5x)")
+
+
+if __name__ == "__main__":
+    main()

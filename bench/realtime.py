@@ -1,0 +1,111 @@
+"""N Socket.IO clients of one user during a batch of M leads: delivery latency and events lost.
+
+Real mode (tests/e2e/harness.RealStack): PostgreSQL (BENCH_DB), Redis (REDIS_URL), the agent server over HTTP, a
+prefork worker (concurrency 2), the event relay and Daphne. N python-socketio clients (websocket transport) log in
+as one user; M leads are imported with `process=True`; once all are finished (and every client has its frames, or
+30 s passed), each client's frames are counted.
+
+- latency: arrival time minus the frame's `timestamp` (the event's `created_at`, written in the transaction of the
+  change), over every timestamped frame of every client: p50 / p99 / max;
+- lost: every client must get one `enrichment-update` `agent_end` per stage of every lead (5 × M);
+- `agent-update` frames per client (global, coalesced per agent).
+
+    REDIS_URL=redis://127.0.0.1:6379/<db> BENCH_DB=nellia_bench_<name> .venv/bin/python bench/realtime.py --clients 100 --leads 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from _common import ROOT, access_token, bench_user, company_rows, setup_django
+
+sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
+
+ORIGIN = "http://localhost:4173"
+STAGES = 5
+
+
+class Client:
+    """One python-socketio client (websocket-client threads: the async client needs aiohttp, not a dependency)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        import socketio
+
+        self.sio = socketio.Client(reconnection=False, websocket_extra_options={"origin": ORIGIN})
+        self.latencies: list[float] = []
+        self.counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self.sio.on("*", self.record)
+        self.sio.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=30)
+
+    def record(self, name: str, data: dict) -> None:
+        now = time.time()
+        stamp = data.get("timestamp") if isinstance(data, dict) else None
+        with self._lock:
+            self.counts[name] += 1
+            if name == "enrichment-update" and data.get("event_type") == "agent_end":
+                self.counts["agent_end"] += 1
+            if stamp:
+                self.latencies.append((now - datetime.fromisoformat(stamp).timestamp()) * 1000)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))] if ordered else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--leads", type=int, default=30)
+    args = parser.parse_args()
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("REDIS_URL is required (the real mode)")
+    os.environ.setdefault("REQUIRE_REAL_SERVICES", "1")
+    setup_django(fresh=True, keep_redis=True)
+    from business_context.services import save_context
+    from leads.importing import import_leads
+    from leads.models import Lead
+    from tests.e2e.harness import BUSINESS_CONTEXT, RealStack
+
+    owner = bench_user()
+    save_context(owner=owner, data=BUSINESS_CONTEXT, partial=False)
+    load_before = os.getloadavg()
+    with RealStack(workers=1, extra_env={"LOG_LEVEL": "INFO"}) as stack:
+        token = access_token(owner)
+        with ThreadPoolExecutor(8) as pool:
+            clients = list(pool.map(lambda _: Client(stack.base_url, token), range(args.clients)))
+        started = time.perf_counter()
+        report = import_leads(owner=owner, rows=company_rows(args.leads), process=True)
+        finished = Lead.objects.filter(pk__in=report.lead_ids, status__in=[Lead.Status.COMPLETED, Lead.Status.FAILED])
+        while finished.count() < len(report.lead_ids) and time.perf_counter() - started < 600:
+            time.sleep(0.2)
+        batch = time.perf_counter() - started
+        expected = STAGES * len(report.lead_ids)
+        settle = time.perf_counter()  # frames still in flight: wait until every client has all, or 30 s
+        while time.perf_counter() - settle < 30 and any(c.counts["agent_end"] < expected for c in clients):
+            time.sleep(0.2)
+        time.sleep(1)
+        for client in clients:
+            client.sio.disconnect()
+    latencies = [value for client in clients for value in client.latencies]
+    lost = sum(max(0, expected - client.counts["agent_end"]) for client in clients)
+    agent_updates = statistics.mean(client.counts["agent-update"] for client in clients)
+    print(f"{args.clients} clients, {args.leads} leads in {batch:.1f} s; load average before {load_before[0]:.2f}, "
+          f"after {os.getloadavg()[0]:.2f}")
+    print(f"latency from the event's timestamp: p50 {percentile(latencies, 0.5):.0f} ms, "
+          f"p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies):.0f} ms ({len(latencies)} frames)")
+    print(f"lost: {lost} of {expected * len(clients)} agent_end frames; agent-update frames per client: "
+          f"{agent_updates:.0f}; frames per client: {statistics.mean(sum(c.counts.values()) for c in clients):.0f}")
+
+
+if __name__ == "__main__":
+    main()
