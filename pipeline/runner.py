@@ -116,7 +116,9 @@ def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) ->
     agent_services.update_locked(agent_services.mark_working, agent.pk,
                                  task=f"{SPECS[stage].task_label} {lead.company_name}")
     if stage == PIPELINE[0]:
-        enrich_from_website(lead)  # network, so outside any transaction: the site's text joins what intake reads
+        # Network, so outside any transaction, and under the lease: a slow site must not look like a dead worker.
+        with keep_lease(lead.pk):
+            enrich_from_website(lead)  # the site's text joins what intake reads
     # Built after the commit: no lock is held while reading the context.
     ctx = context_for(lead.owner)
     arguments = {"lead": lead_data(lead), "business_context": context_as_agent_data(ctx),
