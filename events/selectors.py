@@ -54,12 +54,12 @@ def latest_event_id() -> int:
 
 def recent_activity_frames(user: AbstractBaseUser | AnonymousUser, *, up_to: int,
                            limit: int = 40) -> list[dict[str, Any]]:
-    """The newest events `user` may see up to id `up_to` (chat and metrics ticks left out), oldest first: what
-    the operator page's activity panel shows when it opens."""
+    """The newest relayed events `user` may see up to `seq` `up_to` (chat and metrics ticks left out), oldest
+    first: what the operator page's activity panel shows when it opens (the live stream resumes after `up_to`)."""
     from events.frames import event_frame
 
     recent = (
-        events_for(user).filter(id__lte=up_to).exclude(type__startswith="chat.").exclude(type="metrics.updated")
-        .order_by("-id")[:limit]
+        events_for(user).filter(seq__lte=up_to).exclude(type__startswith="chat.").exclude(type="metrics.updated")
+        .order_by("-seq")[:limit]
     )
     return [event_frame(event) for event in reversed(recent)]

@@ -170,6 +170,23 @@ class SearchPageSerializer(serializers.Serializer):
     count_is_exact = serializers.BooleanField()
 
 
+class AddressSerializer(serializers.Serializer):
+    tipo_logradouro = serializers.CharField()
+    logradouro = serializers.CharField()
+    numero = serializers.CharField()
+    complemento = serializers.CharField()
+    bairro = serializers.CharField()
+    cep = serializers.CharField()
+
+
+class PartnerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    document = serializers.CharField(help_text="As published: a natural person's CPF stays masked.")
+    qualificacao = serializers.CharField()
+    joined_at = serializers.DateField(allow_null=True)
+
+
 class EstablishmentDetailSerializer(serializers.Serializer):
     """The full record of one establishment and its company (built by `registry.views`)."""
 
@@ -188,12 +205,12 @@ class EstablishmentDetailSerializer(serializers.Serializer):
     capital_social = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
     simples = serializers.BooleanField(allow_null=True)
     mei = serializers.BooleanField(allow_null=True)
-    address = serializers.DictField()
+    address = AddressSerializer()
     uf = serializers.CharField()
     municipio = serializers.CharField(allow_null=True)
     email = serializers.CharField()
     phones = serializers.ListField(child=serializers.CharField())
-    partners = serializers.ListField(child=serializers.DictField(), help_text="Only when the operator stores them.")
+    partners = PartnerSerializer(many=True, help_text="Only when the operator stores them.")
     month = serializers.CharField(help_text="Month of the registry files this record comes from.")
     removed_month = serializers.CharField(help_text="Set when a later month no longer lists it.")
 

@@ -4,6 +4,7 @@ and the leads list fits without scrolling sideways (issue 10: scores and tier we
 import pytest
 from django.urls import reverse
 
+from events.relay import relay_pending
 from leads import services
 from leads.models import Lead
 from tests.browser.conftest import log_in
@@ -64,6 +65,7 @@ def test_leads_list_is_readable_at_1280(live_server, operator_browser):
 def test_dashboard_opens_with_its_activity(live_server, operator_browser):
     for name in ("Cargas Antigas", "Fretes de Ontem"):  # published before the page opens
         services.create_lead(owner=operator_browser.operator, data={"company_name": name})
+    relay_pending()  # the relay (a process of its own, off in tests) has sequenced them
     operator_browser.navigate(f"{live_server.url}/dashboard/")
     operator_browser.wait_for("document.querySelectorAll('#feed li').length >= 2", what="the activity panel")
     feed = operator_browser.evaluate("document.getElementById('feed').textContent")

@@ -196,7 +196,7 @@ class RealStack:
         self._spawn(
             "agent_server",
             [sys.executable, "manage.py", "run_agent_server", "--host", "127.0.0.1", "--port", str(self.agent_port),
-             "--token", self.token],
+             f"--token={self.token}"],
         )
         self._await("agent_server", lambda: _port_open(self.agent_port))
 
