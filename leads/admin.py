@@ -76,6 +76,9 @@ class LeadAdmin(ImportExportMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     form = LeadAdminForm
+
+    class Media:
+        css = {"all": ["leads/admin.css"]}  # the list wraps long values instead of scrolling sideways
     analysis_pretty = _pretty("analysis")
     persona_pretty = _pretty("persona")
     pain_point_analysis_pretty = _pretty("pain_point_analysis")

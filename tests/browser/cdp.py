@@ -140,8 +140,11 @@ class Browser:
 
     def navigate(self, url: str) -> None:
         self.call("Page.enable")
+        # Mark the current document: until the new one replaces it, the old one may still read 'complete'.
+        self.evaluate("window.__leaving = true")
         self.call("Page.navigate", {"url": url})
-        self.wait_for("document.readyState === 'complete' && location.href !== 'about:blank'", what=f"{url} to load")
+        self.wait_for("!window.__leaving && document.readyState === 'complete' && location.href !== 'about:blank'",
+                      what=f"{url} to load")
 
     def set_cookie(self, *, url: str, name: str, value: str) -> None:
         self.call("Network.enable")

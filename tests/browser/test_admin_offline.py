@@ -15,7 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def operator_browser(live_server, offline_browser):
-    operator = AdminFactory()
+    # A long e-mail in the owner column: the list must wrap it, not scroll sideways (it did once ids grew).
+    operator = AdminFactory(email="operador.responsavel.pela.prospeccao.12345@empresa-exemplo.com.br")
     BusinessContextFactory(owner=operator)
     for n in range(15):
         LeadFactory(owner=operator, company_name=f"Transportadora Rodoviária Exemplo {n} Ltda",
