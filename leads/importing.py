@@ -250,6 +250,8 @@ def parse_upload(content: bytes, *, filename: str = "", content_type: str = "") 
 def _revenue(value: Any) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, bool):  # an int to Python, never a revenue
+        raise ValidationError({"annual_revenue": ["Enter a number."]})
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value))
     text = re.sub(r"[^\d,.\-]", "", str(value))

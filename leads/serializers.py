@@ -28,6 +28,9 @@ class LeadSerializer(serializers.ModelSerializer):
     purchase_triggers = typed_field(output_field_schema(agent_models.AnalysisOutput, "purchase_triggers"),
                                     read_only=True)
     enrichment_data = typed_field(model_schema(agent_models.EnrichmentData), read_only=True)
+    # Validated as an e-mail, documented as a string: a lead without one has "" (which `format: email` rejects).
+    contact_email = typed_field({"type": "string", "description": "An e-mail address, or empty."},
+                                serializers.EmailField, required=False, allow_blank=True, max_length=254)
 
     class Meta:
         model = Lead

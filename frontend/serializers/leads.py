@@ -188,7 +188,7 @@ def _score_field() -> serializers.FloatField:
 
 
 def _list_field(name: str) -> serializers.ListField:
-    """The agents' list of `name` (strings, as AnalysisOutput types it); items are passed on as sent."""
+    """The agents' list of `name` (strings, as AnalysisOutput types it); items that are not strings are dropped."""
     schema = {**output_field_schema(agent_models.AnalysisOutput, name), "nullable": True}
     return typed_field(schema, serializers.ListField, child=serializers.JSONField(), required=False, allow_null=True)
 
@@ -234,7 +234,7 @@ class LeadWriteSerializer(serializers.Serializer):
             if name in self.TEXT_FIELDS:
                 result[name] = value or ""
             elif name in ("pain_point_analysis", "purchase_triggers"):
-                result[name] = value or []
+                result[name] = [item for item in value or [] if isinstance(item, str)]  # the agents' lists: strings
             elif name == "processing_stage":
                 # The modal always echoes the presented stage back: equal → no change; a board stage → move it;
                 # a pipeline stage is the pipeline's own business → ignored.
