@@ -117,3 +117,11 @@ def test_timestamps_formatted_by_the_database_match_isoformat(api, user):
         assert row["processed_at"] == lead.processed_at.astimezone(UTC).isoformat()
     assert rows[str(whole.pk)]["processed_at"] == "2025-03-01T12:00:00+00:00"
     assert rows[str(fraction.pk)]["processed_at"] == "2025-03-01T12:00:00.000120+00:00"
+
+
+def test_list_items_that_are_not_strings_are_dropped(api):
+    """The agents' lists hold strings: `[{}]` was stored and echoed, against the schema (found by schemathesis)."""
+    response = api.post("/api/v1/leads", {"company_name": "Acme", "purchase_triggers": [{}, "expansão"]},
+                                 format="json")
+    assert response.status_code == 201
+    assert response.json()["data"]["purchase_triggers"] == ["expansão"]
