@@ -107,10 +107,16 @@ class PartnerAdmin(BigTableAdmin):
     raw_id_fields = ("company",)
 
 
-@admin.register(Cnae, Municipio, NaturezaJuridica, Motivo, Pais, Qualificacao)
+@admin.register(Cnae, NaturezaJuridica, Motivo, Pais, Qualificacao)
 class ReferenceAdmin(ReadOnlyAdmin):
     list_display = ("code", "description")
     search_fields = ("code", "description")
+
+
+@admin.register(Municipio)
+class MunicipioAdmin(ReferenceAdmin):
+    list_display = ("code", "description", "ibge_code")
+    search_fields = ("code", "description", "ibge_code")
 
 
 @admin.register(ImportedFile)

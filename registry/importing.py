@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from registry import layout
 from registry.cnae import division_of
+from registry.ibge import ibge_by_tom
 from registry.layout import FileKind
 from registry.models import (
     Cnae,
@@ -125,7 +126,7 @@ def _mask_cpf(document: str) -> str:
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "reference": ("code", "description"),
-    "municipios": ("code", "description", "search_name"),
+    "municipios": ("code", "description", "search_name", "ibge_code"),
     "companies": ("cnpj_basico", "razao_social", "search_name", "natureza_juridica", "qualificacao_responsavel",
                   "capital_social", "porte", "ente_federativo", "month", "removed_month"),
     "establishments": (
@@ -158,7 +159,7 @@ def _reference(raw: list[str], month: str) -> tuple:
 
 def _municipio(raw: list[str], month: str) -> tuple:
     code, description = _reference(raw, month)
-    return (code, description, fold_name(description))
+    return (code, description, fold_name(description), ibge_by_tom().get(code, ""))
 
 
 def _company(raw: list[str], month: str) -> tuple:

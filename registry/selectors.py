@@ -28,6 +28,7 @@ PORTES = {"me": Company.Porte.ME, "epp": Company.Porte.EPP, "demais": Company.Po
 PORTE_NAMES = {code: name for name, code in PORTES.items()}
 SITUACOES = {label.lower(): code for code, label in Establishment.Situacao.choices}
 SITUACAO_NAMES = {code: name for name, code in SITUACOES.items()}
+IBGE_LENGTH = 7
 
 
 @dataclass
@@ -37,7 +38,7 @@ class SearchFilters:
     cnae: list[CnaeFilter] = field(default_factory=list)
     cnae_scope: str = "main"  # "main" or "any" (main + secondary)
     uf: list[str] = field(default_factory=list)
-    municipio: list[str] = field(default_factory=list)  # Receita codes or names
+    municipio: list[str] = field(default_factory=list)  # Receita codes, IBGE codes or names
     porte: list[str] = field(default_factory=list)  # Company.Porte codes
     situacao: list[str] = field(default_factory=lambda: [Establishment.Situacao.ATIVA])
     opened_after: date | None = None
@@ -70,11 +71,14 @@ def _bool(q: Q, value: bool | None) -> Q | None:
 
 
 def municipio_codes(values: list[str]) -> list[str]:
-    """Receita município codes for codes or names (a name may match towns in several UFs)."""
-    codes = [v for v in values if v.isdigit()]
+    """Receita município codes for validated values: Receita codes (4 digits) as they are; IBGE codes (7 digits)
+    and names (a name may match towns in several UFs) through one query of the município table."""
+    codes = [v for v in values if v.isdigit() and len(v) != IBGE_LENGTH]
+    ibge_codes = [v for v in values if v.isdigit() and len(v) == IBGE_LENGTH]
     names = [fold_name(v).strip() for v in values if not v.isdigit()]
-    if names:
-        codes += list(Municipio.objects.filter(search_name__in=names).values_list("code", flat=True))
+    if ibge_codes or names:
+        codes += Municipio.objects.filter(Q(ibge_code__in=ibge_codes) | Q(search_name__in=names)).values_list(
+            "code", flat=True)
     return codes
 
 
@@ -156,6 +160,7 @@ RESULT_ALIASES = {
     "cnae_code": F("cnae_principal_id"),
     "cnae_description": F("cnae_principal__description"),
     "municipio_name": F("municipio__description"),
+    "municipio_ibge": F("municipio__ibge_code"),
     "porte_code": F("company__porte"),
     "situacao_code": F("situacao"),
 }
