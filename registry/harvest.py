@@ -100,10 +100,14 @@ def _scan_query(query: str) -> tuple[list[str], list[int], list[str]]:
                 break
             named = _KEYWORD_DIVISIONS.get(phrase) or _KEYWORD_DIVISIONS.get(_singular(phrase))
             sector = None if named else sector_for_term(phrase, exact=True) or sector_for_term(_singular(phrase), exact=True)
-            if named or sector is not None:
-                divisions += named or divisions_for_focus([sector.label_pt])
-                i += n
-                break
+            if named:
+                divisions += named
+            elif sector is not None:
+                divisions += divisions_for_focus([sector.label_pt])
+            else:
+                continue
+            i += n
+            break
         else:
             if words[i] not in STOPWORDS and len(words[i]) >= MIN_STEM and words[i] != "brasil":
                 leftover.append(words[i])

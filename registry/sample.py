@@ -215,10 +215,10 @@ def write_sample(spec: SampleSpec, directory: Path) -> list[Path]:
         layout.PAISES: sample_data.PAISES,
         layout.QUALIFICACOES: sample_data.QUALIFICACOES,
     }
-    for kind, rows in references.items():
+    for kind, lines in references.items():
         out = _ZipCsv(directory, kind, spec.month)
-        for row in rows:
-            out.write(list(row))
+        for line in lines:
+            out.write(list(line))
         out.close()
     companies = [_ZipCsv(directory, layout.COMPANIES, spec.month, p) for p in range(parts)]
     establishments = [_ZipCsv(directory, layout.ESTABLISHMENTS, spec.month, p) for p in range(parts)]

@@ -13,16 +13,21 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import NegatedExpression
 from django.http import Http404
 
 from registry.cnae import CnaeFilter
 from registry.importing import fold_name
 from registry.models import Company, Establishment, Municipio, Partner, Simples
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 PORTES = {"me": Company.Porte.ME, "epp": Company.Porte.EPP, "demais": Company.Porte.DEMAIS}
 PORTE_NAMES = {code: name for name, code in PORTES.items()}
@@ -66,7 +71,7 @@ def _cnae_q(item: CnaeFilter, scope: str) -> Q:
     return q
 
 
-def _bool(q: Q, value: bool | None) -> Q | None:
+def _bool(q: Q | Exists, value: bool | None) -> Q | Exists | NegatedExpression | None:
     return None if value is None else (q if value else ~q)
 
 
@@ -95,7 +100,8 @@ class NameMatch(Func):
     def __init__(self, words: list[str]):
         super().__init__(Value(" & ".join(words)))
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, function: str | None = None,
+               template: str | None = None, arg_joiner: str | None = None, **extra: Any) -> _AsSqlType:
         query, params = compiler.compile(self.source_expressions[0])
         table = compiler.quote_name_unless_alias(Establishment._meta.db_table)
         return f"{table}.search_vector @@ to_tsquery('simple', {query})", params
@@ -176,6 +182,8 @@ def lead_rows(*, cnpjs: list[str] | None = None, queryset: QuerySet[Establishmen
     if cnpjs is not None:
         found = {row["cnpj"]: row for row in Establishment.objects.filter(cnpj__in=cnpjs).values(*LEAD_COLUMNS, **LEAD_ALIASES)}
         return [found[cnpj] for cnpj in cnpjs if cnpj in found]
+    if queryset is None:
+        raise TypeError("lead_rows() needs `cnpjs` or `queryset`.")
     return list(queryset.values(*LEAD_COLUMNS, **LEAD_ALIASES)[:limit])
 
 
