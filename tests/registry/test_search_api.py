@@ -184,3 +184,8 @@ def test_the_endpoints_are_in_the_schema(api, db):
     assert {"cnae", "cnae_scope", "uf", "municipio", "porte", "situacao", "opened_after", "opened_before",
             "capital_min", "capital_max", "matriz", "has_email", "has_phone", "simples", "mei", "search", "cursor",
             "page_size"} <= names
+    municipio = next(p for p in paths["/api/registry/companies"]["get"]["parameters"] if p["name"] == "municipio")
+    assert "IBGE" in municipio["description"]
+    components = schema["components"]["schemas"]
+    assert "municipio_ibge" in components["SearchResult"]["properties"]
+    assert "municipio_ibge" in components["EstablishmentDetail"]["properties"]
