@@ -14,6 +14,8 @@ from pathlib import Path
 from mcp_bridge.agent_server.text import fold
 
 DATA_FILE = Path(__file__).parent / "data" / "municipios_ibge.csv"
+IBGE_LENGTH = 7
+RECEITA_LENGTH = 4  # TOM
 
 
 @dataclass(frozen=True)

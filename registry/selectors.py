@@ -18,22 +18,22 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
-from django.db.models.expressions import NegatedExpression
 from django.http import Http404
 
 from registry.cnae import CnaeFilter
+from registry.ibge import IBGE_LENGTH
 from registry.importing import fold_name
 from registry.models import Company, Establishment, Municipio, Partner, Simples
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.expressions import NegatedExpression
     from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 PORTES = {"me": Company.Porte.ME, "epp": Company.Porte.EPP, "demais": Company.Porte.DEMAIS}
 PORTE_NAMES = {code: name for name, code in PORTES.items()}
 SITUACOES = {label.lower(): code for code, label in Establishment.Situacao.choices}
 SITUACAO_NAMES = {code: name for name, code in SITUACOES.items()}
-IBGE_LENGTH = 7
 
 
 @dataclass

@@ -10,9 +10,8 @@ from rest_framework import serializers
 from mcp_bridge.agent_server.extraction import format_cnpj, is_valid_cnpj
 from mcp_bridge.agent_server.geo import STATES
 from registry.cnae import format_subclass, parse_cnae_filter
-from registry.ibge import is_ibge_code
+from registry.ibge import IBGE_LENGTH, RECEITA_LENGTH, is_ibge_code
 from registry.selectors import (
-    IBGE_LENGTH,
     PORTE_NAMES,
     PORTES,
     SITUACAO_NAMES,
@@ -23,7 +22,6 @@ from registry.selectors import (
 )
 
 MAX_TO_LEADS = 1000
-RECEITA_LENGTH = 4
 MUNICIPIO_IBGE_HELP = "The município's IBGE code (7 digits); null when unknown."
 
 
