@@ -2,7 +2,8 @@
 
 `filters_for(context, query)` maps:
 - industry focus → CNAE divisions of the sectors it names (`registry.sectors`);
-- geographic focus → UFs (states, regions) and municípios (known cities); "Brasil" means anywhere;
+- geographic focus → UFs (states, regions) and municípios (known cities, or any town named with its UF:
+  "Campinas - SP", "Campinas/SP", "Campinas (SP)", by its IBGE code); "Brasil" means anywhere;
 - the target market's headcount range ("50-1000 funcionários") → porte (ME up to 9, EPP 10-49, demais 50+);
 - the job's query narrows: places it names replace the geographic focus; activities it names replace the
   industry focus — the agent server's words for a CNAE division (also in the plural: "transportadoras" → 49),
@@ -30,7 +31,7 @@ from mcp_bridge.agent_server.sector import KEYWORDS
 from mcp_bridge.agent_server.seller import read_seller
 from mcp_bridge.agent_server.taxonomy import sector_for_term
 from mcp_bridge.agent_server.text import STOPWORDS, fold
-from registry import selectors
+from registry import ibge, selectors
 from registry.cnae import CnaeFilter
 from registry.models import Cnae, Company
 from registry.sectors import divisions_for_focus
@@ -39,6 +40,7 @@ from registry.services import companies_to_leads
 NATIONWIDE = {"brasil", "brazil", "br", "nacional", "todo o brasil"}
 PORTE_BANDS = ((Company.Porte.ME, 1, 9), (Company.Porte.EPP, 10, 49), (Company.Porte.DEMAIS, 50, 10**9))
 MIN_STEM = 6
+TOWN_WITH_UF = re.compile(r"(?P<name>.+?)\s*(?:-|/|,|\()\s*(?P<uf>[A-Za-z]{2})\)?")
 
 
 # The agent server's words for each CNAE division ('transportadora' → 49, 'laticinios' → 10).
@@ -53,8 +55,15 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("s") else word
 
 
+def _town_with_uf(term: str) -> str:
+    """The IBGE code of a town named with its UF ("Campinas - SP"); "" for anything else."""
+    match = TOWN_WITH_UF.fullmatch(term.strip())
+    found = ibge.find(match["name"], match["uf"]) if match else None
+    return found.ibge if found else ""
+
+
 def _places(terms: list[str]) -> tuple[list[str], list[str]]:
-    """(UFs, município names) for geographic terms; nationwide terms add nothing."""
+    """(UFs, municípios: names or IBGE codes) for geographic terms; nationwide terms add nothing."""
     ufs: list[str] = []
     towns: list[str] = []
     for term in terms:
@@ -69,6 +78,8 @@ def _places(terms: list[str]) -> tuple[list[str], list[str]]:
             ufs.append(geo.uf_for_state_name(term))
         elif geo.uf_for_city(term):
             towns.append(term.strip())
+        elif town := _town_with_uf(term):
+            towns.append(town)
     return list(dict.fromkeys(ufs)), list(dict.fromkeys(towns))
 
 
@@ -89,10 +100,14 @@ def _scan_query(query: str) -> tuple[list[str], list[int], list[str]]:
                 break
             named = _KEYWORD_DIVISIONS.get(phrase) or _KEYWORD_DIVISIONS.get(_singular(phrase))
             sector = None if named else sector_for_term(phrase, exact=True) or sector_for_term(_singular(phrase), exact=True)
-            if named or sector is not None:
-                divisions += named or divisions_for_focus([sector.label_pt])
-                i += n
-                break
+            if named:
+                divisions += named
+            elif sector is not None:
+                divisions += divisions_for_focus([sector.label_pt])
+            else:
+                continue
+            i += n
+            break
         else:
             if words[i] not in STOPWORDS and len(words[i]) >= MIN_STEM and words[i] != "brasil":
                 leftover.append(words[i])

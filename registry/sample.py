@@ -5,8 +5,9 @@ capital with a decimal comma.
 Distributions follow the open data roughly: UF shares, capitals heavier than small towns, a CNAE mix led by retail,
 food, beauty and services, about half the establishments active (the rest mostly baixada or inapta), porte mostly
 ME, ~8% branches, ~45% with an e-mail and ~70% with a phone, Simples for most small companies, MEI for individual
-entrepreneurs. CNPJs carry valid check digits. CNAE, natureza, motivo, país and qualificação codes are real;
-município codes are made up (4 digits, like the Receita's own codes, which are not IBGE's).
+entrepreneurs. CNPJs carry valid check digits. CNAE, natureza, motivo, país and qualificação codes are real, and
+so are the municipalities: the Receita's own codes (TOM, 4 digits) from the shipped IBGE mapping (`registry.ibge`),
+so a search by IBGE code works on the sample too.
 """
 
 from __future__ import annotations
@@ -23,11 +24,10 @@ from pathlib import Path
 
 from mcp_bridge.agent_server.extraction import cnpj_check_digits
 from mcp_bridge.agent_server.geo import CITIES, UF_TO_DDD
-from registry import layout, sample_data
+from registry import ibge, layout, sample_data
 from registry.importing import fold_name
 
-TOWN_NAMES = ("SANTA RITA", "SAO JOSE", "NOVA ESPERANCA", "BOA VISTA", "PALMEIRAS", "SANTO ANTONIO", "ITAPEVA",
-              "PARAISO", "BELA VISTA", "SAO FRANCISCO", "SANTA LUZIA", "CAMPO ALEGRE")
+SMALL_TOWNS_PER_UF = 6
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,23 @@ class Town:
     weight: float
 
 
+def _town(municipio: ibge.IbgeMunicipio, weight: float) -> Town:
+    # The Receita publishes names in capitals without accents.
+    return Town(municipio.tom, fold_name(municipio.name).upper(), municipio.uf, weight)
+
+
 def towns() -> list[Town]:
-    """The sample's municipalities: the well-known cities (heavier) and a few small towns in every UF."""
-    found: list[Town] = []
-    code = 1000
-    for city, uf in sorted(CITIES.items(), key=lambda item: (item[1], item[0])):
-        found.append(Town(f"{code:04d}", fold_name(city).upper(), uf, 6.0))
-        code += 7
+    """The sample's municipalities: the well-known cities (heavier) and, in every UF, the first few others by IBGE
+    code (lighter and lighter)."""
+    cities = [ibge.find(city, uf) for city, uf in sorted(CITIES.items(), key=lambda item: (item[1], item[0]))]
+    found = [_town(city, 6.0) for city in cities if city is not None and city.tom]
+    chosen = set(cities)
+    others: dict[str, list[ibge.IbgeMunicipio]] = {}
+    for municipio in ibge.municipios():
+        if municipio.tom and municipio not in chosen:
+            others.setdefault(municipio.uf, []).append(municipio)
     for uf in sorted(sample_data.UF_WEIGHTS):
-        for index, name in enumerate(TOWN_NAMES[:6]):
-            found.append(Town(f"{code:04d}", name, uf, 1.0 / (index + 1)))
-            code += 7
+        found += [_town(m, 1.0 / (index + 1)) for index, m in enumerate(others.get(uf, [])[:SMALL_TOWNS_PER_UF])]
     return found
 
 
@@ -209,10 +215,10 @@ def write_sample(spec: SampleSpec, directory: Path) -> list[Path]:
         layout.PAISES: sample_data.PAISES,
         layout.QUALIFICACOES: sample_data.QUALIFICACOES,
     }
-    for kind, rows in references.items():
+    for kind, lines in references.items():
         out = _ZipCsv(directory, kind, spec.month)
-        for row in rows:
-            out.write(list(row))
+        for line in lines:
+            out.write(list(line))
         out.close()
     companies = [_ZipCsv(directory, layout.COMPANIES, spec.month, p) for p in range(parts)]
     establishments = [_ZipCsv(directory, layout.ESTABLISHMENTS, spec.month, p) for p in range(parts)]

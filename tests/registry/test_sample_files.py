@@ -5,7 +5,8 @@ import zipfile
 import pytest
 
 from mcp_bridge.agent_server.extraction import is_valid_cnpj
-from registry import layout
+from mcp_bridge.agent_server.text import fold
+from registry import ibge, layout
 
 
 def _rows(path, kind):
@@ -61,3 +62,10 @@ def test_the_command_writes_files(tmp_path):
 
     call_command("registry_sample", establishments=50, out=str(tmp_path), no_progress=True)
     assert (tmp_path / "Estabelecimentos0.zip").exists() and (tmp_path / "Empresas0.zip").exists()
+
+
+def test_municipios_are_real_receita_codes(sample_dir):
+    _text, rows = _rows(sample_dir / "Municipios.zip", layout.MUNICIPIOS)
+    names = {m.tom: fold(m.name).upper() for m in ibge.municipios() if m.tom}
+    assert len(rows) > 200 and all(names[code] == name for code, name in rows)
+    assert ("6291", "CAMPINAS") in {(code, name) for code, name in rows}
