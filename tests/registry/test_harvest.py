@@ -42,3 +42,18 @@ def test_query_words_match_cnae_descriptions(registry):
     filters = filters_for({"industry_focus": ["Tecnologia"]}, "cabeleireiros em MG")
     assert [f.prefix for f in filters.cnae] == ["9602501"] and filters.uf == ["MG"]
     assert _divisions(filters_for({}, "restaurantes")) == [56]  # a sector named in the plural
+
+
+def test_an_industry_focus_is_read_like_the_query_words(registry):
+    """A seller of fleet telematics who types "Transportadoras" as their industry (no sector synonym in the plural)
+    harvests carriers, not every company of their region."""
+    assert _divisions(filters_for({"industry_focus": ["Transportadoras"]}, "")) == [49]
+    assert [f.prefix for f in filters_for({"industry_focus": ["Cabeleireiros"]}, "").cnae] == ["9602501"]
+    mixed = filters_for({"industry_focus": ["Transportadoras", "Tecnologia"]}, "")
+    assert {49, 62, 63} <= set(_divisions(mixed))
+
+
+def test_an_industry_focus_the_registry_does_not_know_searches_nothing(registry):
+    assert filters_for({"industry_focus": ["Foguetes espaciais"], "geographic_focus": ["SP"]}, "") is None
+    # the query's activity still wins over the focus
+    assert _divisions(filters_for({"industry_focus": ["Foguetes espaciais"]}, "transportadoras")) == [49]
