@@ -1,7 +1,9 @@
 """Prospecting from the registry: a job's business context and query → registry search filters → leads.
 
 `filters_for(context, query)` maps:
-- industry focus → CNAE divisions of the sectors it names (`registry.sectors`);
+- industry focus → CNAE divisions of the sectors it names (`registry.sectors`); a term naming no sector is read
+  like the query's words below ("Transportadoras" → 49). A focus naming nothing the registry knows gives None:
+  no search (an unfiltered one would harvest any company);
 - geographic focus → UFs (states, regions) and municípios (known cities, or any town named with its UF:
   "Campinas - SP", "Campinas/SP", "Campinas (SP)", by its IBGE code); "Brasil" means anywhere;
 - the target market's headcount range ("50-1000 funcionários") → porte (ME up to 9, EPP 10-49, demais 50+);
@@ -12,8 +14,8 @@ Always active head offices with an e-mail or phone (someone to contact).
 
 `harvest_for_job(job, limit)` creates up to `limit` leads of the job's owner from the first matching
 establishments they do not have yet (`registry.services.companies_to_leads`, queued for the pipeline) and
-returns `(found, created, duplicates)`; None when the registry holds no data (the caller falls back to the
-bundled corpus).
+returns `(found, created, duplicates)` (zeros without a search); None when the registry holds no data (the caller
+falls back to the bundled corpus).
 """
 
 from __future__ import annotations
@@ -136,13 +138,38 @@ def _porte(context: BusinessContextData) -> list[str]:
     return [porte for porte, band_low, band_high in PORTE_BANDS if band_low <= high and low <= band_high]
 
 
-def filters_for(context: dict[str, Any] | None, query: str) -> selectors.SearchFilters:
-    """The registry search a prospecting job runs (see the module docstring)."""
+def _named_activities(text: str) -> tuple[list[int], list[CnaeFilter]]:
+    """(CNAE divisions, subclasses) the words of `text` name, as in a job's query; places are ignored."""
+    _places_named, divisions, leftover = _scan_query(text)
+    return divisions, _activities(leftover) if leftover else []
+
+
+def _focus_activities(terms: list[str]) -> tuple[list[int], list[CnaeFilter]]:
+    """(CNAE divisions, subclasses) of an industry focus: each term's sector (`Logística`), else its words as in a
+    query (`Transportadoras` → 49, `Cabeleireiros` → 9602-5/01)."""
+    divisions: list[int] = []
+    activities: list[CnaeFilter] = []
+    for term in terms:
+        sector_divisions = divisions_for_focus([term])
+        term_divisions, term_activities = ([], []) if sector_divisions else _named_activities(term)
+        divisions += sector_divisions or term_divisions
+        activities += term_activities
+    return divisions, activities
+
+
+def filters_for(context: dict[str, Any] | None, query: str) -> selectors.SearchFilters | None:
+    """The registry search a prospecting job runs (see the module docstring); None when the industry focus names
+    no activity the registry knows (searching without one would harvest any company: churches for a seller of
+    rockets)."""
     ctx = BusinessContextData.model_validate(context or {})
-    places, query_divisions, leftover = _scan_query(query or "")
+    places, divisions, leftover = _scan_query(query or "")
     ufs, towns = _places(places or list(ctx.geographic_focus or []))
     activities = _activities(leftover) if leftover else []
-    divisions = query_divisions or ([] if activities else divisions_for_focus(list(ctx.industry_focus or [])))
+    focus = [term for term in ctx.industry_focus or [] if term.strip()]
+    if not divisions and not activities and focus:
+        divisions, activities = _focus_activities(focus)
+        if not divisions and not activities:
+            return None
     cnae = [CnaeFilter((division,)) for division in dict.fromkeys(divisions)] + activities
     return selectors.SearchFilters(
         cnae=cnae, uf=ufs, municipio=towns, porte=_porte(ctx), matriz=True,
@@ -154,6 +181,8 @@ def harvest_for_job(job: ProspectJob, limit: int) -> tuple[int, int, int] | None
     if limit <= 0 or not selectors.holds_data():
         return None
     filters = filters_for(context_as_agent_data(context_for(job.owner)), job.search_query)
+    if filters is None:
+        return 0, 0, 0
     known = Lead.objects.filter(owner=job.owner).exclude(cnpj="").values("cnpj")
     reachable = Q(has_email=True) | Q(has_phone=True)
     queryset = selectors.search(filters).filter(reachable).exclude(cnpj__in=known)

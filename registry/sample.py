@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from mcp_bridge.agent_server.extraction import cnpj_check_digits
-from mcp_bridge.agent_server.geo import CITIES, UF_TO_DDD
+from mcp_bridge.agent_server.geo import CITIES, UF_TO_CEP, UF_TO_DDD
 from registry import ibge, layout, sample_data
 from registry.importing import fold_name
 
@@ -131,6 +131,7 @@ class Generator:
         situacao_date = opened if situacao == "02" else opened + timedelta(days=rng.randrange(30, 3000))
         secondary = [c[0] for c in (self.pick_cnae() for _ in range(rng.choice((0, 0, 1, 2, 3)))) if c[0] != cnae[0]]
         ddd = str(UF_TO_DDD[town.uf])
+        cep_low, cep_high = UF_TO_CEP[town.uf]  # the pipeline reads the state from the CEP first
         has_phone, has_email = rng.random() < 0.7, rng.random() < 0.45
         has_phone2 = has_phone and rng.random() < 0.2
         domain = rng.choice(("gmail.com", "hotmail.com", "yahoo.com.br", "outlook.com", "uol.com.br", None))
@@ -144,7 +145,7 @@ class Generator:
             _yyyymmdd(opened), cnae[0], ",".join(dict.fromkeys(secondary)),
             rng.choice(sample_data.STREET_TYPES), rng.choice(sample_data.STREETS), str(rng.randrange(1, 4000)),
             rng.choice(("", "", "", "SALA 2", "LOJA 1", "GALPAO 3", "ANDAR 5")), rng.choice(sample_data.DISTRICTS),
-            f"{rng.randrange(1000000, 99999999):08d}", town.uf, town.code,
+            f"{rng.randrange(cep_low * 1000, cep_high * 1000 + 1000):08d}", town.uf, town.code,
             ddd if has_phone else "", f"{rng.randrange(30000000, 39999999)}" if has_phone else "",
             ddd if has_phone2 else "", f"9{rng.randrange(80000000, 99999999)}" if has_phone2 else "",
             "", "", email.upper() if rng.random() < 0.5 else email, "", "",

@@ -76,3 +76,15 @@ def test_without_registry_data_the_corpus_is_used(api, user, db, queues, django_
         job = _start_and_run(api, "ERP", django_capture_on_commit_callbacks)
     assert agent.call_args.args[0] == "harvest_leads"
     assert list(Lead.objects.filter(prospect_job=job).values_list("source", flat=True)) == ["harvest"]
+
+
+def test_a_focus_the_registry_does_not_know_harvests_no_company(api, user, registry, queues,
+                                                                django_capture_on_commit_callbacks):
+    """Found through the real frontend: an unknown industry focus searched without a CNAE filter and spent the
+    quota on churches and beauty salons."""
+    BusinessContextFactory(owner=user, industry_focus=["Foguetes espaciais"], geographic_focus=["Brasil"])
+    with mock.patch("mcp_bridge.client.call_tool") as agent:
+        job = _start_and_run(api, "", django_capture_on_commit_callbacks)
+    assert not agent.called  # real companies or none: the fictional corpus is not mixed in
+    assert (job.status, job.leads_created, job.current_step) == ("completed", 0, "Nenhuma empresa nova encontrada")
+    assert not Lead.objects.exists() and plan_status(user).used == 0

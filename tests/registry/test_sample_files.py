@@ -5,6 +5,7 @@ import zipfile
 import pytest
 
 from mcp_bridge.agent_server.extraction import is_valid_cnpj
+from mcp_bridge.agent_server.geo import DDD_TO_UF, uf_for_cep
 from mcp_bridge.agent_server.text import fold
 from registry import ibge, layout
 
@@ -44,6 +45,14 @@ def test_establishments_follow_the_published_layout(sample_dir):
     with_email = sum(bool(row[27]) for row in good) / len(good)
     assert 0.4 < active < 0.65 and 0.3 < with_email < 0.6
     assert len({row[19] for row in good}) > 15  # many UFs
+
+
+def test_an_establishments_cep_and_phone_are_in_its_state(sample_dir):
+    """Random CEPs put a company of São Paulo/SP in MG in its scoring (the pipeline trusts the CEP's state)."""
+    _text, rows = _rows(sample_dir / "Estabelecimentos0.zip", layout.ESTABLISHMENTS)
+    good = [row for row in rows if len(row) == 30]
+    assert all(uf_for_cep(row[18][:5]) == row[19] for row in good)
+    assert all(DDD_TO_UF[int(row[21])] == row[19] for row in good if row[21])
 
 
 def test_companies_use_latin1_and_a_decimal_comma(sample_dir):
