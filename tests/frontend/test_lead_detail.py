@@ -69,7 +69,7 @@ def test_process_is_202_env_and_idempotent_when_busy(api, user, django_capture_o
     """Acceptance: the app retries a failed/timed-out mutation once and toasts on 409; a lead already queued or
     processing answers 202 with its current state in /api/v1 (the /api/ route keeps its 409)."""
     lead = LeadFactory(owner=user)
-    with mock.patch("pipeline.tasks.run_stage.delay"), django_capture_on_commit_callbacks() as enqueued:
+    with mock.patch("pipeline.tasks.run_stage.apply_async"), django_capture_on_commit_callbacks() as enqueued:
         body = env(api.post(f"/api/v1/leads/{lead.id}/process"), 202)
         assert body["id"] == str(lead.id) and body["status"] == "queued"
         queued_at = Lead.objects.get(pk=lead.id).queued_at
@@ -79,9 +79,9 @@ def test_process_is_202_env_and_idempotent_when_busy(api, user, django_capture_o
         assert legacy.status_code == 409 and legacy.json()["code"] == "already_processing"
     assert Lead.objects.get(pk=lead.id).queued_at == queued_at  # the retry changed nothing
     assert len(enqueued) >= 1  # the first POST enqueued the pipeline
-    with mock.patch("pipeline.tasks.run_stage.delay") as delay, django_capture_on_commit_callbacks(execute=True):
+    with mock.patch("pipeline.tasks.run_stage.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
         env(api.post(f"/api/v1/leads/{lead.id}/process"), 202)
-    delay.assert_not_called()  # nothing enqueued twice
+    send.assert_not_called()  # nothing enqueued twice
 
 
 def test_create_by_stage_and_bulk(api, user, completed_lead):
