@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import bench_user, company_rows, machine, setup_django
 
 LEADS = int(os.environ.get("BENCH_ENQUEUE_LEADS", "1000"))
+QUEUE = "bench-enqueue"
 
 
 class RoundTrips:
@@ -48,7 +49,7 @@ class RoundTrips:
         self._cls.send_packed_command = self._original  # type: ignore[method-assign]
 
 
-def measure(label: str, run: Callable[[], object], reset: Callable[[], None]) -> dict:
+def measure(label: str, run: Callable[[], object], reset: Callable[[], None], queued: Callable[[], int]) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -60,7 +61,7 @@ def measure(label: str, run: Callable[[], object], reset: Callable[[], None]) ->
     row = {"what": label, "ms_per_lead": seconds * 1000 / LEADS, "seconds": seconds, "sql": len(queries),
            "broker_round_trips": trips.count}
     print(f"{label:<34} {row['ms_per_lead']:7.3f} ms/lead  {seconds:7.3f} s  {len(queries):6d} SQL  "
-          f"{trips.count:6d} broker round trips")
+          f"{trips.count:6d} broker round trips  {queued():6d} messages queued")
     return row
 
 
@@ -75,6 +76,7 @@ def main() -> list[dict]:
     from leads.models import Lead
     from pipeline import services, tasks
 
+    current_app.conf.task_default_queue = QUEUE  # not the queue of a worker or a test sharing this Redis database
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     user = bench_user()
     import_leads(owner=user, rows=company_rows(LEADS))
@@ -84,7 +86,10 @@ def main() -> list[dict]:
     def reset() -> None:
         Lead.objects.update(status=Lead.Status.NEW, processing_stage="intake", progress=0, queued_at=None,
                             lease_expires_at=None)
-        broker.delete("celery")
+        broker.delete(QUEUE)
+
+    def queued() -> int:
+        return int(broker.llen(QUEUE))
 
     def one_by_one() -> None:
         for lead in leads:
@@ -107,14 +112,12 @@ def main() -> list[dict]:
             for call in args:
                 tasks.run_stage.apply_async(call, producer=producer)
 
-    rows = [measure("enqueue_processing one by one", one_by_one, reset)]
+    rows = [measure("enqueue_processing one by one", one_by_one, reset, queued)]
     if hasattr(services, "enqueue_many"):
-        rows.append(measure("enqueue_many (batch)", batch, reset))
-    queued = broker.llen("celery")
-    print(f"(messages in the queue after the last run: {queued})")
-    rows.append(measure("broker only: delay() each", delays, reset))
-    rows.append(measure("broker only: Celery group", celery_group, reset))
-    rows.append(measure("broker only: producer.batch()", producer_batch, reset))
+        rows.append(measure("enqueue_many (batch)", batch, reset, queued))
+    rows.append(measure("broker only: delay() each", delays, reset, queued))
+    rows.append(measure("broker only: Celery group", celery_group, reset, queued))
+    rows.append(measure("broker only: producer.batch()", producer_batch, reset, queued))
     reset()
     return rows
 
