@@ -7,6 +7,7 @@ touch a transport.
 """
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -21,3 +22,15 @@ def publish(event_type: str, data: dict[str, Any], *, user_id: uuid.UUID | None 
     if connection.vendor != "postgresql":  # PostgreSQL: the insert trigger NOTIFYs the relay at commit
         transaction.on_commit(wake)
     return event
+
+
+# An event to record: (type, data, user_id), as `publish()` takes them.
+PendingEvent = tuple[str, dict[str, Any], uuid.UUID | None]
+
+
+def publish_many(events: Iterable[PendingEvent]) -> list[Event]:
+    """Record several events in one INSERT, in order: `publish()` for a batch (e.g. every lead of an enqueue)."""
+    created = Event.objects.bulk_create([Event(type=kind, data=data, user_id=user_id) for kind, data, user_id in events])
+    if created and connection.vendor != "postgresql":
+        transaction.on_commit(wake)
+    return created

@@ -11,6 +11,7 @@ from enrichment import website
 from enrichment.services import SECTION, enrich_from_website
 from pipeline import runner, services
 from pipeline import tasks as pipeline_tasks
+from tests.broker import on_send
 from tests.factories import BusinessContextFactory, LeadFactory
 
 SITE = Path(__file__).parent / "site"
@@ -145,7 +146,7 @@ def test_visits_are_cached_per_site(site):
 def _run_intake(lead, capture, monkeypatch):
     """Queue `lead` and run its intake stage here (the real pipeline and in-process agent server)."""
     BusinessContextFactory(owner=lead.owner)
-    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: None)
+    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: None)
     with capture(execute=True):
         services.enqueue_processing(lead=lead)
     lead.refresh_from_db()

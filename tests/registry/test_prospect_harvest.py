@@ -10,6 +10,7 @@ from pipeline import tasks as pipeline_tasks
 from prospecting.selectors import plan_status
 from prospecting.tasks import run_prospect_job
 from registry.models import Establishment
+from tests.broker import on_send
 from tests.factories import BusinessContextFactory
 
 
@@ -17,8 +18,8 @@ from tests.factories import BusinessContextFactory
 def queues(monkeypatch):
     stages: list = []
     jobs: list = []
-    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: stages.append(args))
-    monkeypatch.setattr(run_prospect_job, "delay", lambda *args: jobs.append(args))
+    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: stages.append(args))
+    on_send(monkeypatch, run_prospect_job, lambda *args: jobs.append(args))
     return stages, jobs
 
 
