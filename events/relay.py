@@ -8,7 +8,10 @@ then, in a loop:
    later `seq` than everything already sequenced: `seq` order is commit order as the relay observed it, and it
    only grows;
 2. *broadcasts*: the events after the cursor's `broadcast_seq`, in `seq` order, to every transport (Channels
-   groups, Socket.IO rooms); a transport that cannot reach Redis is retried until it can, then the cursor moves.
+   groups, Socket.IO rooms): each transport gets the whole batch in one call, so it can render each event once and
+   send the batch in a few Redis round trips instead of several per event (the relay is the one process every
+   event goes through). A transport that cannot reach Redis is retried with the same batch until it can (it skips
+   what it already sent), then the cursor moves.
 
 `seq` is the frame id clients see and the `last_event_id` they resume with, so the live order and the resume
 cursor are one sequence: a client that resumes with the last id it received cannot miss an event. An event
@@ -26,7 +29,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import psycopg
 from django.conf import settings
@@ -44,7 +47,9 @@ MAX_BACKOFF = 5.0
 TRANSIENT = (OSError, RedisError)  # a transport that cannot reach Redis (ConnectionError, TimeoutError, ...)
 
 
-Transport = Callable[[Event], None]
+# Called with a batch of events in `seq` order; must deliver them in that order. Called again with the same batch
+# after a transient error, so it skips the events it already delivered.
+Transport = Callable[[Sequence[Event]], None]
 _transports: list[Transport] = []
 
 
@@ -80,11 +85,11 @@ def broadcast_sequenced(*, limit: int = BATCH, stop: threading.Event | None = No
     """Hand up to `limit` sequenced events after the cursor to every transport, in `seq` order; returns how many."""
     cursor = RelayCursor.objects.get_or_create(id=1)[0]
     events = list(Event.objects.filter(seq__gt=cursor.broadcast_seq).order_by("seq")[:limit])
-    for event in events:
-        for transport in list(_transports):
-            _deliver(transport, event, stop)
-    if events:
-        RelayCursor.objects.filter(id=1, broadcast_seq__lt=events[-1].seq).update(broadcast_seq=events[-1].seq)
+    if not events:
+        return 0
+    for transport in list(_transports):
+        _deliver(transport, events, stop)
+    RelayCursor.objects.filter(id=1, broadcast_seq__lt=events[-1].seq).update(broadcast_seq=events[-1].seq)
     return len(events)
 
 
@@ -104,18 +109,19 @@ def _locked_cursor() -> RelayCursor:
     return RelayCursor.objects.select_for_update().get(id=1)
 
 
-def _deliver(transport: Transport, event: Event, stop: threading.Event | None) -> None:
-    """Send `event` through `transport`, retrying while Redis is unreachable; a bug is logged and skipped."""
+def _deliver(transport: Transport, events: list[Event], stop: threading.Event | None) -> None:
+    """Send `events` through `transport`, retrying while Redis is unreachable; a bug is logged and skipped."""
     delay = 0.2
+    seqs = f"{events[0].seq}..{events[-1].seq}"
     while True:
         try:
-            transport(event)
+            transport(events)
             return
         except TRANSIENT as exc:
-            logger.warning("Transport %s cannot send event %s (%s); retrying in %.1fs",
-                           getattr(transport, "__name__", transport), event.seq, exc, delay)
+            logger.warning("Transport %s cannot send events %s (%s); retrying in %.1fs",
+                           getattr(transport, "__name__", transport), seqs, exc, delay)
         except Exception:
-            logger.exception("Transport %r failed for event %s; skipped", transport, event.seq)
+            logger.exception("Transport %r failed for events %s; skipped", transport, seqs)
             return
         if stop is not None and stop.wait(delay):
             raise RelayStoppedError
