@@ -9,7 +9,7 @@ as one user; M leads are imported with `process=True`; once all are finished (an
   change), over every timestamped frame of every client: p50 / p99 / max;
 - lost: every client must get one `enrichment-update` `agent_end` per stage of every lead (5 × M);
 - `agent-update` frames per client (global, coalesced per agent);
-- CPU time of the relay and of Daphne per relayed event (from /proc: what each process spent during the batch,
+- CPU time of the relay and of Daphne per relayed event, and of the clients (this process) (from /proc: what each process spent during the batch,
   whatever the machine's load), and `--profile DIR` writes a cProfile of each (`DIR/relay.prof`, `DIR/daphne.prof`).
 
     REDIS_URL=redis://127.0.0.1:6379/<db> BENCH_DB=nellia_bench_<name> .venv/bin/python bench/realtime.py --clients 100 --leads 30
@@ -111,6 +111,7 @@ def main() -> None:
         with ThreadPoolExecutor(8) as pool:
             clients = list(pool.map(lambda _: Client(stack.base_url, token), range(args.clients)))
         pids = {name: stack.processes[name].pid for name in ("relay", "daphne")}
+        pids["clients"] = os.getpid()  # this process: the N clients' threads
         cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
         events_before = Event.objects.count()
         started = time.perf_counter()
@@ -138,8 +139,8 @@ def main() -> None:
     print(f"lost: {lost} of {expected * len(clients)} agent_end frames; agent-update frames per client: "
           f"{agent_updates:.0f}; frames per client: {statistics.mean(sum(c.counts.values()) for c in clients):.0f}")
     print(f"CPU per relayed event ({events} events): relay {1000 * cpu['relay'] / events:.2f} ms, "
-          f"Daphne {1000 * cpu['daphne'] / events:.2f} ms (relay {cpu['relay']:.1f} s, Daphne {cpu['daphne']:.1f} s "
-          f"over {time.perf_counter() - started:.1f} s)")
+          f"Daphne {1000 * cpu['daphne'] / events:.2f} ms (relay {cpu['relay']:.1f} s, Daphne {cpu['daphne']:.1f} s, "
+          f"the clients {cpu['clients']:.1f} s, over {time.perf_counter() - started:.1f} s)")
 
 
 if __name__ == "__main__":
