@@ -25,7 +25,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import engineio.packet
 import socketio
+import socketio.packet
 from django.conf import settings
 from django.db import connection
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
@@ -51,9 +53,7 @@ def get_server() -> socketio.AsyncServer:
     global _server
     with _lock:
         if _server is None:
-            manager = (
-                socketio.AsyncRedisManager(settings.REDIS_URL, channel=redis_channel()) if settings.REDIS_URL else None
-            )
+            manager = FanOutRedisManager(settings.REDIS_URL, channel=redis_channel()) if settings.REDIS_URL else None
             server = socketio.AsyncServer(
                 async_mode="asgi",
                 cors_allowed_origins=list(settings.CORS_ALLOWED_ORIGINS),
@@ -101,6 +101,29 @@ def _register_handlers(server: socketio.AsyncServer) -> None:
     @server.on("unsubscribe")
     async def unsubscribe(sid: str, data: Any = None) -> None:
         return None
+
+
+class FanOutRedisManager(socketio.AsyncRedisManager):
+    """The web processes' manager. A relayed emit to a room (no callback, no binary data, no skipped socket: all of
+    the relay's) is encoded once and queued on each of the room's sockets right away, with no task per socket
+    (python-socketio makes one per socket and waits for them all, per emit). So the emits of a relay batch, which
+    arrive together, are all queued before any socket's writer runs, and each socket writes them in one go (one
+    TCP send for several events). Anything else takes python-socketio's own path."""
+
+    async def _handle_emit(self, message: dict[str, Any]) -> None:
+        data = message.get("data")
+        if (message.get("callback") is not None or message.get("binary") or message.get("skip_sid")
+                or not isinstance(data, list) or len(data) != 1):
+            await super()._handle_emit(message)
+            return
+        namespace = message.get("namespace") or "/"
+        encoded = self.server.packet_class(socketio.packet.EVENT, namespace=namespace, data=[message["event"], data[0]]).encode()
+        packet = engineio.packet.Packet(engineio.packet.MESSAGE, encoded)
+        sockets = self.server.eio.sockets
+        for _sid, eio_sid in self.get_participants(namespace, message.get("room")):
+            socket = sockets.get(eio_sid)
+            if socket is not None and not socket.closed:
+                socket.queue.put_nowait(packet)
 
 
 class RelayRedisWriter(socketio.RedisManager):

@@ -265,3 +265,30 @@ def test_the_relays_writer_publishes_a_batch_in_one_round_trip_in_order(settings
                                                "binary": False, "namespace": "/", "room": "user-1", "skip_sid": None,
                                                "callback": None, "host_id": None}
     listener.close()
+
+
+async def test_the_web_processes_queue_a_relayed_emit_on_each_socket_of_the_room_encoded_once():
+    """frontend.socketio.FanOutRedisManager: one encoding per emit, no task per socket, other rooms untouched."""
+    import asyncio
+    from types import SimpleNamespace
+
+    import engineio.packet
+
+    manager = sio_module.FanOutRedisManager("redis://127.0.0.1:1/0", channel="nellia-test")  # never connects here
+    server = sio_module.socketio.AsyncServer(async_mode="asgi", client_manager=manager)
+    sockets = {f"e{n}": SimpleNamespace(closed=n == 3, queue=asyncio.Queue()) for n in range(5)}
+    server.eio.sockets.update(sockets)
+    for n in range(5):
+        manager.basic_enter_room(f"s{n}", "/", None, eio_sid=f"e{n}")
+        manager.basic_enter_room(f"s{n}", "/", "user-1" if n < 4 else "user-2")
+    message = {"method": "emit", "event": "lead-deleted", "data": [{"leadId": "x"}], "binary": False, "namespace": "/",
+               "room": "user-1", "skip_sid": None, "callback": None, "host_id": "relay"}
+    with mock.patch.object(server.packet_class, "encode", autospec=True, side_effect=server.packet_class.encode) as encode, \
+            mock.patch("asyncio.create_task") as tasks:
+        await manager._handle_emit(message)
+    assert encode.call_count == 1 and tasks.call_count == 0
+    queued = {eio_sid: [sockets[eio_sid].queue.get_nowait() for _ in range(s.queue.qsize())] for eio_sid, s in sockets.items()}
+    assert [len(queued[f"e{n}"]) for n in range(5)] == [1, 1, 1, 0, 0]  # e3 is closed, e4 in another room
+    packet = queued["e0"][0]
+    assert packet is queued["e1"][0] and packet.packet_type == engineio.packet.MESSAGE
+    assert packet.encode() == '42["lead-deleted",{"leadId":"x"}]'
