@@ -5,11 +5,11 @@ authenticates with `auth.token` (a simplejwt access token) and joins room `user-
 
 Transport (registered in FrontendConfig.ready, called by the event relay with a batch of events in `seq` order):
 renders the batch once (frontend.realtime.render_batch: the leads it shows read in one query) and publishes its
-emits in one pipelined Redis round trip, each payload serialised once for all its room's sockets (python-socketio
-encodes the packet once per room). `agent.status` is coalesced per agent (`AgentUpdates`): the pipeline changes an agent's
-status twice per stage of every lead, but every socket gets each agent's `agent-update` at most every
-AGENT_UPDATE_INTERVAL_SECONDS, the last change of a burst included. Real mode (REDIS_URL set): the relay publishes
-through a write-only `RelayRedisWriter`; the Daphne processes' `AsyncRedisManager` delivers to their sockets. Embedded
+emits in one pipelined Redis round trip, each payload serialised once for all its room's sockets.
+`agent.status` is coalesced per agent (`AgentUpdates`): the pipeline changes an agent's status twice per stage of
+every lead, but every socket gets each agent's `agent-update` at most every AGENT_UPDATE_INTERVAL_SECONDS, the last
+change of a burst included. Real mode (REDIS_URL set): the relay publishes through a write-only `RelayRedisWriter`;
+the Daphne processes' `FanOutRedisManager` encodes each emit once and queues it on their sockets. Embedded
 default: the in-process manager; sync code schedules the emit onto the server's event loop (nobody connected to
 this process yet → nothing to deliver).
 """
