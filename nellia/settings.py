@@ -123,7 +123,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache, channel layer, Celery -----------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, one client object per pool (nellia/cache.py: ~0.2 ms less per cache operation).
+    CACHES = {"default": {"BACKEND": "nellia.cache.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
