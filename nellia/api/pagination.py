@@ -28,9 +28,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
         known = getattr(view, "known_count", None)
         count = known(queryset) if known is not None else None
         size = self.get_page_size(request)
+        object_list: QuerySet | list = queryset
         if count is None and size and request.query_params.get(self.page_query_param) in (None, "", "1"):
             rows = list(queryset[: size + 1])
             count = len(rows) if len(rows) <= size else queryset.count()
-            queryset = rows[:size]  # the first page, sliced from the list (no second query)
-        self.django_paginator_class = Paginator if count is None else partial(KnownCountPaginator, count=count)
-        return super().paginate_queryset(queryset, request, view)
+            object_list = rows[:size]  # the first page, sliced from the list (no second query)
+        paginator: Any = Paginator if count is None else partial(KnownCountPaginator, count=count)
+        self.django_paginator_class = paginator
+        return super().paginate_queryset(object_list, request, view)  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ One difference is kept: a NaN or infinite float is `null` where DRF fails the re
 """
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -27,7 +28,7 @@ _default = JSONEncoder().default
 
 
 class JSONRenderer(renderers.JSONRenderer):
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: dict | None = None) -> bytes:
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None) -> bytes:
         if (
             data is None
             or not self.compact

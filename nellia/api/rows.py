@@ -11,7 +11,7 @@ from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from rest_framework.serializers import ModelSerializer
 
-Step = tuple[str, str, Any]  # (output key, row key, the field's to_representation)
+Step = tuple[Any, str, Any]  # (output key, row key, the field's to_representation)
 
 
 # A run of 19 digits: maybe an integer beyond 64 bits, which orjson reads as a float and the stdlib exactly.
@@ -38,7 +38,7 @@ class RowRepresentation:
     @cached_property
     def _plan(self) -> tuple[list[str], dict[str, Cast], list[Step]]:
         serializer = self.serializer_class()
-        opts = serializer.Meta.model._meta
+        opts = serializer.Meta.model._meta  # type: ignore[attr-defined]
         columns: list[str] = []
         json_text: dict[str, Cast] = {}
         steps: list[Step] = []
