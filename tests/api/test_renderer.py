@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import orjson
 import pytest
 from django.utils.translation import gettext_lazy
 from rest_framework import renderers
 
-from nellia.api.renderers import JSONRenderer
+from nellia.api.renderers import JSONRenderer, _has_small_float
 
 
 @dataclass
@@ -24,6 +25,8 @@ VALUES = [
     [0.82, 1.0, -0.0, 0.1 + 0.2, 1e16, 123456789.125, 1e300, 0.0001],
     [1e-05, 0.000015, 2.5e-07, -3e-12],  # orjson spells these differently: DRF's bytes are kept
     {"value": "a string with :1e-5, in it"},
+    1e-05,
+    0.5,
     {"id": uuid.UUID("6d0f5b1e-4a2e-5b3c-9d8e-7f6a5b4c3d2e"), "revenue": Decimal("1500.00"), "tiny": Decimal("0.00001")},
     {"utc": datetime(2026, 11, 30, 12, 0, tzinfo=UTC), "local": datetime(2026, 11, 30, 9, 0, 0, 5, tzinfo=SAO_PAULO),
      "naive": datetime(2026, 1, 2, 3, 4, 5), "lmt": datetime(1900, 1, 1, tzinfo=SAO_PAULO), "day": date(2026, 1, 2)},
@@ -52,6 +55,11 @@ def test_indented_output_is_drfs():
     assert JSONRenderer().render(data, "application/json", {"indent": 2}) == renderers.JSONRenderer().render(
         data, "application/json", {"indent": 2}
     )
+
+
+def test_only_numbers_orjson_spells_differently_are_sent_to_drf():
+    assert _has_small_float(orjson.dumps({"a": [1e-05, 2]})) and _has_small_float(orjson.dumps([3e-07]))
+    assert not _has_small_float(orjson.dumps({"id": "6d0f5b1e-4a2e-5b3c-9d8e-7f6a5b4c3d2e", "s": 0.82, "t": "e-mail"}))
 
 
 def test_nothing_renders_nothing():
