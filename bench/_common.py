@@ -74,7 +74,7 @@ def generate_leads_sql(owner_id, count: int, *, start: int = 0) -> None:
         contact_email, contact_phone, contact_role, annual_revenue, source, status, processing_stage, progress,
         board_stage, queued_at, relevance_score, roi_potential_score, brazilian_market_fit, overall_score,
         qualification_tier, analysis, persona, pain_point_analysis, purchase_triggers, strategy, message,
-        enrichment_data, context_version, last_error, prospect_job_id, created_at, updated_at, processed_at)
+        enrichment_data, context_version, last_error, prospect_job_id, created_at, updated_at, processed_at, website_key)
     SELECT
         gen_random_uuid(), %s, 'Empresa ' || g || ' Ltda', 'https://empresa' || g || '.com.br',
         'Transportadora rodoviária com frota própria', 'Texto do site da empresa ' || g,
@@ -87,7 +87,7 @@ def generate_leads_sql(owner_id, count: int, *, start: int = 0) -> None:
             (ARRAY['high_potential','medium_potential','low_potential','not_qualified'])[1 + mod(g, 4)] END,
         CASE WHEN s.status = 'completed' THEN %s::jsonb END, NULL, '[]'::jsonb, '[]'::jsonb, NULL, NULL,
         '{}'::jsonb, NULL, '', NULL, c, c,
-        CASE WHEN s.status = 'completed' THEN c + interval '20 seconds' END
+        CASE WHEN s.status = 'completed' THEN c + interval '20 seconds' END, 'empresa' || g || '.com.br'
     FROM generate_series(%s, %s) AS g
     CROSS JOIN LATERAL (SELECT now() - (mod(g, 129600)) * interval '1 minute' AS c) t
     CROSS JOIN LATERAL (SELECT
@@ -134,9 +134,11 @@ def free_port() -> int:
 class Server:
     """The ASGI app (`nellia.asgi:application`) on loopback, as deployed: `kind="gunicorn"` (gunicorn.conf.py, `workers`
     uvicorn worker processes: docker-compose's `web`), `"daphne"` (one Daphne process: the `realtime` service, and the
-    whole web tier before issue 14) or `"uvicorn"` (uvicorn's own `--workers`)."""
+    whole web tier before issue 14) or `"uvicorn"` (uvicorn's own `--workers`). `root`: the source tree it runs (another
+    checkout of the project, for a before/after comparison in one run)."""
 
-    def __init__(self, *, workers: int = 2, env: dict[str, str] | None = None, kind: str = "uvicorn"):
+    def __init__(self, *, workers: int = 2, env: dict[str, str] | None = None, kind: str = "uvicorn",
+                 root: Path = ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         environment = {**os.environ, **(env or {}), "DB_POOL_MAX_SIZE": "4"}
@@ -147,7 +149,7 @@ class Server:
                          "--log-level", "warning", "nellia.asgi:application"],
             "daphne": ["-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "-v", "0", "nellia.asgi:application"],
         }
-        self.process = subprocess.Popen([sys.executable, *commands[kind]], cwd=ROOT, env=environment)
+        self.process = subprocess.Popen([sys.executable, *commands[kind]], cwd=root, env=environment)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:  # answering HTTP (a bound port is not enough: workers boot after it)
             try:

@@ -4,7 +4,10 @@
 
 Data: leads built with one `INSERT ... SELECT generate_series` (realistic mix of statuses, tiers, scores and a
 ~1.4 KB `analysis` JSON on completed leads), all owned by the benchmark user (the worst case for per-user
-numbers). Metrics cache off (`METRICS_CACHE_SECONDS=0`: uncached numbers).
+numbers). Metrics cache off (`METRICS_CACHE_SECONDS=0`: uncached numbers). With `REDIS_URL` set (your own database
+number) the servers run in the real mode, Redis as their cache (JWT revocation check, throttles), as deployed;
+without it, the local-memory cache. The `expensive` throttle (60/min per user, which `/api/v1/leads` is under) is
+raised for the run: the figures are the list's, not 429s.
 Servers, both up and measured back to back on each URL: one Daphne process (the web tier before issue 14: it runs
 one request at a time) and gunicorn with `BENCH_WEB_WORKERS` uvicorn workers (docker-compose's `web`). Load: `wrk`
 (Debian package) 2 threads / 16 connections, `BENCH_SECONDS` per URL, and 1 connection for the one-request p99.
@@ -26,6 +29,9 @@ from _common import Server, access_token, bench_user, generate_leads_sql, load, 
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "100000,1000000").split(",")]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))
+# Another checkout of the project (e.g. `git worktree add /tmp/before main`): its gunicorn replaces the Daphne server
+# in the comparison, so the code before a change is measured in the same run, on the same data and load.
+BASELINE_TREE = os.environ.get("BENCH_BASELINE_TREE", "")
 SEARCH = os.environ.get("BENCH_SEARCH", "4242")  # a company-name fragment: "Empresa 4242 Ltda", "Empresa 14242 Ltda"…
 LIST_URL = "/api/leads?status=completed&qualification_tier=high_potential&ordering=-relevance_score"
 URLS = (
@@ -115,9 +121,13 @@ def _line(name: str, figures: dict, baseline: dict | None) -> str:
 def http_figures(token: str) -> dict:
     """Both servers up at once and measured back to back on each URL (the machine's load moves: a server measured
     minutes after the other would not compare)."""
-    env = {"METRICS_CACHE_SECONDS": "0"}
-    with Server(kind="daphne", workers=1, env=env) as daphne, Server(kind="gunicorn", workers=WEB_WORKERS, env=env) as gunicorn:
-        servers = {"daphne": daphne, f"gunicorn×{WEB_WORKERS}": gunicorn}
+    env = {"METRICS_CACHE_SECONDS": "0", "EXPENSIVE_RATE_LIMIT": "1000000/s"}
+    if BASELINE_TREE:
+        first, label = Server(kind="gunicorn", workers=WEB_WORKERS, env=env, root=Path(BASELINE_TREE)), "before"
+    else:
+        first, label = Server(kind="daphne", workers=1, env=env), "daphne"
+    with first, Server(kind="gunicorn", workers=WEB_WORKERS, env=env) as gunicorn:
+        servers = {label: first, f"gunicorn×{WEB_WORKERS}": gunicorn}
         for server in servers.values():
             wrk(server.url + "/api/auth/profile", token, seconds=5, connections=16, threads=2)  # warm every worker
         results: dict = {label: {} for label in servers}
@@ -138,7 +148,7 @@ def http_figures(token: str) -> dict:
 
 def main() -> dict:
     print(f"machine: {machine()}")
-    setup_django(fresh=True)
+    setup_django(fresh=True, keep_redis=True)
     user = bench_user()
     token = access_token(user)
     results: dict = {}

@@ -19,6 +19,8 @@ from unittest import mock
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import load, machine, setup_django
 
+# The list is under the `expensive` throttle (60/min per user): this bench times the list, not 429s.
+os.environ["EXPENSIVE_RATE_LIMIT"] = "1000000/s"
 setup_django(fresh=True)
 
 LEADS = int(os.environ.get("BENCH_LEADS", "1000"))

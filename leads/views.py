@@ -3,6 +3,8 @@
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from leads import selectors, services
@@ -12,9 +14,11 @@ from leads.models import Lead
 from leads.serializers import LeadSerializer
 from nellia.api.exceptions import Conflict
 from nellia.api.filters import NullsLastOrderingFilter, ParamFilterBackend, UnaccentSearchFilter
+from nellia.api.rows import RowRepresentation
 from nellia.api.schema import ConflictSerializer, errors
 
 UUID_REGEX = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+LIST_ROWS = RowRepresentation(LeadSerializer)
 _CONFLICT = {409: OpenApiResponse(ConflictSerializer, description="Same website as an existing lead of yours.")}
 
 
@@ -58,6 +62,15 @@ class LeadViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Lead]:
         return selectors.leads_for(self.request.user)
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """A page as LeadSerializer represents it, built from plain rows (nellia.api.rows): a page of 20 leads
+        cost ~1 ms of model instances and serializer machinery around the values."""
+        rows = LIST_ROWS.values(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(LIST_ROWS.represent(list(rows)))
+        return self.get_paginated_response(LIST_ROWS.represent(page))
 
     def known_count(self, queryset: QuerySet[Lead]) -> int | None:
         """The list's total from the lead counts when it is filtered by status/stage/tier at most (a COUNT of

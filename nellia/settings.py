@@ -123,7 +123,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache, channel layer, Celery -----------------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis backend, one client object per pool (nellia/cache.py: ~0.2 ms less per cache operation).
+    CACHES = {"default": {"BACKEND": "nellia.cache.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -221,6 +222,8 @@ REST_FRAMEWORK = {
     ],
     # JSON only (multipart where a view takes an upload): the schema then offers what the views accept.
     "DEFAULT_PARSER_CLASSES": ["nellia.api.parsers.JSONParser"],
+    # DRF's JSON bytes, encoded by orjson where it writes the same (nellia/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["nellia.api.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "nellia.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "nellia.api.exceptions.exception_handler",
