@@ -43,7 +43,6 @@ from registry.models import Cnae, Company, Establishment
 from registry.sectors import divisions_for_focus
 from registry.services import companies_to_leads
 
-NATIONWIDE = {"brasil", "brazil", "br", "nacional", "todo o brasil"}
 PORTE_BANDS = ((Company.Porte.ME, 1, 9), (Company.Porte.EPP, 10, 49), (Company.Porte.DEMAIS, 50, 10**9))
 MIN_STEM = 6
 TOWN_WITH_UF = re.compile(r"(?P<name>.+?)\s*(?:-|/|,|\()\s*(?P<uf>[A-Za-z]{2})\)?")
@@ -74,7 +73,7 @@ def _places(terms: list[str]) -> tuple[list[str], list[str]]:
     towns: list[str] = []
     for term in terms:
         folded = fold(term).strip()
-        if not folded or folded in NATIONWIDE:
+        if not folded or folded in geo.NATIONWIDE:
             continue
         if term.strip().upper() in geo.STATES and len(term.strip()) == 2:
             ufs.append(term.strip().upper())
@@ -100,7 +99,7 @@ def _scan_query(query: str) -> tuple[list[str], list[int], list[str]]:
     while i < len(words):
         for n in range(min(4, len(words) - i), 0, -1):
             phrase = " ".join(words[i: i + n])
-            if (phrase in upper_ufs or (geo.is_place(phrase) and len(phrase) > 2)) and phrase not in NATIONWIDE:
+            if (phrase in upper_ufs or (geo.is_place(phrase) and len(phrase) > 2)) and phrase not in geo.NATIONWIDE:
                 places.append(phrase.upper() if len(phrase) == 2 else phrase)
                 i += n
                 break
@@ -226,5 +225,5 @@ def _described(ctx: BusinessContextData, query: str) -> str:
     places, divisions, leftover = _scan_query(query or "")
     focus = ", ".join(term for term in ctx.industry_focus or [] if term.strip())
     sought = f"à busca “{query.strip()}”" if divisions or leftover else f"ao foco de setor ({focus or 'qualquer'})"
-    where = places or [term for term in ctx.geographic_focus or [] if fold(term).strip() not in NATIONWIDE]
+    where = places or [term for term in ctx.geographic_focus or [] if fold(term).strip() not in geo.NATIONWIDE]
     return f"{sought} em {', '.join(where) or 'todo o Brasil'}"
