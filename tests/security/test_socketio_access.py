@@ -113,6 +113,23 @@ def test_a_bad_token_in_the_query_string_is_refused_too(server):
     assert _refusal(f"{server.base_url}?token=not-a-jwt", None) == [{"message": "unauthorized"}]
 
 
+def test_a_socket_is_disconnected_when_its_token_expires(server):
+    """As the Channels sockets are closed at their token's expiry: a socket must not go on receiving its user's
+    events on a token the REST API already refuses."""
+    user = UserFactory()
+    client = Client(server.base_url, token_for(user, lifetime=timedelta(seconds=3)))
+    gone = threading.Event()
+    client.sio.on("disconnect", lambda *_reason: gone.set())
+    try:
+        assert client.sio.connected
+        assert gone.wait(15), "still connected after the token expired"
+        services.create_lead(owner=user, data={"company_name": "Depois", "website": "depois.com.br"})
+        time.sleep(1.0)
+        assert "lead-created" not in client.events()
+    finally:
+        client.sio.disconnect()
+
+
 GLOBAL_EVENTS = ("agent-update",)
 
 
