@@ -1,7 +1,8 @@
 """The Socket.IO server of the frontend profile (FRONTEND.md §10) and its event-publisher transport.
 
 Server: python-socketio `AsyncServer` mounted at `/socket.io/` next to Channels (nellia/asgi.py). A socket
-authenticates with `auth.token` (a simplejwt access token) and joins room `user-<id>` (`events.groups.socketio_room`).
+authenticates with `auth.token` (a simplejwt access token), joins room `user-<id>` (`events.groups.socketio_room`)
+and, like the Channels sockets, is disconnected when its token expires.
 
 Transport (registered in FrontendConfig.ready, called by the event relay with a batch of events in `seq` order):
 renders the batch once (frontend.realtime.render_batch: the leads it shows read in one query) and publishes its
@@ -16,6 +17,7 @@ this process yet → nothing to deliver).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import os
@@ -40,6 +42,7 @@ logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _server: socketio.AsyncServer | None = None
 _writer: tuple[int, socketio.RedisManager] | None = None
+_expiries: dict[str, asyncio.TimerHandle] = {}  # sid → its disconnection at the token's expiry (server loop only)
 
 
 def redis_channel() -> str:
@@ -82,11 +85,22 @@ def _register_handlers(server: socketio.AsyncServer) -> None:
         server_loop.remember()
         ensure_embedded_relay()
         token = _token_from(auth, environ)
-        user, _exp = await user_from_token(token or "")
+        user, exp = await user_from_token(token or "")
         if not getattr(user, "is_authenticated", False):
             raise SocketRefused("unauthorized")
         await server.save_session(sid, {"user_id": str(user.pk)})
         await server.enter_room(sid, socketio_room(user.pk))
+        if exp is not None:  # no socket outlives its token (the client's reconnection is then refused)
+            expiry = asyncio.get_running_loop().call_later(
+                max(0.0, exp - time.time()), lambda: asyncio.ensure_future(server.disconnect(sid))
+            )
+            _expiries[sid] = expiry
+
+    @server.event
+    async def disconnect(sid: str, *_reason: Any) -> None:
+        expiry = _expiries.pop(sid, None)
+        if expiry is not None:
+            expiry.cancel()
 
     @server.on("join-user-room")
     async def join_user_room(sid: str, data: Any = None) -> None:

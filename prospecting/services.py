@@ -31,8 +31,8 @@ from nellia.tasks import queue_after_commit
 from pipeline.services import enqueue_processing
 from prospecting.errors import BusinessContextMissing, JobRunning, ProspectCooldown, QuotaExhausted
 from prospecting.events import publish_job_completed, publish_job_failed, publish_job_progress, publish_quota_updated
-from prospecting.hooks import registry_harvest
-from prospecting.selectors import active_job, plan_status
+from prospecting.hooks import NOTHING_NEW, registry_harvest
+from prospecting.selectors import PlanStatus, active_job, plan_status
 
 logger = logging.getLogger(__name__)
 
@@ -97,11 +97,11 @@ def run_job(job_id: uuid.UUID | str) -> ProspectJob | None:
     limit = settings.PROSPECT_MAX_LEADS_PER_JOB
     max_results = limit if status_.remaining is None else min(status_.remaining, limit)
     if max_results <= 0:
-        return _complete(job.pk)
+        return _complete(job.pk, note=_quota_used_up(status_))
     # The CNPJ registry when it holds data (real companies, `source="registry"`); the bundled corpus otherwise.
     from_registry = registry_harvest(job, max_results) if registry_harvest.filled else None
     if from_registry is not None:
-        found, _created, duplicates = from_registry
+        found, _created, duplicates, why_empty = from_registry
     else:
         known = set(Lead.objects.filter(owner=owner).exclude(website="").values_list("website", flat=True))
         try:
@@ -131,6 +131,7 @@ def run_job(job_id: uuid.UUID | str) -> ProspectJob | None:
                 created += 1
             elif outcome == "duplicate":
                 duplicates += 1
+        why_empty = _why_the_corpus_gave_nothing(owner, found, duplicates)
 
     with transaction.atomic():
         job = _lock(job.pk)
@@ -141,8 +142,29 @@ def run_job(job_id: uuid.UUID | str) -> ProspectJob | None:
         job.progress = HARVEST_PROGRESS  # harvest done: from now on finished leads move the job on
         job.save(update_fields=["candidates_found", "duplicates_skipped", "progress"])
     if job.leads_created == 0:
-        return _complete(job.pk, note="Nenhuma empresa nova encontrada")
+        return _complete(job.pk, note=why_empty or NOTHING_NEW)
     return _update_progress(job.pk, force=True)
+
+
+PERIODS_PT = {"day": "dia", "week": "semana", "month": "mês"}
+
+
+def _quota_used_up(status_: PlanStatus) -> str:
+    plan = status_.plan
+    return (f"{NOTHING_NEW}: a cota do plano {plan.name} ({status_.total} leads por {PERIODS_PT.get(plan.period, plan.period)}) "
+            f"já foi usada; ela renova em {timezone.localtime(status_.next_reset_at):%d/%m/%Y}")
+
+
+def _why_the_corpus_gave_nothing(owner: User, found: int, duplicates: int) -> str:
+    """The final step of a job the bundled corpus gave no new company: every candidate known, or none fitting."""
+    if found and duplicates == found:
+        return f"{NOTHING_NEW}: todas as empresas que correspondem ao seu perfil já são seus leads"
+    if found:
+        return ""
+    context = context_for(owner)
+    sectors = ", ".join(getattr(context, "industry_focus", None) or []) or "qualquer setor"
+    places = ", ".join(getattr(context, "geographic_focus", None) or []) or "Brasil"
+    return f"{NOTHING_NEW}: nenhuma empresa do catálogo corresponde ao foco de setor ({sectors}) em {places}"
 
 
 def _create_candidate_lead(job: ProspectJob, candidate: dict[str, Any], known: set[str]) -> str:

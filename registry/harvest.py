@@ -14,16 +14,19 @@ Always active head offices with an e-mail or phone (someone to contact).
 
 `harvest_for_job(job, limit)` creates up to `limit` leads of the job's owner from the first matching
 establishments they do not have yet (`registry.services.companies_to_leads`, queued for the pipeline) and
-returns `(found, created, duplicates)` (zeros without a search); None when the registry holds no data (the caller
-falls back to the bundled corpus).
+returns a `Harvest` (zeros without a search); None when the registry holds no data (the caller falls back to the
+bundled corpus). A harvest that created nothing says why (`why_empty`), from at most two `EXISTS` queries with the
+same filters: the focus names no activity, nothing fits the sector and region, the size range excluded every
+company that did, or every fitting company is already a lead.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from business_context.selectors import context_as_agent_data, context_for
 from leads.models import Lead, ProspectJob
@@ -33,13 +36,13 @@ from mcp_bridge.agent_server.sector import KEYWORDS
 from mcp_bridge.agent_server.seller import read_seller
 from mcp_bridge.agent_server.taxonomy import sector_for_term
 from mcp_bridge.agent_server.text import STOPWORDS, fold
+from prospecting.hooks import NOTHING_NEW, Harvest
 from registry import ibge, selectors
 from registry.cnae import CnaeFilter
-from registry.models import Cnae, Company
+from registry.models import Cnae, Company, Establishment
 from registry.sectors import divisions_for_focus
 from registry.services import companies_to_leads
 
-NATIONWIDE = {"brasil", "brazil", "br", "nacional", "todo o brasil"}
 PORTE_BANDS = ((Company.Porte.ME, 1, 9), (Company.Porte.EPP, 10, 49), (Company.Porte.DEMAIS, 50, 10**9))
 MIN_STEM = 6
 TOWN_WITH_UF = re.compile(r"(?P<name>.+?)\s*(?:-|/|,|\()\s*(?P<uf>[A-Za-z]{2})\)?")
@@ -70,7 +73,7 @@ def _places(terms: list[str]) -> tuple[list[str], list[str]]:
     towns: list[str] = []
     for term in terms:
         folded = fold(term).strip()
-        if not folded or folded in NATIONWIDE:
+        if not folded or folded in geo.NATIONWIDE:
             continue
         if term.strip().upper() in geo.STATES and len(term.strip()) == 2:
             ufs.append(term.strip().upper())
@@ -96,7 +99,7 @@ def _scan_query(query: str) -> tuple[list[str], list[int], list[str]]:
     while i < len(words):
         for n in range(min(4, len(words) - i), 0, -1):
             phrase = " ".join(words[i: i + n])
-            if (phrase in upper_ufs or (geo.is_place(phrase) and len(phrase) > 2)) and phrase not in NATIONWIDE:
+            if (phrase in upper_ufs or (geo.is_place(phrase) and len(phrase) > 2)) and phrase not in geo.NATIONWIDE:
                 places.append(phrase.upper() if len(phrase) == 2 else phrase)
                 i += n
                 break
@@ -176,20 +179,51 @@ def filters_for(context: dict[str, Any] | None, query: str) -> selectors.SearchF
     )
 
 
-def harvest_for_job(job: ProspectJob, limit: int) -> tuple[int, int, int] | None:
+def harvest_for_job(job: ProspectJob, limit: int) -> Harvest | None:
     """Create up to `limit` registry leads for `job` (see the module docstring); None without registry data."""
     if limit <= 0 or not selectors.holds_data():
         return None
-    filters = filters_for(context_as_agent_data(context_for(job.owner)), job.search_query)
+    context = context_as_agent_data(context_for(job.owner))
+    filters = filters_for(context, job.search_query)
     if filters is None:
-        return 0, 0, 0
+        focus = ", ".join(BusinessContextData.model_validate(context or {}).industry_focus or [])
+        return Harvest(0, 0, 0, f"{NOTHING_NEW}: nenhuma atividade do cadastro corresponde ao foco de setor ({focus})")
     known = Lead.objects.filter(owner=job.owner).exclude(cnpj="").values("cnpj")
-    reachable = Q(has_email=True) | Q(has_phone=True)
-    queryset = selectors.search(filters).filter(reachable).exclude(cnpj__in=known)
+    queryset = _reachable(filters).exclude(cnpj__in=known)
     rows = selectors.lead_rows(queryset=queryset, limit=limit)
     result = companies_to_leads(owner=job.owner, rows=rows, process=True, job=job)
     if result.created:  # the job's count is what its owner's quota spends
         ProspectJob.objects.filter(pk=job.pk).update(leads_created=F("leads_created") + len(result.created))
         job.leads_created += len(result.created)
-    return len(rows), len(result.created), len(result.duplicates)
+    ctx = BusinessContextData.model_validate(context or {})
+    why_empty = "" if result.created else _why_empty(filters, ctx, job.search_query)
+    return Harvest(len(rows), len(result.created), len(result.duplicates), why_empty)
 
+
+def _reachable(filters: selectors.SearchFilters) -> QuerySet[Establishment]:
+    """The establishments a search finds that someone can be contacted at."""
+    return selectors.search(filters).filter(Q(has_email=True) | Q(has_phone=True))
+
+
+def _why_empty(filters: selectors.SearchFilters, ctx: BusinessContextData, query: str) -> str:
+    """Why a search created no lead, from two `EXISTS` queries at most (every row it found was already a lead,
+    or it found none)."""
+    wanted = _described(ctx, query)
+    if _reachable(filters).exists():
+        return f"{NOTHING_NEW}: todas as empresas do cadastro que correspondem {wanted} já são seus leads"
+    if filters.porte and _reachable(replace(filters, porte=[])).exists():
+        target = read_seller(ctx).target
+        size = f"de {target[0]} a {target[1]} funcionários" if target else ""
+        portes = ", ".join(str(Company.Porte(code).label) for code in filters.porte)
+        return (f"{NOTHING_NEW}: há empresas que correspondem {wanted}, mas nenhuma do porte do mercado-alvo "
+                f"{size} ({portes})")
+    return f"{NOTHING_NEW}: nenhuma empresa do cadastro corresponde {wanted}"
+
+
+def _described(ctx: BusinessContextData, query: str) -> str:
+    """What a job looked for, as `filters_for` read it: "ao foco de setor (Logística) em Goiás"."""
+    places, divisions, leftover = _scan_query(query or "")
+    focus = ", ".join(term for term in ctx.industry_focus or [] if term.strip())
+    sought = f"à busca “{query.strip()}”" if divisions or leftover else f"ao foco de setor ({focus or 'qualquer'})"
+    where = places or [term for term in ctx.geographic_focus or [] if fold(term).strip() not in geo.NATIONWIDE]
+    return f"{sought} em {', '.join(where) or 'todo o Brasil'}"

@@ -19,6 +19,8 @@ STATES: dict[str, tuple[str, str]] = {
 }
 
 REGIONS = ("Norte", "Nordeste", "Centro-Oeste", "Sudeste", "Sul")
+# Geographic-focus terms meaning the whole country, folded.
+NATIONWIDE = frozenset({"brasil", "brazil", "br", "nacional", "todo o brasil"})
 
 # English and common alternative spellings of regions, folded.
 _REGION_ALIASES = {
@@ -109,7 +111,7 @@ def matches_geography(term: str, city: str, uf: str) -> bool:
     folded = fold(term).strip()
     if not folded:
         return False
-    if folded in ("brasil", "brazil", "br", "nacional", "todo o brasil"):
+    if folded in NATIONWIDE:
         return bool(uf)
     uf = uf.upper()
     if folded.upper() == uf:
@@ -119,3 +121,11 @@ def matches_geography(term: str, city: str, uf: str) -> bool:
     if folded in _FOLDED_STATE_NAMES:
         return _FOLDED_STATE_NAMES[folded] == uf
     return bool(city) and fold(city) == folded
+
+
+def in_focus(focus: list[str], city: str, uf: str) -> bool:
+    """Whether a place is inside a geographic focus. A nationwide term means anywhere only on its own: next to a
+    state, region or city it adds nothing (["Brasil", "Goiás"] is Goiás), as the registry search reads it."""
+    terms = [term for term in focus if fold(term).strip()] or ["Brasil"]
+    narrower = [term for term in terms if fold(term).strip() not in NATIONWIDE]
+    return any(matches_geography(term, city, uf) for term in narrower or terms)

@@ -179,8 +179,7 @@ def roi_potential(p: LeadProfile, fit: Rule | None = None) -> list[Rule]:
 def market_fit_rules(p: LeadProfile, ctx: BusinessContextData) -> list[Rule]:
     f = p.facts
     domains = [p.domain, *(e.rsplit("@", 1)[-1] for e in f.emails)]
-    focus = ctx.geographic_focus or ["Brasil"]
-    in_focus = bool(f.state) and any(geo.matches_geography(t, f.city, f.state) for t in focus)
+    in_focus = bool(f.state) and geo.in_focus(ctx.geographic_focus, f.city, f.state)
     checks = (
         ("br_domain", 0.25, any(d.endswith(".br") for d in domains if d), "domínio .br", ".br domain"),
         ("portuguese", 0.20, f.language == "pt", "texto em português", "Portuguese text"),

@@ -139,12 +139,37 @@ def test_job_harvests_creates_and_enriches(api, user, context, stage_queue, job_
     assert api.get("/api/prospect/jobs").json()["count"] == 1
 
 
-def test_no_new_candidate_completes_at_once(user, context, job_queue, django_capture_on_commit_callbacks):
+def test_no_new_candidate_completes_at_once(api, user, context, job_queue, django_capture_on_commit_callbacks):
     job = prospecting.start_job(owner=user)
     with mock.patch("mcp_bridge.client.call_tool", return_value={"candidates": []}):
         prospecting.run_job(job.pk)
     job.refresh_from_db()
     assert job.status == "completed" and job.leads_created == 0
+    assert job.current_step == ("Nenhuma empresa nova encontrada: nenhuma empresa do catálogo corresponde ao foco de "
+                                f"setor ({', '.join(context.industry_focus)}) em {', '.join(context.geographic_focus)}")
+    assert env(api.get("/api/v1/prospect/jobs"))[0]["currentStep"] == job.current_step  # only the text changed
+
+
+def test_a_harvest_of_known_companies_only_says_so(user, context, job_queue):
+    for candidate in CANDIDATES:
+        LeadFactory(owner=user, website=candidate["website"])
+    job = prospecting.start_job(owner=user)
+    with mock.patch("mcp_bridge.client.call_tool", return_value={"candidates": CANDIDATES}):
+        prospecting.run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.leads_created, job.duplicates_skipped) == (0, 4)
+    assert job.current_step == "Nenhuma empresa nova encontrada: todas as empresas que correspondem ao seu perfil já são seus leads"
+
+
+def test_a_job_run_with_the_quota_used_up_says_so(user, context, job_queue):
+    job = prospecting.start_job(owner=user)
+    _finished_job(user, leads=10, ago=timedelta(seconds=1))  # another session spent the free plan's 10 meanwhile
+    with mock.patch("mcp_bridge.client.call_tool") as agent:
+        prospecting.run_job(job.pk)
+    job.refresh_from_db()
+    assert not agent.called and (job.status, job.leads_created) == ("completed", 0)
+    assert job.current_step.startswith("Nenhuma empresa nova encontrada: a cota do plano Free (10 leads por semana) "
+                                       "já foi usada; ela renova em ")
 
 
 def test_harvest_failure_fails_the_job(user, context, job_queue):

@@ -1,5 +1,8 @@
 import pytest
 
+from mcp_bridge.agent_server import scoring
+from mcp_bridge.agent_server.models import BusinessContextData, LeadData
+from mcp_bridge.agent_server.profile import build_profile
 from registry.harvest import filters_for
 from registry.models import Company, Establishment
 from registry.selectors import search
@@ -23,6 +26,31 @@ def test_the_business_context_maps_to_divisions_places_and_porte(db):
 def test_nationwide_and_no_range_filter_nothing(db):
     filters = filters_for({"industry_focus": [], "geographic_focus": ["Brasil"], "target_market": "PMEs"}, "")
     assert (filters.cnae, filters.uf, filters.municipio, filters.porte) == ([], [], [], [])
+
+
+@pytest.mark.parametrize(
+    ("focus", "ufs", "scored_in_focus"),
+    [
+        (["Brasil"], [], {"GO": True, "SP": True}),  # anywhere
+        (["Brasil", "Goiás"], ["GO"], {"GO": True, "SP": False}),  # "Brasil" next to a state adds nothing
+        (["brasil", "GO", "Nacional"], ["GO"], {"GO": True, "SP": False}),
+        ([], [], {"GO": True, "SP": True}),
+    ],
+)
+def test_brasil_in_the_geographic_focus_means_the_same_to_the_harvest_and_the_scoring(db, focus, ufs,
+                                                                                       scored_in_focus):
+    """Found reviewing the two readings: the registry search took ["Brasil", "Goiás"] as Goiás, the market-fit
+    score as anywhere (every Brazilian lead got the "inside the geographic focus" points)."""
+    filters = filters_for({"industry_focus": ["Logística"], "geographic_focus": focus}, "")
+    assert (filters.uf, filters.municipio) == (ufs, [])
+    context = BusinessContextData(geographic_focus=focus)
+    for uf, expected in scored_in_focus.items():
+        city = {"GO": "Goiânia", "SP": "São Paulo"}[uf]
+        lead = build_profile(LeadData(company_name="TransLog", website="https://translog.com.br",
+                                      description=f"Transportadora em {city} - {uf}"))
+        assert lead.facts.state == uf
+        scored = {rule.name for rule in scoring.market_fit_rules(lead, context)}
+        assert ("geographic_focus" in scored) is expected, (focus, uf)
 
 
 def test_a_small_business_range_is_me_and_epp(db):

@@ -10,6 +10,7 @@ from pipeline import tasks as pipeline_tasks
 from prospecting.selectors import plan_status
 from prospecting.tasks import run_prospect_job
 from registry.models import Establishment
+from registry.sectors import divisions_for_focus
 from tests.broker import on_send
 from tests.factories import BusinessContextFactory
 
@@ -27,7 +28,7 @@ def _start_and_run(api, query, capture):
     with capture(execute=True):
         response = api.post("/api/v1/prospect/start", {"user_search_query": query}, format="json")
     assert response.status_code == 202, response.json()
-    job = ProspectJob.objects.get()
+    job = ProspectJob.objects.get(pk=response.json()["jobId"])
     with capture(execute=True):
         run_prospect_job.run(str(job.pk))
     job.refresh_from_db()
@@ -87,5 +88,48 @@ def test_a_focus_the_registry_does_not_know_harvests_no_company(api, user, regis
     with mock.patch("mcp_bridge.client.call_tool") as agent:
         job = _start_and_run(api, "", django_capture_on_commit_callbacks)
     assert not agent.called  # real companies or none: the fictional corpus is not mixed in
-    assert (job.status, job.leads_created, job.current_step) == ("completed", 0, "Nenhuma empresa nova encontrada")
+    assert (job.status, job.leads_created) == ("completed", 0)
+    assert job.current_step == ("Nenhuma empresa nova encontrada: nenhuma atividade do cadastro corresponde ao foco de "
+                                "setor (Foguetes espaciais)")
     assert not Lead.objects.exists() and plan_status(user).used == 0
+
+
+GOIAS_LOGISTICS = (Q(has_email=True) | Q(has_phone=True),
+                   Q(situacao="02", uf="GO", matriz=True, cnae_division__in=divisions_for_focus(["Logística"])))
+
+
+def test_no_company_of_the_sector_in_the_region_says_so(api, user, registry, queues, django_capture_on_commit_callbacks):
+    BusinessContextFactory(owner=user, industry_focus=["Logística"], geographic_focus=["Brasil", "Amapá"],
+                           target_market="Transportadoras")
+    assert not Establishment.objects.filter(uf="AP", cnae_division__in=divisions_for_focus(["Logística"])).exists()
+    job = _start_and_run(api, "", django_capture_on_commit_callbacks)
+    assert (job.status, job.leads_created) == ("completed", 0)
+    assert job.current_step == ("Nenhuma empresa nova encontrada: nenhuma empresa do cadastro corresponde ao foco de "
+                                "setor (Logística) em Amapá")
+
+
+def test_a_size_range_that_excludes_every_fitting_company_says_so(api, user, registry, queues,
+                                                                  django_capture_on_commit_callbacks):
+    BusinessContextFactory(owner=user, industry_focus=["Logística"], geographic_focus=["Goiás"],
+                           target_market="Transportadoras com 200 a 1000 funcionários")
+    fitting = Establishment.objects.filter(*GOIAS_LOGISTICS)
+    assert fitting.exists() and not fitting.filter(company__porte="05").exists()  # all small in the sample
+    job = _start_and_run(api, "", django_capture_on_commit_callbacks)
+    assert (job.status, job.leads_created) == ("completed", 0)
+    assert job.current_step == ("Nenhuma empresa nova encontrada: há empresas que correspondem ao foco de setor "
+                                "(Logística) em Goiás, mas nenhuma do porte do mercado-alvo de 200 a 1000 funcionários "
+                                "(Demais)")
+
+
+def test_every_fitting_company_already_a_lead_says_so(api, user, registry, queues, django_capture_on_commit_callbacks):
+    user.plan = "enterprise"  # no quota, no cooldown: two jobs in a row
+    user.save()
+    BusinessContextFactory(owner=user, industry_focus=["Logística"], geographic_focus=["GO"], target_market="Transportadoras")
+    first = _start_and_run(api, "", django_capture_on_commit_callbacks)
+    assert first.leads_created == Establishment.objects.filter(*GOIAS_LOGISTICS).count() > 0
+    first.status = "completed"
+    first.save()
+    second = _start_and_run(api, "transportadoras", django_capture_on_commit_callbacks)
+    assert (second.status, second.leads_created) == ("completed", 0)
+    assert second.current_step == ("Nenhuma empresa nova encontrada: todas as empresas do cadastro que correspondem à "
+                                   "busca “transportadoras” em GO já são seus leads")

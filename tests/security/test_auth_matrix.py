@@ -14,6 +14,7 @@ Access kinds:
 import re
 
 import pytest
+import socketio
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -119,6 +120,8 @@ NON_SCHEMA_ROUTES = {
     "health": PUBLIC,  # also in the schema; named here for the route walk
 }
 SOCKETS = {"/ws/events/": USER, "/ws/chat/{agent_id}/": USER}
+# The Socket.IO server mounted by nellia.asgi (FRONTEND.md §10): USER, each in their own room; test_socketio_access.
+SOCKETIO = {"/socket.io/": USER}
 ROLES = ("anonymous", "other", "owner", "admin")
 
 
@@ -154,6 +157,8 @@ def test_every_route_is_in_the_schema_or_listed():
             unlisted.append(regex)
     assert unlisted == []
     assert len(websocket_urlpatterns) == len(SOCKETS), "a socket route without an entry in SOCKETS"
+    mounted = {f"/{application.engineio_path.strip('/')}/"} if isinstance(application, socketio.ASGIApp) else set()
+    assert mounted == SOCKETIO.keys(), "a Socket.IO mount without an entry in SOCKETIO"
 
 
 @pytest.fixture
