@@ -49,7 +49,7 @@ class Seller:
     language: str
     name: str = ""
     offer: Phrase | None = None
-    value: str = ""  # whole sentences, in the outreach language
+    value: str = ""  # whole sentences, in the outreach language ('Oferecemos …' around a noun-phrase value)
     value_verb: str = ""  # the value as an infinitive phrase ('reduzir a conta de energia em 25%'), when so written
     value_noun: str = ""  # the value as a noun phrase ('redução de custos com combustível'), when so written
     offer_items: list[Phrase] = field(default_factory=list)  # what it sells, item by item
@@ -247,10 +247,13 @@ def read_seller(ctx: BusinessContextData) -> Seller:
     lang_pt = is_portuguese(ctx.language)
     pains, rules = _pains(ctx, lang_pt)
     value, value_verb = _value(ctx, lang_pt)
+    value_noun = noun_value(value, lang_pt)
+    if value_noun:  # 'Redução de custos com combustível.' is no sentence to follow another one
+        value = sentence(f"Oferecemos {value_noun}")
     differentiator = ctx.competitive_advantage if fits_language(ctx.competitive_advantage, lang_pt) else ""
     return Seller(
         lang_pt=lang_pt, language=ctx.language or "pt-BR", name=brand(ctx), offer=offer_phrase(ctx, lang_pt),
-        value=value, value_verb=value_verb, value_noun=noun_value(value, lang_pt), offer_items=offer_items(ctx, lang_pt), differentiator=sentence(differentiator), pains=pains, pain_rules=rules,
+        value=value, value_verb=value_verb, value_noun=value_noun, offer_items=offer_items(ctx, lang_pt), differentiator=sentence(differentiator), pains=pains, pain_rules=rules,
         roles=_roles(ctx, lang_pt), competitors=[c.strip() for c in ctx.competitors if c.strip()],
         target=_target(ctx), domain_stems=frozenset(stems(ctx.product_service_description)),
     )

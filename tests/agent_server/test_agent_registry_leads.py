@@ -1,5 +1,5 @@
-"""Leads from the national CNPJ registry (registry.services.lead_row): a razão social, a CNAE line, porte, town,
-opening date and contacts, no website text. What a Brazilian SDR found wrong in the messages written for them —
+"""Leads from the national CNPJ registry (bench/agent_messages.py, shaped like registry.services.lead_row): a
+razão social, a CNAE line, porte, town, opening date and contacts, no website text. What a Brazilian SDR found wrong in the messages written for them —
 pains claimed that the data does not show, a fit claimed for a CNAE far from the seller's focus, the registry's
 facts left unused — plus a value written as a noun phrase pasted as its own paragraph, and wrong articles."""
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bench.agent_messages import REGISTRY_LEADS
 from bench.agent_quality import contexts, leaks, run_pipeline
 from mcp_bridge.agent_server.message import SECTOR_IMPACT, activity_phrase
 from mcp_bridge.agent_server.models import BusinessContextData, LeadData
@@ -17,37 +18,7 @@ from mcp_bridge.agent_server.seller import noun_value, read_seller
 from mcp_bridge.agent_server.strategy import TRIGGER_HOOKS
 
 REFERENCE_YEAR = 2025
-
-
-def registry_lead(name: str, razao: str, cnae_code: str, cnae: str, sector: str, size: str, porte: str, city: str,
-                  uf: str, opened: str) -> dict[str, str]:
-    """A lead shaped like registry.services.lead_row's (no website, facts in source_text)."""
-    facts = [f"Razão social: {razao}", "CNPJ: 11.222.333/0001-81 (matriz)",
-             f"Atividade principal (CNAE {cnae_code}): {cnae}", f"Porte: {porte}", "Capital social: R$ 100.000,00",
-             f"Aberta em: {opened}", "Situação cadastral: Ativa", f"Endereço: Rua das Flores, 100, Centro, {city}/{uf}",
-             f"Cidade: {city}/{uf}", "Telefone: +55 51 3456-7890"]
-    return {"company_name": name, "website": "", "description": f"{cnae}. {razao}, {city}/{uf}.",
-            "source_text": "\n".join(facts), "company_sector": sector, "company_size": size,
-            "market_region": f"{city}/{uf}", "contact_phone": "+55 51 3456-7890"}
-
-
-LEADS = {
-    "transport": registry_lead(
-        "Transportes Rodoserra", "Transportes Rodoserra Ltda", "4930-2/02",
-        "Transporte rodoviário de carga, exceto produtos perigosos e mudanças, intermunicipal, interestadual e "
-        "internacional", "Transporte, armazenagem e correio", "small", "Empresa de pequeno porte", "Caxias do Sul",
-        "RS", "12/03/2009"),
-    "restaurant": registry_lead(
-        "Cantina Bella Nonna", "Bella Nonna Restaurante Ltda", "5611-2/01", "Restaurantes e similares",
-        "Alojamento e alimentação", "micro", "Microempresa", "Campinas", "SP", "20/01/2015"),
-    "metalworks": registry_lead(
-        "Metalúrgica Irmãos Zanella", "Metalurgica Irmaos Zanella Ltda", "2599-3/99",
-        "Fabricação de outros produtos de metal não especificados anteriormente", "Indústrias de transformação",
-        "medium", "Demais", "Joinville", "SC", "02/02/1994"),
-    "accounting": registry_lead(
-        "Contábil Horizonte", "Horizonte Servicos Contabeis Ltda", "6920-6/01", "Atividades de contabilidade",
-        "Atividades profissionais, científicas e técnicas", "micro", "Microempresa", "Londrina", "PR", "15/06/2024"),
-}
+LEADS = REGISTRY_LEADS
 
 
 def message_for(lead: str, seller: str) -> tuple[Any, Any]:
@@ -164,3 +135,13 @@ def test_the_cnae_activity_reads_as_a_trade(description: str, trade: str) -> Non
 def test_the_registry_opening_date_gives_the_founding_year() -> None:
     lead = LeadData(**LEADS["transport"])
     assert build_profile(lead, None, REFERENCE_YEAR).facts.founded_year == 2009
+
+
+def test_a_noun_phrase_value_reads_as_a_sentence_in_the_analysis_and_strategy_too() -> None:
+    """'… favorece a abordagem. Redução de custos com combustível.' was pasted after whole sentences."""
+    ctx = {**contexts()["fleet_telemetry"], "value_proposition": "Redução de custos com combustível"}
+    out = run_pipeline(LEADS["transport"], ctx)
+    texts = [out["analysis"].analysis.opportunity_fit,
+             *(o.response for o in out["strategy"].strategy.potential_objections)]
+    assert not any("Redução de custos com combustível." in t for t in texts)
+    assert any("Oferecemos redução de custos com combustível." in t for t in texts)
