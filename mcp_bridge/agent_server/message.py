@@ -281,7 +281,7 @@ def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, st
     facts = lead_facts(p, seller)
     pains = focus_pains(p, seller)
     link, on_target = lead_bridge(p, ctx, seller, pains, facts)
-    if not on_target:  # no pain to name, none to hint at in the subject: the lead's fit is not known
+    if not on_target:  # no pain to name, no topic for the subject: the lead's fit is not known
         pains = []
     cta = pick(pt, *CTAS[channel])
     greeting = pick(pt, "Olá, tudo bem?", "Hi there,")
@@ -303,7 +303,7 @@ def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, st
         body = separator.join([core, cta])
     elements = [p.short_name, *dict.fromkeys(f.element for f in facts[:3]), persona.likely_role]
     message = Message(
-        channel=channel, language=seller.language, subject_line=subject_line(p, pains, facts, pt) if rule.subject else "",
+        channel=channel, language=seller.language, subject_line=subject_line(p, pains, facts if on_target else [], pt) if rule.subject else "",
         body=body, call_to_action=cta, personalization_elements=[e for e in elements if e],
         estimated_read_time_seconds=read_time(body),
     )

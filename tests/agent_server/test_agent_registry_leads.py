@@ -66,6 +66,16 @@ def test_a_lead_outside_the_sellers_focus_is_not_told_it_fits(lead: str, seller:
     assert "Não sei se isso se aplica à rotina de vocês." in message.body
 
 
+def test_a_lead_outside_the_sellers_focus_gets_a_plain_subject() -> None:
+    """'NexaSoft Sistemas: expansão de operação ou mercado' from a dental distributor reads as a claimed fit."""
+    lead = {"company_name": "NexaSoft Sistemas", "website": "https://nexasoft.com.br",
+            "description": "Software de gestão em Florianópolis/SC. Estamos expandindo a operação para o Nordeste. "
+                           "E-mail: contato@nexasoft.com.br"}
+    message = run_pipeline(lead, contexts()["dental_distributor"])["message"].message
+    assert message.recommended and message.channel == "email"
+    assert message.subject_line == "Uma ideia para a NexaSoft Sistemas"
+
+
 @pytest.mark.parametrize("lead", list(LEADS))
 def test_a_registry_lead_gets_no_other_sellers_offer(lead: str) -> None:
     every = contexts()
