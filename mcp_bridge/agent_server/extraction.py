@@ -44,6 +44,8 @@ _EMPLOYEES_RE = re.compile(
 _YEAR_RES = (
     re.compile(r"\b(?:desde|fundad[ao]\s+em|criad[ao]\s+em|since|founded(?:\s+in)?|established(?:\s+in)?|est\.)\s*(1[89]\d{2}|20\d{2})\b", re.I),
     re.compile(r"\bem\s+(1[89]\d{2}|20\d{2}),?\s+(?:fundamos|nasceu|come[cç]ou)", re.I),
+    # the registry's opening date ('Aberta em: 12/03/2009', registry.services.lead_row)
+    re.compile(r"\baberta\s+em:?\s*\d{1,2}/\d{1,2}/(1[89]\d{2}|20\d{2})\b", re.I),
 )
 _YEARS_AGO_RES = (
     re.compile(r"\bh[aá]\s+(?:mais\s+de\s+)?(\d{1,3})\s+anos\b", re.I),

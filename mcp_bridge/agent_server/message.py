@@ -8,16 +8,18 @@ rated not_qualified gets no cold message: the body says contact is not recommend
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from . import geo
 from .analysis import not_qualified_reason
-from .grammar import Phrase, clip_chars, gender_number, head_noun, join_sentences, sentence, upper_first
+from .grammar import Phrase, clip_chars, gender_number, head_noun, join_sentences, lower_first, sentence, upper_first
 from .models import AnalysisOutput, BusinessContextData, Message, MessageOutput, Persona, Strategy
 from .profile import LeadProfile
-from .scoring import score
+from .scoring import score, sector_focus
 from .seller import Seller, read_seller
 from .strategy import Fact, focus_pains, lead_facts
-from .text import join_human, pick
+from .text import fold, join_human, pick
 
 WORDS_PER_MINUTE = 200
 
@@ -58,11 +60,40 @@ def _fits(body: str, rule: ChannelRule) -> bool:
         (rule.max_chars is None or len(body) <= rule.max_chars)
 
 
+_ACTIVITY_CUT = re.compile(r",|;|\s[-–]\s|\s\(|\sexceto\b|\sn[ãa]o especificad", re.IGNORECASE)
+
+
+def activity_phrase(p: LeadProfile) -> str:
+    """The registry's main activity as a trade ('Transporte rodoviário de carga, exceto …' → 'transporte rodoviário
+    de carga', 'Atividades de contabilidade' → 'contabilidade'); "" when it does not read as one ('Atividade
+    odontológica') or the lead has no registry line."""
+    text = _ACTIVITY_CUT.split(p.registry_activity[1], maxsplit=1)[0]
+    text = re.sub(r"^atividades?\s+de\s+", "", text.strip(), flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:outros|outras)\s+|\s+e\s+similares$", "", text, flags=re.IGNORECASE).strip()
+    return "" if not text or fold(text).startswith("atividade") else lower_first(text)
+
+
+def registry_opener(p: LeadProfile, facts: list[Fact]) -> str:
+    """What a sparse lead's own data says, and nothing more: 'Vi que a Transportes Rodoserra atua no ramo de
+    transporte rodoviário de carga em Caxias do Sul desde 2009.' ("" when there is nothing to say)."""
+    activity = activity_phrase(p)
+    sector = next((f.predicate for f in facts if f.kind == "sector"), "")
+    what = f"atua no ramo de {activity}" if activity else sector
+    place = p.facts.city or geo.state_name(p.facts.state)
+    where = f"em {place}" if place else ""
+    if not what and where:
+        what, where = f"está {where}", ""
+    since = f"desde {p.facts.founded_year}" if p.facts.founded_year and what else ""
+    return sentence(f"Vi que {p.named()} {' '.join(x for x in (what, where, since) if x)}") if what else ""
+
+
 def opener(p: LeadProfile, facts: list[Fact], lang_pt: bool) -> str:
     """'Vi que a Transportes Serra Gaúcha, de Caxias do Sul, opera uma frota de 200 veículos.'"""
     if not facts:
         return pick(lang_pt, f"Estou entrando em contato com {p.named()}.", f"I'm reaching out to {p.short_name}.")
     first = facts[0]
+    if lang_pt and first.kind in ("place", "sector"):
+        return registry_opener(p, facts)
     city = p.facts.city
     where = pick(lang_pt, f", de {city},", f", based in {city},") if city and first.kind in ("trigger", "pain", "size") else ""
     text = pick(lang_pt, f"Vi que {p.named()}{where} {first.predicate}", f"I noticed that {p.short_name}{where} {first.predicate}")
@@ -160,8 +191,19 @@ def offer_sentence(seller: Seller) -> str:
     return sentence(pick(seller.lang_pt, f"Trabalhamos com {seller.offer.noun}", f"We provide {seller.offer.noun}"))
 
 
+def value_paragraph(seller: Seller) -> str:
+    """The value as the context writes it, or — a noun phrase ('Redução de custos com combustível') — worked into
+    a sentence that follows what the seller sells ('Na prática, isso significa redução de custos com …')."""
+    if not seller.value_noun:
+        return seller.value
+    if seller.offer:
+        return sentence(f"Na prática, isso significa {seller.value_noun}")
+    return sentence(f"Nosso trabalho é entregar {seller.value_noun}")
+
+
 def subject_line(p: LeadProfile, pains: list[Phrase], facts: list[Fact], lang_pt: bool) -> str:
-    topic = pains[0].noun if pains else (facts[0].element.lower() if facts else "")
+    # A place is no topic ('caxias do sul/rs'); a sector reads as one ('logística e transporte').
+    topic = pains[0].noun if pains else next((f.element.lower() for f in facts[:1] if f.kind != "place"), "")
     candidates = [f"{p.short_name}: {topic}" if topic else "", upper_first(topic),
                   pick(lang_pt, f"Uma ideia para {p.named()}", f"An idea for {p.short_name}")]
     return next((c for c in candidates if c and len(c) <= CHANNEL_RULES["email"].max_subject_chars),
@@ -175,14 +217,14 @@ CTAS = {"email": ("Faz sentido conversarmos 20 minutos na próxima semana?", "Wo
                   "Can we book 20 minutes so I can understand your operation?")}
 
 
-def body_variants(p: LeadProfile, seller: Seller, pains: list[Phrase], facts: list[Fact]) -> list[tuple[str, str, str]]:
+def body_variants(p: LeadProfile, seller: Seller, pains: list[Phrase], bridge_: str) -> list[tuple[str, str, str]]:
     """(bridge, offer paragraph, value) from the fullest to the shortest, for the channel's limit to choose from.
 
     A value written as an infinitive phrase is composed with the offer into one sentence, shortened to the value
-    alone before anything else goes; a value that is already a sentence goes first. Once the bridge goes, a
-    one-line hint of the main pain takes its place while it fits; what the seller sells stays to the end."""
+    alone before anything else goes; a value that is a noun phrase follows the offer in its paragraph; a value
+    that is already a sentence goes first. Once the bridge goes, a one-line hint of the main pain takes its place
+    while it fits; what the seller sells stays to the end."""
     pt = seller.lang_pt
-    bridge_ = bridge(p, pains, facts, pt)
     hint = sentence(pick(pt, f"Um dos temas em que mais ajudamos: {pains[0].definite()}",
                          f"One of the things we help most with: {pains[0].noun}")) if pains else ""
     offer = offer_sentence(seller)
@@ -190,8 +232,28 @@ def body_variants(p: LeadProfile, seller: Seller, pains: list[Phrase], facts: li
         full, short = value_sentence(p, seller), value_sentence(p, seller, with_offer=False)
         return [(bridge_, "", full), (bridge_, "", short), ("", "", full), ("", "", short),
                 ("", f"{offer} {hint}".strip(), ""), ("", offer, ""), ("", "", "")]
+    if seller.value_noun:
+        offer_value = f"{offer} {value_paragraph(seller)}".strip()
+        return [(bridge_, offer_value, ""), (bridge_, offer, ""), ("", offer_value, ""),
+                ("", f"{offer} {hint}".strip(), ""), ("", offer, ""), ("", "", "")]
     return [(bridge_, offer, seller.value), (bridge_, offer, ""), ("", f"{offer} {hint}".strip(), ""),
             ("", offer, ""), ("", "", "")]
+
+
+def lead_bridge(p: LeadProfile, ctx: BusinessContextData, seller: Seller, pains: list[Phrase],
+                facts: list[Fact]) -> tuple[str, bool]:
+    """(what links the lead to the offer, whether the lead is on the seller's target), by what is known:
+    - a trigger, a pain or a size it shows: how the seller's pains weigh in its sector (`bridge`);
+    - only what the registry says (activity, town, age) of a company in the seller's focus: a question about the
+      main pain, not a claim that it has it;
+    - a sector outside the seller's focus with no pain shown: nothing — the message does not claim a fit."""
+    on_target = sector_focus(p, ctx).value > 0 or any(f.kind == "pain" for f in facts)
+    if not on_target:
+        return "", False
+    sparse = not any(f.kind in ("trigger", "pain", "size") for f in facts)
+    if sparse and seller.lang_pt and pains:
+        return sentence(f"Como vocês lidam hoje com {pains[0].definite()}?"), True
+    return bridge(p, pains, facts, seller.lang_pt), True
 
 
 def not_recommended(p: LeadProfile, seller: Seller, channel: str, reason: str) -> Message:
@@ -218,6 +280,9 @@ def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, st
     rule = CHANNEL_RULES[channel]
     facts = lead_facts(p, seller)
     pains = focus_pains(p, seller)
+    link, on_target = lead_bridge(p, ctx, seller, pains, facts)
+    if not on_target:  # no pain to name, no topic for the subject: the lead's fit is not known
+        pains = []
     cta = pick(pt, *CTAS[channel])
     greeting = pick(pt, "Olá, tudo bem?", "Hi there,")
     signature = pick(pt, f"Abraço,\nEquipe {seller.name}" if seller.name else "Abraço",
@@ -225,9 +290,11 @@ def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, st
     core = opener(p, facts, pt)
     separator = "\n\n" if channel == "email" else "\n"
     body = ""
-    for bridge_, offer, value in body_variants(p, seller, pains, facts):
+    hedge = "" if on_target else pick(pt, "Não sei se isso se aplica à rotina de vocês.",
+                                      "I am not sure this applies to you.")
+    for bridge_, offer, value in body_variants(p, seller, pains, link):
         # The bridge joins the opener's paragraph; then what the seller sells, then its value.
-        paragraphs = [greeting, " ".join(x for x in (core, bridge_) if x), offer, value, cta,
+        paragraphs = [greeting, " ".join(x for x in (core, bridge_) if x), offer, value, f"{hedge} {cta}".strip(),
                       signature if channel == "email" else ""]
         body = separator.join(x for x in paragraphs if x)
         if _fits(body, rule):
@@ -236,7 +303,7 @@ def write_message(p: LeadProfile, ctx: BusinessContextData, persona: Persona, st
         body = separator.join([core, cta])
     elements = [p.short_name, *dict.fromkeys(f.element for f in facts[:3]), persona.likely_role]
     message = Message(
-        channel=channel, language=seller.language, subject_line=subject_line(p, pains, facts, pt) if rule.subject else "",
+        channel=channel, language=seller.language, subject_line=subject_line(p, pains, facts if on_target else [], pt) if rule.subject else "",
         body=body, call_to_action=cta, personalization_elements=[e for e in elements if e],
         estimated_read_time_seconds=read_time(body),
     )

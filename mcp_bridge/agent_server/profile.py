@@ -81,7 +81,20 @@ NO_SIZE_EVIDENCE_PT = "sem dado de porte"
 _MASCULINE_NAME_HEADS = frozenset(["hospital", "banco", "grupo", "colegio", "instituto", "escritorio", "laboratorio",
                                    "hotel", "frigorifico", "supermercado", "shopping", "centro", "sindicato",
                                    "restaurante", "consultorio", "estudio", "studio", "atacadao", "mercadao", "posto",
-                                   "clube", "condominio", "armazem", "curso", "servico", "sistema", "complexo"])
+                                   "clube", "condominio", "armazem", "curso", "servico", "sistema", "complexo",
+                                   "mercado", "emporio", "bar", "cafe", "acougue", "salao", "atelie", "magazine",
+                                   "buffet", "bistro", "boteco", "sacolao", "hortifruti", "bazar", "espaco", "ponto",
+                                   "deposito", "laticinio", "moinho", "estaleiro", "cartorio", "consorcio", "auto"])
+_FEMININE_NAME_HEADS = frozenset(["cantina", "padaria", "pizzaria", "clinica", "farmacia", "drogaria", "loja",
+                                  "casa", "escola", "faculdade", "construtora", "transportadora", "distribuidora",
+                                  "cooperativa", "associacao", "fabrica", "industria", "oficina", "academia",
+                                  "confeitaria", "lanchonete", "churrascaria", "sorveteria", "livraria", "papelaria"])
+# Where the name stands for an implied masculine noun ('o restaurante', 'o hotel', 'o supermercado', 'o banco',
+# 'o hospital', 'o colégio'): CNAE classes (registry leads) and divisions (restaurants, hotels).
+_MASCULINE_CNAE_CLASSES = ("4711", "4712", "5611", "5510", "6421", "6422", "6423", "8610", "8513", "8520")
+_MASCULINE_DIVISIONS = ("55", "56")
+_NAME_ARTICLE = re.compile(r"^(?:a|o|as|os)\s+", re.IGNORECASE)
+_REGISTRY_ACTIVITY = re.compile(r"Atividade principal \(CNAE ([\d./-]+)\):[ \t]*([^\n]+)")
 _LEGAL_SUFFIX = re.compile(r"[\s,-]+(?:ltda|s/?a|s\.a|eireli|me|epp|inc|llc|ltd|gmbh|corp)\.?$", re.IGNORECASE)
 _MICRO_CUES = ("de bairro", "consultorio", "dra. ", "dr. ", "autonomo", "microempresa", "mei ")
 
@@ -156,14 +169,41 @@ class LeadProfile:
         return short or self.name
 
     def named(self, preposition: str = "") -> str:
-        """The company with its article, after an optional 'de'/'em'/'a'/'com': 'a TransLog', 'do Hospital X'.
+        """The company with its article, after an optional 'de'/'em'/'a'/'com': 'a TransLog', 'do Hospital X',
+        'a Lojas Vitória', 'do Boticário' (for 'O Boticário').
 
-        Companies are feminine ('a empresa') unless the name starts with a masculine institution noun."""
-        masculine = fold(self.short_name.split(" ", 1)[0]) in _MASCULINE_NAME_HEADS
-        article = "o" if masculine else "a"
-        forms = {"": article, "com": f"com {article}", "de": "d" + article, "em": "n" + article,
-                 "a": "ao" if masculine else "à"}
-        return f"{forms[preposition]} {self.short_name}"
+        The article agrees with the name's head noun ('o Supermercado …', 'as Lojas …', 'a Cantina …'); a name
+        with its own article keeps it; otherwise the implied noun decides: 'o restaurante', 'o hotel', 'o banco'
+        for those CNAE activities, else 'a empresa'."""
+        name = self.short_name
+        own = _NAME_ARTICLE.match(name)
+        if own:
+            article, name = own.group(0).strip().lower(), name[own.end():]
+        else:
+            article = self._article(name)
+        contracted = {"": article, "com": f"com {article}", "de": "d" + article, "em": "n" + article,
+                      "a": {"o": "ao", "os": "aos", "a": "à", "as": "às"}[article]}
+        return f"{contracted[preposition]} {name}"
+
+    def _article(self, name: str) -> str:
+        # A plural head names the company, not its shops: 'a Lojas Renner', 'a Laticínios Serra Verde' (the verb
+        # stays singular).
+        head = fold(name.split(" ", 1)[0])
+        if head in _FEMININE_NAME_HEADS:
+            return "a"
+        if head in _MASCULINE_NAME_HEADS:
+            return "o"
+        cnae = re.sub(r"\D", "", self.registry_activity[0])
+        if (cnae and cnae.startswith(_MASCULINE_CNAE_CLASSES)) or (not cnae and self.division in _MASCULINE_DIVISIONS):
+            return "o"
+        return "a"
+
+    @property
+    def registry_activity(self) -> tuple[str, str]:
+        """(CNAE code, description) of the registry's main activity line ('Atividade principal (CNAE 4930-2/02):
+        Transporte rodoviário de carga, …'); empty strings when the lead did not come from the registry."""
+        m = _REGISTRY_ACTIVITY.search(self.lead.source_text)
+        return (m.group(1), m.group(2).strip(" .")) if m else ("", "")
 
     @property
     def domain(self) -> str:

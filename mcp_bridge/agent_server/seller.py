@@ -49,8 +49,9 @@ class Seller:
     language: str
     name: str = ""
     offer: Phrase | None = None
-    value: str = ""  # whole sentences, in the outreach language
+    value: str = ""  # whole sentences, in the outreach language ('Oferecemos …' around a noun-phrase value)
     value_verb: str = ""  # the value as an infinitive phrase ('reduzir a conta de energia em 25%'), when so written
+    value_noun: str = ""  # the value as a noun phrase ('redução de custos com combustível'), when so written
     offer_items: list[Phrase] = field(default_factory=list)  # what it sells, item by item
     differentiator: str = ""
     pains: list[Phrase] = field(default_factory=list)
@@ -140,6 +141,28 @@ def _value(ctx: BusinessContextData, lang_pt: bool) -> tuple[str, str]:
     return " ".join(sentence(s) for s in parts), ""
 
 
+# First words of a value written as a sentence ('Nossos clientes reduzem …'), and finite verbs that make one.
+_SENTENCE_STARTS = frozenset(["nossos", "nossas", "nosso", "nossa", "os", "as", "o", "a", "com", "aqui", "somos",
+                              "voce", "voces", "seus", "suas", "seu", "sua", "em", "para", "quem", "clientes",
+                              "empresas", "ajudamos", "oferecemos", "entregamos", "garantimos", "reduzimos"])
+_FINITE_VERBS = frozenset(["sao", "esta", "estao", "tem", "reduz", "reduzem", "ajuda", "ajudam", "garante",
+                           "garantem", "economiza", "economizam", "ganha", "ganham", "aumenta", "aumentam", "corta",
+                           "cortam", "paga", "pagam", "conseguem", "consegue", "pode", "podem", "recebem", "fecham"])
+
+
+def noun_value(value: str, lang_pt: bool) -> str:
+    """The value as a noun phrase to compose with ('Redução de custos com combustível.' → 'redução de custos com
+    combustível'); "" when it is a sentence with its own verb, a verb phrase, or not Portuguese."""
+    text = " ".join(value.split()).rstrip(".!")
+    raw = re.findall(r"[\wÀ-ÿ]+", text.lower())
+    words = [fold(w) for w in raw]
+    if not lang_pt or not words or "." in text or Phrase(text, lang_pt).is_verbal or words[0] in _SENTENCE_STARTS:
+        return ""
+    if "é" in raw or any(w in _FINITE_VERBS or w.endswith(("amos", "emos", "imos")) for w in words):
+        return ""
+    return lower_first(text)
+
+
 def _pains(ctx: BusinessContextData, lang_pt: bool) -> tuple[list[Phrase], list[trg.Signal]]:
     """The seller's pains as phrases of the outreach language: as written when in that language, a known pain
     by its rule label when written in the other one, left out otherwise."""
@@ -224,10 +247,13 @@ def read_seller(ctx: BusinessContextData) -> Seller:
     lang_pt = is_portuguese(ctx.language)
     pains, rules = _pains(ctx, lang_pt)
     value, value_verb = _value(ctx, lang_pt)
+    value_noun = noun_value(value, lang_pt)
+    if value_noun:  # 'Redução de custos com combustível.' is no sentence to follow another one
+        value = sentence(f"Oferecemos {value_noun}")
     differentiator = ctx.competitive_advantage if fits_language(ctx.competitive_advantage, lang_pt) else ""
     return Seller(
         lang_pt=lang_pt, language=ctx.language or "pt-BR", name=brand(ctx), offer=offer_phrase(ctx, lang_pt),
-        value=value, value_verb=value_verb, offer_items=offer_items(ctx, lang_pt), differentiator=sentence(differentiator), pains=pains, pain_rules=rules,
+        value=value, value_verb=value_verb, value_noun=value_noun, offer_items=offer_items(ctx, lang_pt), differentiator=sentence(differentiator), pains=pains, pain_rules=rules,
         roles=_roles(ctx, lang_pt), competitors=[c.strip() for c in ctx.competitors if c.strip()],
         target=_target(ctx), domain_stems=frozenset(stems(ctx.product_service_description)),
     )
