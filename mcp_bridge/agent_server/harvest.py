@@ -109,13 +109,12 @@ def _rank(company: dict[str, Any], ctx: BusinessContextData, query: str) -> _Ran
 
 def harvest(data: HarvestInput) -> HarvestOutput:
     ctx = data.business_context or BusinessContextData()
-    geography = ctx.geographic_focus or ["Brasil"]
     excluded = {website_key(w) for w in data.exclude_websites if w.strip()}
     query = data.user_search_query.strip()
     ranked = sorted(
         (_rank(c, ctx, query) for c in load_corpus()
          if website_key(c["website"]) not in excluded
-         and any(geo.matches_geography(term, c["city"], c["state"]) for term in geography)),
+         and geo.in_focus(ctx.geographic_focus, c["city"], c["state"])),
         key=_Ranked.sort_key,
     )
     fields = ("company_name", "website", "company_sector", "city", "state", "description", "contact_email", "cnpj")

@@ -36,7 +36,8 @@ def test_query_matches_come_first_accent_and_case_insensitive(business_context: 
 
 def test_geographic_focus_filters(business_context: dict) -> None:
     for focus, check in ((["Sul"], lambda c: region_of(c.state) == "Sul"), (["BA"], lambda c: c.state == "BA"),
-                         (["Minas Gerais"], lambda c: c.state == "MG"), (["Recife"], lambda c: c.city == "Recife")):
+                         (["Minas Gerais"], lambda c: c.state == "MG"), (["Recife"], lambda c: c.city == "Recife"),
+                         (["Brasil", "Goiás"], lambda c: c.state == "GO")):  # "Brasil" beside a state adds nothing
         out = harvest({**business_context, "geographic_focus": focus}, max_results=50)
         assert out.candidates and all(check(c) for c in out.candidates), focus
 
