@@ -50,6 +50,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from business_context.services import save_context
+    from events.models import Event
     from leads.importing import import_leads
     from leads.models import Lead
     from pipeline import runner
@@ -108,18 +109,26 @@ def main() -> None:
 
     run(5, record=False)  # warm up: imports, the agents' corpora, the connection
     load = os.getloadavg()
+    first_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
     result = run(args.leads, record=True)
+    time.sleep(getattr(settings, "AGENT_STATUS_WRITE_SECONDS", 0) + 0.5)  # the coalesced writes still pending
+    status_writes = Event.objects.filter(id__gt=first_event, type="agent.status").count()
     mean = lambda values: sum(values) / len(values)  # noqa: E731
+    median = lambda values: sorted(values)[len(values) // 2]  # noqa: E731
     print(f"N={args.leads} leads, {sum(len(v) for v in result['statements'].values())} stage tasks; "
           f"load average {load[0]:.2f} → {os.getloadavg()[0]:.2f}")
-    print(f"{'stage':10} {'SQL/stage':>9} {'ms/stage (no tool)':>19} {'tool ms':>8}")
+    print(f"{'stage':10} {'SQL/stage':>9} {'ms/stage (no tool) mean, median':>32} {'tool ms mean, median':>21}")
     for stage, counts in result["statements"].items():
-        print(f"{stage:10} {mean(counts):9.1f} {mean(result['millis'][stage]):19.2f} {mean(result['tools'][stage]):8.2f}")
+        ms, tool = result["millis"][stage], result["tools"][stage]
+        print(f"{stage:10} {mean(counts):9.1f} {mean(ms):23.2f} {median(ms):8.2f} {mean(tool):12.2f} {median(tool):8.2f}")
     every = [n for counts in result["statements"].values() for n in counts]
     every_ms = [ms for values in result["millis"].values() for ms in values]
     every_tool = [ms for values in result["tools"].values() for ms in values]
-    print(f"{'all':10} {mean(every):9.1f} {mean(every_ms):19.2f} {mean(every_tool):8.2f}")
+    print(f"{'all':10} {mean(every):9.1f} {mean(every_ms):23.2f} {median(every_ms):8.2f} {mean(every_tool):12.2f} "
+          f"{median(every_tool):8.2f}")
     print(f"per lead: {sum(every_ms) / args.leads:.1f} ms without the tools, {sum(every_tool) / args.leads:.1f} ms tools")
+    print(f"agent-status writes (agent.status events, timer threads included): {status_writes} "
+          f"({status_writes / len(every):.2f} per stage task)")
     total = Counter()
     for counter in result["tables"].values():
         total.update(counter)

@@ -129,7 +129,7 @@ def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) ->
             enrich_from_website(lead)  # the site's text joins what intake reads
     # Built after the commit: no lock is held while reading the context (when its stamp, read with the lead, says
     # it changed since this process last read it).
-    context = agent_data_for(lead.owner_id, stamp=lead.context_stamp)
+    context = agent_data_for(lead.owner_id, stamp=lead.context_stamp)  # type: ignore[attr-defined]  # annotated
     arguments = {"lead": lead_data(lead), "business_context": context, "previous": previous_results(lead)}
     return Started(lead, agent, run, arguments, context["version"] if context else None)
 
