@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 
@@ -65,7 +66,7 @@ def pipeline_round(stack, owner, count: int, concurrency: int) -> dict[str, floa
             time.sleep(0.1)
         elapsed = time.perf_counter() - started
         failed = Lead.objects.filter(pk__in=ids, status=Lead.Status.FAILED).count()
-        sessions = stack.log(name, tail=10**7).count("MCP session to")  # mcp_bridge.client logs each one opened
+        sessions = len(re.findall(r"MCP session to \S+ opened", stack.log(name, tail=10**7)))  # logged by mcp_bridge.client
     finally:
         stack.kill(name)
     return {"ms_per_lead": elapsed * 1000 / count, "seconds": elapsed, "enqueue_ms_per_lead":
