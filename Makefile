@@ -29,6 +29,7 @@ lint: $(BIN)/.installed
 	$(BIN)/mypy
 
 bench: $(BIN)/.installed
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)  # the HTTP load generator (Debian)
 	$(BIN)/python bench/run_all.py
 
 clean:

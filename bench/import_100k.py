@@ -35,11 +35,12 @@ def build_file(path: Path) -> None:
 
 
 INSERT = """
-    INSERT INTO leads_lead (id, owner_id, company_name, website, description, source_text, company_sector,
-      company_size, market_region, contact_email, contact_phone, contact_role, source, status,
+    INSERT INTO leads_lead (id, owner_id, company_name, website, website_key, description, source_text,
+      company_sector, company_size, market_region, contact_email, contact_phone, contact_role, source, status,
       processing_stage, progress, pain_point_analysis, purchase_triggers, enrichment_data, last_error,
       created_at, updated_at)
-    SELECT gen_random_uuid(), %s, company_name, 'https://' || website, description, source_text, '', '', '',
+    SELECT gen_random_uuid(), %s, company_name, 'https://' || website,
+      substring(lower(website) from '^(?:www\\.)?([^/]+)'), description, source_text, '', '', '',
       '', '', '', 'import', 'new', 'intake', 0, '[]', '[]', '{}', '', now(), now()
     FROM bench_copy ON CONFLICT DO NOTHING
 """

@@ -92,7 +92,7 @@ def resolve(url: str) -> tuple[str, str, int]:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise httpx.ConnectError(f"cannot resolve {parts.hostname}: {exc}") from None
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]  # an IP address string for AF_INET and AF_INET6
     if not settings.ENRICHMENT_ALLOW_PRIVATE_ADDRESSES and not all(_public(a) for a in addresses):
         raise BlockedError(f"{parts.hostname} resolves to a non-public address")
     return parts.hostname, addresses[0], port
@@ -131,8 +131,8 @@ def _robots(client: httpx.Client, base: str) -> RobotFileParser:
     except (httpx.HTTPError, BlockedError):
         parser.parse([])
         return parser
-    if response.status_code in (401, 403):
-        parser.disallow_all = True
+    if response.status_code in (401, 403):  # as RobotFileParser.read() treats them: nothing may be fetched
+        parser.parse(["User-agent: *", "Disallow: /"])
     elif response.status_code >= 400:
         parser.parse([])
     else:
@@ -143,7 +143,8 @@ def _robots(client: httpx.Client, base: str) -> RobotFileParser:
 def page_text(html: str) -> tuple[str, str, list[tuple[str, str]]]:
     """(title, clean text, links as (href, text)) of an HTML page."""
     tree = LexborHTMLParser(html)
-    title = (tree.css_first("title").text(strip=True) if tree.css_first("title") else "")[:200]
+    title_node = tree.css_first("title")
+    title = (title_node.text(strip=True) if title_node else "")[:200]
     links = [(node.attributes.get("href") or "", node.text(strip=True)) for node in tree.css("a[href]")]
     tree.strip_tags(["script", "style", "noscript", "svg", "template", "iframe", "head"])
     body = tree.body or tree.root

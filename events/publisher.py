@@ -12,7 +12,7 @@ A transaction that publishes several events (a pipeline stage: `lead.updated`, `
 import contextlib
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
@@ -58,3 +58,19 @@ def _store(events: list[Event]) -> None:
     Event.objects.bulk_create(events)  # one INSERT; ids follow the list's order
     if connection.vendor != "postgresql":  # PostgreSQL: the insert trigger NOTIFYs the relay at commit
         transaction.on_commit(wake)
+
+
+# An event to record: (type, data, user_id), as `publish()` takes them.
+PendingEvent = tuple[str, dict[str, Any], uuid.UUID | None]
+
+
+def publish_many(events: Iterable[PendingEvent]) -> list[Event]:
+    """Record several events in one INSERT, in order: `publish()` for a batch (e.g. every lead of an enqueue).
+    Inside `batched()` they join the block's events."""
+    created = [Event(type=kind, data=data, user_id=user_id) for kind, data, user_id in events]
+    pending: list[Event] | None = getattr(_local, "pending", None)
+    if pending is not None:
+        pending.extend(created)
+    else:
+        _store(created)
+    return created

@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from events.frames import event_frame
 from events.groups import chat_agent_id
 from events.models import Event
 from nellia.lookups import sees_everything
@@ -56,8 +57,6 @@ def recent_activity_frames(user: AbstractBaseUser | AnonymousUser, *, up_to: int
                            limit: int = 40) -> list[dict[str, Any]]:
     """The newest relayed events `user` may see up to `seq` `up_to` (chat and metrics ticks left out), oldest
     first: what the operator page's activity panel shows when it opens (the live stream resumes after `up_to`)."""
-    from events.frames import event_frame
-
     recent = (
         events_for(user).filter(seq__lte=up_to).exclude(type__startswith="chat.").exclude(type="metrics.updated")
         .order_by("-seq")[:limit]

@@ -1,10 +1,16 @@
 """Domain events → Socket.IO events of the frontend (FRONTEND.md §10.2–10.4). Pure rendering: each handler gets
 one published `events.models.Event` and returns `(socket event, flat payload, room)` triples (room None: all),
-from the event's payload and read-only selectors; it never writes or publishes."""
+from the event's payload and read-only selectors; it never writes or publishes.
+
+The relay renders a whole batch at once (`render_batch`): the leads its events show are read in one query and
+presented once (`RenderBatch`), however many of the batch's events show the same lead; the emitted payloads are
+serialised once each, for every socket of their room (frontend.socketio)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.utils import timezone
@@ -14,11 +20,13 @@ from accounts.plans import PLANS
 from accounts.selectors import user_by_id
 from agents.selectors import agent_by_id
 from events.groups import socketio_room
-from frontend.selectors import enrichment_start, lead_row_by_id
+from frontend.selectors import enrichment_starts, lead_rows_by_ids
 from frontend.serializers.agents import present_agents
 from frontend.serializers.leads import present_lead
 from frontend.serializers.metrics import metrics_update
 from prospecting.selectors import plan_status
+
+logger = logging.getLogger(__name__)
 
 Emit = tuple[str, dict[str, Any], str | None]
 STAGE_FIELDS = {"board_stage", "processing_stage", "qualification_tier"}
@@ -33,9 +41,42 @@ def _ts(event: Any) -> str:
     return (event.created_at or timezone.now()).isoformat()
 
 
-def _lead(lead_id: Any) -> dict[str, Any] | None:
-    row = lead_row_by_id(lead_id)
-    return present_lead(row) if row else None
+class RenderBatch:
+    """What the events of one batch share: the leads they show (presented once each) and the enrichment starts,
+    read with one query each for the whole batch."""
+
+    def __init__(self, events: Sequence[Any]) -> None:
+        self._leads = {
+            str(row["id"]): present_lead(row) for row in lead_rows_by_ids(_lead_ids(e for e in events if _shows_lead(e)))
+        }
+        self._starts = enrichment_starts(_lead_ids(e for e in events if _starts_enrichment(e)))
+
+    def lead(self, lead_id: Any) -> dict[str, Any] | None:
+        return self._leads.get(str(lead_id))
+
+    def enrichment_start(self, lead_id: Any) -> dict[str, Any] | None:
+        return self._starts.get(str(lead_id))
+
+
+def _lead_ids(events: Iterable[Any]) -> set[uuid.UUID]:
+    ids = set()
+    for event in events:
+        try:
+            ids.add(uuid.UUID(str(event.data.get("lead_id"))))
+        except ValueError:
+            continue  # not a lead of ours: nothing to show
+    return ids
+
+
+def _shows_lead(event: Any) -> bool:
+    if event.type in ("lead.created", "lead.completed"):
+        return True
+    return event.type == "lead.updated" and bool(set(event.data.get("changed") or []) & STAGE_FIELDS)
+
+
+def _starts_enrichment(event: Any) -> bool:
+    data = event.data
+    return event.type == "lead.updated" and "queued_at" in (data.get("changed") or []) and data.get("status") == "queued"
 
 
 def _enrichment(event: Any, event_type: str, job_id: str | None = None, **fields: Any) -> Emit:
@@ -50,23 +91,23 @@ def _enrichment(event: Any, event_type: str, job_id: str | None = None, **fields
     return ("enrichment-update", payload, _room(event))
 
 
-def _lead_created(event: Any) -> list[Emit]:
-    lead = _lead(event.data.get("lead_id"))
+def _lead_created(event: Any, batch: RenderBatch) -> list[Emit]:
+    lead = batch.lead(event.data.get("lead_id"))
     return [("lead-created", {"lead": lead, "userId": str(event.user_id)}, _room(event))] if lead else []
 
 
-def _lead_updated(event: Any) -> list[Emit]:
+def _lead_updated(event: Any, batch: RenderBatch) -> list[Emit]:
     data = event.data
     changed = set(data.get("changed") or [])
     emits: list[Emit] = []
-    if "queued_at" in changed and data.get("status") == "queued":  # enqueue_processing: the pipeline starts
-        start = enrichment_start(data.get("lead_id"))
+    if _starts_enrichment(event):  # enqueue_processing: the pipeline starts
+        start = batch.enrichment_start(data.get("lead_id"))
         if start:
             job = {"job_id": start["job_id"]} if start["job_id"] else {}
             emits.append(_enrichment(event, "lead_enrichment_start", lead_id=str(data.get("lead_id")),
                                      company_name=start["company_name"], **job))
     if changed & STAGE_FIELDS:
-        lead = _lead(data.get("lead_id"))
+        lead = batch.lead(data.get("lead_id"))
         if lead and _presented_stage_changed(lead, changed):
             emits.append(
                 ("lead-stage-update", {"leadId": lead["id"], "stage": lead["processing_stage"], "updatedAt": lead["updated_at"]}, _room(event))
@@ -83,7 +124,7 @@ def _presented_stage_changed(lead: dict[str, Any], changed: set[str]) -> bool:
     return "processing_stage" in changed or lead.get("pipeline_stage") == "completed"
 
 
-def _lead_progress(event: Any) -> list[Emit]:
+def _lead_progress(event: Any, batch: RenderBatch) -> list[Emit]:
     data = event.data
     stage_status = data.get("stage_status")
     agent = data.get("agent_name") or ""
@@ -107,16 +148,16 @@ def _lead_progress(event: Any) -> list[Emit]:
     return []
 
 
-def _lead_completed(event: Any) -> list[Emit]:
+def _lead_completed(event: Any, batch: RenderBatch) -> list[Emit]:
     data = event.data
     emits = [_enrichment(event, "lead_enrichment_end", lead_id=str(data.get("lead_id")), success=True)]
-    lead = _lead(data.get("lead_id"))
+    lead = batch.lead(data.get("lead_id"))
     if lead:
         emits.append(("lead-enriched", {"lead": lead, "userId": str(event.user_id)}, _room(event)))
     return emits
 
 
-def _lead_failed(event: Any) -> list[Emit]:
+def _lead_failed(event: Any, batch: RenderBatch) -> list[Emit]:
     data = event.data
     error = str(data.get("error") or "")
     return [
@@ -125,11 +166,11 @@ def _lead_failed(event: Any) -> list[Emit]:
     ]
 
 
-def _lead_deleted(event: Any) -> list[Emit]:
+def _lead_deleted(event: Any, batch: RenderBatch) -> list[Emit]:
     return [("lead-deleted", {"leadId": str(event.data.get("lead_id"))}, _room(event))]
 
 
-def _agent_status(event: Any) -> list[Emit]:
+def _agent_status(event: Any, batch: RenderBatch) -> list[Emit]:
     return agent_update(event.data.get("agent_id"))
 
 
@@ -139,14 +180,14 @@ def agent_update(agent_id: Any) -> list[Emit]:
     return [("agent-update", present_agents([agent])[0], None)] if agent else []
 
 
-def _metrics_updated(event: Any) -> list[Emit]:
+def _metrics_updated(event: Any, batch: RenderBatch) -> list[Emit]:
     if not event.user_id:
         return []  # global invalidation: per-user numbers are refetched by the app
     user = user_by_id(event.user_id)
     return [("metrics-update", metrics_update(user), _room(event))] if user else []
 
 
-def _job_progress(event: Any) -> list[Emit]:
+def _job_progress(event: Any, batch: RenderBatch) -> list[Emit]:
     data = event.data
     emits: list[Emit] = []
     if data.get("status") == "active" and not data.get("progress"):
@@ -181,7 +222,7 @@ def _seconds_between(start: str | None, end: str | None) -> float:
     return round((ended - began).total_seconds(), 3) if began and ended else 0.0
 
 
-def _job_completed(event: Any) -> list[Emit]:
+def _job_completed(event: Any, batch: RenderBatch) -> list[Emit]:
     data = event.data
     user = user_by_id(event.user_id)
     quota = {}
@@ -218,7 +259,7 @@ def _job_completed(event: Any) -> list[Emit]:
     ]
 
 
-def _job_failed(event: Any) -> list[Emit]:
+def _job_failed(event: Any, batch: RenderBatch) -> list[Emit]:
     data = event.data
     return [
         (
@@ -238,7 +279,7 @@ def _job_failed(event: Any) -> list[Emit]:
     ]
 
 
-def _quota_updated(event: Any) -> list[Emit]:
+def _quota_updated(event: Any, batch: RenderBatch) -> list[Emit]:
     data = event.data
     total, used = data.get("total"), data.get("used") or 0
     remaining = data.get("remaining")
@@ -263,7 +304,7 @@ def _quota_updated(event: Any) -> list[Emit]:
     ]
 
 
-HANDLERS: dict[str, Callable[[Any], list[Emit]]] = {
+HANDLERS: dict[str, Callable[[Any, RenderBatch], list[Emit]]] = {
     "lead.created": _lead_created,
     "lead.updated": _lead_updated,
     "lead.progress": _lead_progress,
@@ -279,7 +320,23 @@ HANDLERS: dict[str, Callable[[Any], list[Emit]]] = {
 }
 
 
+def render_batch(events: Sequence[Any]) -> list[Emit]:
+    """The Socket.IO events of `events`, in order (chat and unknown types: none). An event that cannot be rendered
+    (a bug) is logged and skipped; the others still go out."""
+    batch = RenderBatch(events)
+    emits: list[Emit] = []
+    for event in events:
+        handler = HANDLERS.get(event.type)
+        if handler is None:
+            continue
+        try:
+            emits.extend(handler(event, batch))
+        except Exception:
+            logger.exception("Event %s (%s) not rendered for Socket.IO", event.seq, event.type)
+    return emits
+
+
 def render(event: Any) -> list[Emit]:
     """The Socket.IO events for one domain event (chat and unknown types: none)."""
     handler = HANDLERS.get(event.type)
-    return handler(event) if handler else []
+    return handler(event, RenderBatch([event])) if handler else []

@@ -4,6 +4,8 @@
 filtering and sorting use it, and list rows are fetched as plain values (no model instances, no per-row queries).
 """
 
+import uuid
+from collections.abc import Collection
 from typing import Any
 
 from django.db import connections
@@ -100,23 +102,28 @@ def lead_row_for(user: Any, lead_id: Any) -> dict[str, Any]:
     return rows[0]
 
 
-def lead_row_by_id(lead_id: Any) -> dict[str, Any] | None:
-    """A lead row whoever owns it (for event rendering, already scoped by the event's user)."""
-    rows = lead_rows(Lead.objects.filter(pk=lead_id).annotate(presented_stage=PRESENTED_STAGE))
-    return rows[0] if rows else None
+def lead_rows_by_ids(lead_ids: Collection[uuid.UUID]) -> list[dict[str, Any]]:
+    """The rows of these leads whoever owns them, in one query (for event rendering, already scoped by the events'
+    users)."""
+    if not lead_ids:
+        return []
+    return lead_rows(Lead.objects.filter(pk__in=lead_ids).annotate(presented_stage=PRESENTED_STAGE))
 
 
-def enrichment_start(lead_id: Any) -> dict[str, Any] | None:
-    """What `lead_enrichment_start` shows of a lead whoever owns it: its company and its running job, if any."""
-    row = (
-        Lead.objects.filter(pk=lead_id)
-        .values("company_name", "prospect_job_id", "prospect_job__status")
-        .first()
-    )
-    if row is None:
-        return None
-    running = row["prospect_job_id"] and row["prospect_job__status"] in ProspectJob.RUNNING
-    return {"company_name": row["company_name"], "job_id": str(row["prospect_job_id"]) if running else None}
+def enrichment_starts(lead_ids: Collection[uuid.UUID]) -> dict[str, dict[str, Any]]:
+    """What `lead_enrichment_start` shows of these leads whoever owns them (lead id → its company and its running
+    job, if any), in one query."""
+    if not lead_ids:
+        return {}
+    rows = Lead.objects.filter(pk__in=lead_ids).values("id", "company_name", "prospect_job_id", "prospect_job__status")
+    return {
+        str(row["id"]): {
+            "company_name": row["company_name"],
+            "job_id": str(row["prospect_job_id"])
+            if row["prospect_job_id"] and row["prospect_job__status"] in ProspectJob.RUNNING else None,
+        }
+        for row in rows
+    }
 
 
 def _tier_filter(raw: str) -> dict[str, str | None]:

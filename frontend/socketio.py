@@ -3,12 +3,13 @@
 Server: python-socketio `AsyncServer` mounted at `/socket.io/` next to Channels (nellia/asgi.py). A socket
 authenticates with `auth.token` (a simplejwt access token) and joins room `user-<id>` (`events.groups.socketio_room`).
 
-Transport (registered in FrontendConfig.ready, called by the event relay in `seq` order): renders each relayed
-domain event once (frontend.realtime) and emits it once to its room (python-socketio encodes the packet once for
-all the room's sockets). `agent.status` is coalesced per agent (`AgentUpdates`): the pipeline changes an agent's
-status twice per stage of every lead, but every socket gets each agent's `agent-update` at most every
-AGENT_UPDATE_INTERVAL_SECONDS, the last change of a burst included. Real mode (REDIS_URL set): the relay publishes
-through a write-only `RelayRedisWriter`; the Daphne processes' `AsyncRedisManager` delivers to their sockets. Embedded
+Transport (registered in FrontendConfig.ready, called by the event relay with a batch of events in `seq` order):
+renders the batch once (frontend.realtime.render_batch: the leads it shows read in one query) and publishes its
+emits in one pipelined Redis round trip, each payload serialised once for all its room's sockets.
+`agent.status` is coalesced per agent (`AgentUpdates`): the pipeline changes an agent's status twice per stage of
+every lead, but every socket gets each agent's `agent-update` at most every AGENT_UPDATE_INTERVAL_SECONDS, the last
+change of a burst included. Real mode (REDIS_URL set): the relay publishes through a write-only `RelayRedisWriter`;
+the Daphne processes' `FanOutRedisManager` encodes each emit once and queues it on their sockets. Embedded
 default: the in-process manager; sync code schedules the emit onto the server's event loop (nobody connected to
 this process yet → nothing to deliver).
 """
@@ -20,11 +21,13 @@ import math
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import engineio.packet
 import socketio
+import socketio.packet
 from django.conf import settings
 from django.db import connection
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
@@ -50,9 +53,7 @@ def get_server() -> socketio.AsyncServer:
     global _server
     with _lock:
         if _server is None:
-            manager = (
-                socketio.AsyncRedisManager(settings.REDIS_URL, channel=redis_channel()) if settings.REDIS_URL else None
-            )
+            manager = FanOutRedisManager(settings.REDIS_URL, channel=redis_channel()) if settings.REDIS_URL else None
             server = socketio.AsyncServer(
                 async_mode="asgi",
                 cors_allowed_origins=list(settings.CORS_ALLOWED_ORIGINS),
@@ -102,6 +103,29 @@ def _register_handlers(server: socketio.AsyncServer) -> None:
         return None
 
 
+class FanOutRedisManager(socketio.AsyncRedisManager):
+    """The web processes' manager. A relayed emit to a room (no callback, no binary data, no skipped socket: all of
+    the relay's) is encoded once and queued on each of the room's sockets right away, with no task per socket
+    (python-socketio makes one per socket and waits for them all, per emit). So the emits of a relay batch, which
+    arrive together, are all queued before any socket's writer runs, and each socket writes them in one go (one
+    TCP send for several events). Anything else takes python-socketio's own path."""
+
+    async def _handle_emit(self, message: dict[str, Any]) -> None:
+        data = message.get("data")
+        if (message.get("callback") is not None or message.get("binary") or message.get("skip_sid")
+                or not isinstance(data, list) or len(data) != 1):
+            await super()._handle_emit(message)
+            return
+        namespace = message.get("namespace") or "/"
+        encoded = self.server.packet_class(socketio.packet.EVENT, namespace=namespace, data=[message["event"], data[0]]).encode()
+        packet = engineio.packet.Packet(engineio.packet.MESSAGE, encoded)
+        sockets = self.server.eio.sockets
+        for _sid, eio_sid in self.get_participants(namespace, message.get("room")):
+            socket = sockets.get(eio_sid)
+            if socket is not None and not socket.closed:
+                socket.queue.put_nowait(packet)
+
+
 class RelayRedisWriter(socketio.RedisManager):
     """The write-only manager the event relay emits through. python-socketio's own gives up silently when Redis is
     unreachable; this one raises, so the relay retries the event until Redis is back. A message no web process
@@ -114,20 +138,38 @@ class RelayRedisWriter(socketio.RedisManager):
         super().__init__(*args, **kwargs)
         self.listeners_gone = False
 
+    def emit_many(self, emits: Sequence[tuple[str, dict[str, Any], str | None]]) -> None:
+        """`emit` each `(event, data, room)` of `emits`, in order, in one pipelined round trip."""
+        self._publish_all([self.json.dumps(self._emit_message(name, data, room)) for name, data, room in emits])
+
+    def _emit_message(self, event: str, data: dict[str, Any], room: str | None) -> dict[str, Any]:
+        """What `socketio.PubSubManager.emit` publishes for a JSON payload without a callback."""
+        return {"method": "emit", "event": event, "data": [data], "binary": False, "namespace": "/", "room": room,
+                "skip_sid": None, "callback": None, "host_id": self.host_id}
+
     def _publish(self, data: Any) -> None:
+        self._publish_all([self.json.dumps(data)])
+
+    def _publish_all(self, payloads: list[str]) -> None:
+        """Publish `payloads` in order; from the first one no web process received, again until one does (or the
+        wait is over)."""
         if not self.connected:
             self._redis_connect()
-        payload = self.json.dumps(data)
         deadline = time.monotonic() + (0 if self.listeners_gone else self.LISTENER_WAIT_SECONDS)
-        while True:
+        while payloads:
+            pipe = self.redis.pipeline(transaction=False)
+            for payload in payloads:
+                pipe.publish(self.channel, payload)
             try:
-                received = self.redis.publish(self.channel, payload)
+                received = pipe.execute()
             except Exception:
                 self.connected = False
                 raise
-            if received or time.monotonic() >= deadline:
-                self.listeners_gone = not received
+            first_missed = next((n for n, count in enumerate(received) if not count), None)
+            if first_missed is None or time.monotonic() >= deadline:
+                self.listeners_gone = first_missed is not None
                 return
+            payloads = payloads[first_missed:]
             time.sleep(0.5)
 
 
@@ -148,11 +190,23 @@ def can_deliver() -> bool:
 
 def emit(event: str, data: dict[str, Any], room: str | None) -> None:
     """Emit `event` to `room` (None: every socket) from sync code, in any process."""
+    emit_many([(event, data, room)])
+
+
+def emit_many(emits: Sequence[tuple[str, dict[str, Any], str | None]]) -> None:
+    """Emit each `(event, data, room)` of `emits`, in order, from sync code, in any process: one Redis round trip."""
+    if not emits:
+        return
     if settings.REDIS_URL:
-        _redis_writer().emit(event, data, room=room, namespace="/")
+        _redis_writer().emit_many(emits)
         return
     if server_loop.current() is not None:
-        server_loop.submit(get_server().emit(event, data, room=room, namespace="/"))
+        server_loop.submit(_emit_in_order(get_server(), emits))
+
+
+async def _emit_in_order(server: socketio.AsyncServer, emits: Sequence[tuple[str, dict[str, Any], str | None]]) -> None:
+    for name, data, room in emits:
+        await server.emit(name, data, room=room, namespace="/")
 
 
 class AgentUpdates:
@@ -196,21 +250,20 @@ class AgentUpdates:
 def _send_agent_update(agent_id: str) -> None:
     from frontend.realtime import agent_update
 
-    for name, payload, room in agent_update(agent_id):
-        emit(name, payload, room)
+    emit_many(agent_update(agent_id))
 
 
 agent_updates = AgentUpdates(_send_agent_update, lambda: settings.AGENT_UPDATE_INTERVAL_SECONDS)
 
 
-def socketio_transport(event: Any) -> None:
-    """The events.publisher transport: one domain event → its Socket.IO events (frontend.realtime)."""
+def socketio_transport(events: Sequence[Any]) -> None:
+    """The event relay's transport: a batch of domain events → their Socket.IO events (frontend.realtime), published
+    at once. (A batch sent again after a Redis error may repeat the frames of a pipeline cut short.)"""
     if not can_deliver():
         return
-    if event.type == "agent.status":
-        agent_updates.changed(str(event.data.get("agent_id")))
-        return
-    from frontend.realtime import render
+    for event in events:
+        if event.type == "agent.status":
+            agent_updates.changed(str(event.data.get("agent_id")))
+    from frontend.realtime import render_batch
 
-    for name, payload, room in render(event):
-        emit(name, payload, room)
+    emit_many(render_batch([event for event in events if event.type != "agent.status"]))

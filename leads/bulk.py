@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from django.db import transaction
-
 from accounts.models import User
 from leads import services
-from leads.hooks import process_lead
-from leads.models import Lead
+from leads.hooks import process_leads
 from leads.selectors import leads_for
 
 ACTIONS = ("process", "delete")
@@ -20,37 +17,26 @@ def bulk_action(*, user: User, action: str, ids: list[uuid.UUID]) -> dict[str, l
     """Apply `action` to each of `ids` the user may see → `{done: [id], skipped: [{id, reason}]}`.
 
     Reasons: `not_found` (unknown or another user's lead), `already_processing` (process of a queued or processing
-    lead), and for process also whatever `leads.pipeline` refuses with (its exception's `code`). Ids keep their
-    order; a repeated id is handled once.
+    lead). Ids keep their order; a repeated id is handled once. Processing enqueues them all at once
+    (`leads.hooks.process_leads`).
     """
     if action not in ACTIONS:
         raise ValueError(f"action must be one of {', '.join(ACTIONS)}.")
     wanted = list(dict.fromkeys(ids))
     leads = {lead.pk: lead for lead in leads_for(user).filter(pk__in=wanted)}
+    found = [lead_id for lead_id in wanted if lead_id in leads]
+    if action == "process":
+        queued = {lead.pk for lead in process_leads(found)}
+    else:
+        for lead_id in found:
+            services.delete_lead(lead=leads[lead_id])
     done: list[str] = []
     skipped: list[dict[str, str]] = []
     for lead_id in wanted:
-        lead = leads.get(lead_id)
-        if lead is None:
+        if lead_id not in leads:
             skipped.append({"id": str(lead_id), "reason": "not_found"})
-            continue
-        reason = _delete(lead) if action == "delete" else _process(lead)
-        if reason:
-            skipped.append({"id": str(lead_id), "reason": reason})
+        elif action == "process" and lead_id not in queued:
+            skipped.append({"id": str(lead_id), "reason": "already_processing"})
         else:
             done.append(str(lead_id))
     return {"done": done, "skipped": skipped}
-
-
-def _delete(lead: Lead) -> str | None:
-    services.delete_lead(lead=lead)
-    return None
-
-
-def _process(lead: Lead) -> str | None:
-    try:
-        with transaction.atomic():
-            process_lead(lead=lead)
-    except services.AlreadyProcessing:
-        return "already_processing"
-    return None

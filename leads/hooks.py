@@ -9,9 +9,11 @@ from typing import Literal
 from leads.models import Lead
 from nellia.hooks import Hook, Slot
 
-# `process_lead(lead=...)` queues a lead for the pipeline from its first unfinished stage and returns it;
-# raises leads.services.AlreadyProcessing. Provided by the pipeline (imports and the bulk action use it).
-process_lead: Slot[..., Lead] = Slot("process_lead")
+# `process_leads(lead_ids)` queues leads for the pipeline from their first unfinished stage, in the order given, in
+# batches (a constant number of SQL statements and one broker round trip per batch); returns those queued (or
+# parked at a stopped agent), in that order, as they are now. The others (queued or processing already, unknown
+# ids) are skipped. Provided by the pipeline (imports, seed_demo and the bulk action use it).
+process_leads: Slot[..., list[Lead]] = Slot("process_leads")
 
 # `leads_changed(user_id, announce)`: leads of `user_id` were created, changed or deleted (call it after commit
 # or inside the transaction); cached numbers are stale. `announce`: whether clients hear of it through

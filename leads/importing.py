@@ -20,7 +20,7 @@ One service for every presentation: `POST /api/leads/import`, `manage.py import_
 - Events: for up to `PER_LEAD_EVENT_LIMIT` (50) created leads one `lead.created` event per lead, as the API
   create publishes; above that ONE `metrics.updated` event for the owner (clients reload their lists), never
   thousands of per-lead events. Cached metrics are invalidated either way.
-- `process=True` enqueues every created lead through the pipeline (`leads.hooks.process_lead`) after the commit.
+- `process=True` enqueues every created lead through the pipeline (`leads.hooks.process_leads`) after the commit.
 """
 
 from __future__ import annotations
@@ -44,9 +44,8 @@ from psycopg import errors as psycopg_errors
 from leads.events import publish_lead_created
 from leads.exporting import restore_cell
 from leads.fields import INPUT_FIELDS, TEXT_MAX_LENGTHS
-from leads.hooks import leads_changed, process_lead
+from leads.hooks import leads_changed, process_leads
 from leads.models import Lead
-from leads.services import AlreadyProcessing
 from leads.websites import normalize_website, site_key
 from nellia.search import flush_pending_index_entries
 
@@ -469,7 +468,7 @@ def import_leads(
         if report.created:
             _publish_created(owner, fresh, set(report.lead_ids))
     if process and report.lead_ids:
-        report.queued = _enqueue(report.lead_ids)
+        report.queued = len(process_leads(report.lead_ids))  # in file order
     return report
 
 
@@ -486,19 +485,6 @@ def _publish_created(owner: Any, rows: list[list[Any]], created_ids: set[uuid.UU
         leads_changed(owner.pk, "no")
     else:
         leads_changed(owner.pk, "always")
-
-
-def _enqueue(lead_ids: list[uuid.UUID]) -> int:
-    """Queue the created leads for the pipeline, in order; returns how many were queued."""
-    queued = 0
-    for start in range(0, len(lead_ids), BATCH_SIZE):
-        for lead in Lead.objects.filter(pk__in=lead_ids[start : start + BATCH_SIZE]).order_by("created_at"):
-            try:
-                process_lead(lead=lead)
-            except AlreadyProcessing:
-                continue
-            queued += 1
-    return queued
 
 
 __all__ = [

@@ -45,10 +45,12 @@ def site_key(website: str | None) -> str:
     if not value:
         return ""
     host = (urlsplit(value if "://" in value else f"https://{value}").hostname or "").lower().rstrip(".")
-    try:
-        return str(ip_address(host))
-    except ValueError:
-        pass
-    with contextlib.suppress(UnicodeError):  # an internationalised name: compare its ASCII form
-        host = host.encode("idna").decode("ascii")
+    # Only a host starting with a digit (IPv4) or holding a colon (IPv6) can be an address: the others skip the
+    # failing parse, whose exception was a third of an import's validation time.
+    if host[:1].isdigit() or ":" in host:
+        with contextlib.suppress(ValueError):
+            return str(ip_address(host))
+    if not host.isascii():
+        with contextlib.suppress(UnicodeError):  # an internationalised name: compare its ASCII form
+            host = host.encode("idna").decode("ascii")
     return _SUFFIXES.privatesuffix(host) or host

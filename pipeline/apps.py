@@ -8,8 +8,8 @@ class PipelineConfig(AppConfig):
 
     def ready(self) -> None:
         from agents.services import agent_started
-        from leads.hooks import process_lead
+        from leads.hooks import process_leads
         from pipeline import services
 
         agent_started.register(services.resume_waiting)
-        process_lead.provide(services.enqueue_processing)
+        process_leads.provide(services.enqueue_leads)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from agents.models import Agent
-from events.publisher import publish
+from events.publisher import PendingEvent, publish, publish_many
 from leads.events import job_id_for_events
 from leads.models import Lead
 from pipeline.stages import AGENT_FOR_STAGE
@@ -41,6 +41,12 @@ class LeadFailed(TypedDict):
 
 def publish_progress(lead: Lead, stage: str, stage_status: str, agent: Agent | None,
                      duration_ms: int | None = None) -> None:
+    publish_many([lead_progress(lead, stage, stage_status, agent, duration_ms, job_id=job_id_for_events(lead))])
+
+
+def lead_progress(lead: Lead, stage: str, stage_status: str, agent: Agent | None, duration_ms: int | None = None,
+                  *, job_id: str | None) -> PendingEvent:
+    """The `lead.progress` event (for `events.publisher.publish_many`; `job_id`: `leads.events.job_id_for_events`)."""
     payload: LeadProgress = {
         "lead_id": str(lead.pk),
         "company_name": lead.company_name,
@@ -50,9 +56,9 @@ def publish_progress(lead: Lead, stage: str, stage_status: str, agent: Agent | N
         "progress": lead.progress,
         "status": lead.status,
         "duration_ms": duration_ms,
-        "job_id": job_id_for_events(lead),
+        "job_id": job_id,
     }
-    publish("lead.progress", dict(payload), user_id=lead.owner_id)
+    return "lead.progress", dict(payload), lead.owner_id
 
 
 def publish_completed(lead: Lead, duration_ms: int | None) -> None:

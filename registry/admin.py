@@ -34,7 +34,8 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: settings.REGISTRY_COUNT_CAP + 1].count()
+        rows = self.object_list  # the changelist's queryset; a list needs no cap
+        return rows[: settings.REGISTRY_COUNT_CAP + 1].count() if isinstance(rows, QuerySet) else len(rows)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -107,10 +108,16 @@ class PartnerAdmin(BigTableAdmin):
     raw_id_fields = ("company",)
 
 
-@admin.register(Cnae, Municipio, NaturezaJuridica, Motivo, Pais, Qualificacao)
+@admin.register(Cnae, NaturezaJuridica, Motivo, Pais, Qualificacao)
 class ReferenceAdmin(ReadOnlyAdmin):
     list_display = ("code", "description")
     search_fields = ("code", "description")
+
+
+@admin.register(Municipio)
+class MunicipioAdmin(ReadOnlyAdmin):
+    list_display = ("code", "description", "ibge_code")
+    search_fields = ("code", "description", "ibge_code")
 
 
 @admin.register(ImportedFile)

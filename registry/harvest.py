@@ -1,8 +1,11 @@
 """Prospecting from the registry: a job's business context and query → registry search filters → leads.
 
 `filters_for(context, query)` maps:
-- industry focus → CNAE divisions of the sectors it names (`registry.sectors`);
-- geographic focus → UFs (states, regions) and municípios (known cities); "Brasil" means anywhere;
+- industry focus → CNAE divisions of the sectors it names (`registry.sectors`); a term naming no sector is read
+  like the query's words below ("Transportadoras" → 49). A focus naming nothing the registry knows gives None:
+  no search (an unfiltered one would harvest any company);
+- geographic focus → UFs (states, regions) and municípios (known cities, or any town named with its UF:
+  "Campinas - SP", "Campinas/SP", "Campinas (SP)", by its IBGE code); "Brasil" means anywhere;
 - the target market's headcount range ("50-1000 funcionários") → porte (ME up to 9, EPP 10-49, demais 50+);
 - the job's query narrows: places it names replace the geographic focus; activities it names replace the
   industry focus — the agent server's words for a CNAE division (also in the plural: "transportadoras" → 49),
@@ -11,8 +14,8 @@ Always active head offices with an e-mail or phone (someone to contact).
 
 `harvest_for_job(job, limit)` creates up to `limit` leads of the job's owner from the first matching
 establishments they do not have yet (`registry.services.companies_to_leads`, queued for the pipeline) and
-returns `(found, created, duplicates)`; None when the registry holds no data (the caller falls back to the
-bundled corpus).
+returns `(found, created, duplicates)` (zeros without a search); None when the registry holds no data (the caller
+falls back to the bundled corpus).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from mcp_bridge.agent_server.sector import KEYWORDS
 from mcp_bridge.agent_server.seller import read_seller
 from mcp_bridge.agent_server.taxonomy import sector_for_term
 from mcp_bridge.agent_server.text import STOPWORDS, fold
-from registry import selectors
+from registry import ibge, selectors
 from registry.cnae import CnaeFilter
 from registry.models import Cnae, Company
 from registry.sectors import divisions_for_focus
@@ -39,6 +42,7 @@ from registry.services import companies_to_leads
 NATIONWIDE = {"brasil", "brazil", "br", "nacional", "todo o brasil"}
 PORTE_BANDS = ((Company.Porte.ME, 1, 9), (Company.Porte.EPP, 10, 49), (Company.Porte.DEMAIS, 50, 10**9))
 MIN_STEM = 6
+TOWN_WITH_UF = re.compile(r"(?P<name>.+?)\s*(?:-|/|,|\()\s*(?P<uf>[A-Za-z]{2})\)?")
 
 
 # The agent server's words for each CNAE division ('transportadora' → 49, 'laticinios' → 10).
@@ -53,8 +57,15 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("s") else word
 
 
+def _town_with_uf(term: str) -> str:
+    """The IBGE code of a town named with its UF ("Campinas - SP"); "" for anything else."""
+    match = TOWN_WITH_UF.fullmatch(term.strip())
+    found = ibge.find(match["name"], match["uf"]) if match else None
+    return found.ibge if found else ""
+
+
 def _places(terms: list[str]) -> tuple[list[str], list[str]]:
-    """(UFs, município names) for geographic terms; nationwide terms add nothing."""
+    """(UFs, municípios: names or IBGE codes) for geographic terms; nationwide terms add nothing."""
     ufs: list[str] = []
     towns: list[str] = []
     for term in terms:
@@ -69,6 +80,8 @@ def _places(terms: list[str]) -> tuple[list[str], list[str]]:
             ufs.append(geo.uf_for_state_name(term))
         elif geo.uf_for_city(term):
             towns.append(term.strip())
+        elif town := _town_with_uf(term):
+            towns.append(town)
     return list(dict.fromkeys(ufs)), list(dict.fromkeys(towns))
 
 
@@ -89,10 +102,14 @@ def _scan_query(query: str) -> tuple[list[str], list[int], list[str]]:
                 break
             named = _KEYWORD_DIVISIONS.get(phrase) or _KEYWORD_DIVISIONS.get(_singular(phrase))
             sector = None if named else sector_for_term(phrase, exact=True) or sector_for_term(_singular(phrase), exact=True)
-            if named or sector is not None:
-                divisions += named or divisions_for_focus([sector.label_pt])
-                i += n
-                break
+            if named:
+                divisions += named
+            elif sector is not None:
+                divisions += divisions_for_focus([sector.label_pt])
+            else:
+                continue
+            i += n
+            break
         else:
             if words[i] not in STOPWORDS and len(words[i]) >= MIN_STEM and words[i] != "brasil":
                 leftover.append(words[i])
@@ -121,13 +138,38 @@ def _porte(context: BusinessContextData) -> list[str]:
     return [porte for porte, band_low, band_high in PORTE_BANDS if band_low <= high and low <= band_high]
 
 
-def filters_for(context: dict[str, Any] | None, query: str) -> selectors.SearchFilters:
-    """The registry search a prospecting job runs (see the module docstring)."""
+def _named_activities(text: str) -> tuple[list[int], list[CnaeFilter]]:
+    """(CNAE divisions, subclasses) the words of `text` name, as in a job's query; places are ignored."""
+    _places_named, divisions, leftover = _scan_query(text)
+    return divisions, _activities(leftover) if leftover else []
+
+
+def _focus_activities(terms: list[str]) -> tuple[list[int], list[CnaeFilter]]:
+    """(CNAE divisions, subclasses) of an industry focus: each term's sector (`Logística`), else its words as in a
+    query (`Transportadoras` → 49, `Cabeleireiros` → 9602-5/01)."""
+    divisions: list[int] = []
+    activities: list[CnaeFilter] = []
+    for term in terms:
+        sector_divisions = divisions_for_focus([term])
+        term_divisions, term_activities = ([], []) if sector_divisions else _named_activities(term)
+        divisions += sector_divisions or term_divisions
+        activities += term_activities
+    return divisions, activities
+
+
+def filters_for(context: dict[str, Any] | None, query: str) -> selectors.SearchFilters | None:
+    """The registry search a prospecting job runs (see the module docstring); None when the industry focus names
+    no activity the registry knows (searching without one would harvest any company: churches for a seller of
+    rockets)."""
     ctx = BusinessContextData.model_validate(context or {})
-    places, query_divisions, leftover = _scan_query(query or "")
+    places, divisions, leftover = _scan_query(query or "")
     ufs, towns = _places(places or list(ctx.geographic_focus or []))
     activities = _activities(leftover) if leftover else []
-    divisions = query_divisions or ([] if activities else divisions_for_focus(list(ctx.industry_focus or [])))
+    focus = [term for term in ctx.industry_focus or [] if term.strip()]
+    if not divisions and not activities and focus:
+        divisions, activities = _focus_activities(focus)
+        if not divisions and not activities:
+            return None
     cnae = [CnaeFilter((division,)) for division in dict.fromkeys(divisions)] + activities
     return selectors.SearchFilters(
         cnae=cnae, uf=ufs, municipio=towns, porte=_porte(ctx), matriz=True,
@@ -139,6 +181,8 @@ def harvest_for_job(job: ProspectJob, limit: int) -> tuple[int, int, int] | None
     if limit <= 0 or not selectors.holds_data():
         return None
     filters = filters_for(context_as_agent_data(context_for(job.owner)), job.search_query)
+    if filters is None:
+        return 0, 0, 0
     known = Lead.objects.filter(owner=job.owner).exclude(cnpj="").values("cnpj")
     reachable = Q(has_email=True) | Q(has_phone=True)
     queryset = selectors.search(filters).filter(reachable).exclude(cnpj__in=known)

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from registry import layout
 from registry.cnae import division_of
+from registry.ibge import ibge_by_tom
 from registry.layout import FileKind
 from registry.models import (
     Cnae,
@@ -125,7 +126,7 @@ def _mask_cpf(document: str) -> str:
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "reference": ("code", "description"),
-    "municipios": ("code", "description", "search_name"),
+    "municipios": ("code", "description", "search_name", "ibge_code"),
     "companies": ("cnpj_basico", "razao_social", "search_name", "natureza_juridica", "qualificacao_responsavel",
                   "capital_social", "porte", "ente_federativo", "month", "removed_month"),
     "establishments": (
@@ -158,7 +159,7 @@ def _reference(raw: list[str], month: str) -> tuple:
 
 def _municipio(raw: list[str], month: str) -> tuple:
     code, description = _reference(raw, month)
-    return (code, description, fold_name(description))
+    return (code, description, fold_name(description), ibge_by_tom().get(code, ""))
 
 
 def _company(raw: list[str], month: str) -> tuple:
@@ -381,7 +382,8 @@ def _add_company_names(objects: list[Establishment]) -> None:
     """The company names of `_JOINED_NAME`, for the batched path (SQLite, demo scale)."""
     names = dict(Company.objects.filter(pk__in={o.company_id for o in objects}).values_list("pk", "search_name"))
     for establishment in objects:
-        establishment.search_name = f"{establishment.search_name} {names.get(establishment.company_id, '')}".strip()
+        company_name = names.get(establishment.company_id, "") if establishment.company_id else ""
+        establishment.search_name = f"{establishment.search_name} {company_name}".strip()
 
 
 def _batches(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
@@ -404,20 +406,21 @@ def _upsert_batched(model: type[models.Model], columns: tuple[str, ...], rows: I
     for batch in _batches(rows, SQLITE_BATCH):
         objects = [model(**dict(zip(attnames, row, strict=True))) for row in batch]
         if model is Establishment:
-            _add_company_names(objects)
+            _add_company_names(cast(list[Establishment], objects))
         if model is Partner:
-            fresh = {o.company_id for o in objects} - replaced
-            model.objects.filter(company_id__in=fresh).delete()
+            partners = cast(list[Partner], objects)
+            fresh = {p.company_id for p in partners} - replaced
+            Partner.objects.filter(company_id__in=fresh).delete()
             replaced |= fresh
-            model.objects.bulk_create(objects)
+            Partner.objects.bulk_create(partners)
         else:
-            model.objects.bulk_create(
+            model._default_manager.bulk_create(
                 objects, update_conflicts=True, unique_fields=[key], update_fields=[a for a in attnames if a != key]
             )
 
 
 def _table_is_empty(model: type[models.Model]) -> bool:
-    return not model.objects.exists()
+    return not model._default_manager.exists()
 
 
 def rebuild_deferred_indexes() -> None:
@@ -513,7 +516,7 @@ def finish_bulk_load(kinds: Iterable[str]) -> None:
 def mark_removed(kind: str, month: str) -> int:
     """Rows of `kind` absent from the complete `month` get `removed_month`; returns how many were marked."""
     model = MODELS[kind]
-    return model.objects.filter(month__lt=month, removed_month="").update(removed_month=month)
+    return model._default_manager.filter(month__lt=month, removed_month="").update(removed_month=month)
 
 
 def month_of(source: Source, default: str | None) -> str:

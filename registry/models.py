@@ -33,9 +33,12 @@ class Cnae(ReferenceTable):
 
 
 class Municipio(ReferenceTable):
-    """Receita's own municipality codes (TOM/SIAFI, 4 digits): not IBGE's. The published table has no UF."""
+    """Receita's own municipality codes (TOM/SIAFI, 4 digits): not IBGE's. The published table has no UF, nor the
+    IBGE code: `ibge_code` comes from the shipped mapping (`registry.ibge`), at import and by migration 0003."""
 
     search_name = models.CharField(max_length=255, blank=True, db_index=True, help_text="Folded name (no accents).")
+    ibge_code = models.CharField(max_length=7, blank=True, db_index=True,
+                                 help_text="IBGE's code (7 digits); blank when the mapping lacks this code.")
 
     class Meta(ReferenceTable.Meta):
         verbose_name = "município"

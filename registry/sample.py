@@ -5,8 +5,9 @@ capital with a decimal comma.
 Distributions follow the open data roughly: UF shares, capitals heavier than small towns, a CNAE mix led by retail,
 food, beauty and services, about half the establishments active (the rest mostly baixada or inapta), porte mostly
 ME, ~8% branches, ~45% with an e-mail and ~70% with a phone, Simples for most small companies, MEI for individual
-entrepreneurs. CNPJs carry valid check digits. CNAE, natureza, motivo, país and qualificação codes are real;
-município codes are made up (4 digits, like the Receita's own codes, which are not IBGE's).
+entrepreneurs. CNPJs carry valid check digits. CNAE, natureza, motivo, país and qualificação codes are real, and
+so are the municipalities: the Receita's own codes (TOM, 4 digits) from the shipped IBGE mapping (`registry.ibge`),
+so a search by IBGE code works on the sample too.
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from mcp_bridge.agent_server.extraction import cnpj_check_digits
-from mcp_bridge.agent_server.geo import CITIES, UF_TO_DDD
-from registry import layout, sample_data
+from mcp_bridge.agent_server.geo import CITIES, UF_TO_CEP, UF_TO_DDD
+from registry import ibge, layout, sample_data
 from registry.importing import fold_name
 
-TOWN_NAMES = ("SANTA RITA", "SAO JOSE", "NOVA ESPERANCA", "BOA VISTA", "PALMEIRAS", "SANTO ANTONIO", "ITAPEVA",
-              "PARAISO", "BELA VISTA", "SAO FRANCISCO", "SANTA LUZIA", "CAMPO ALEGRE")
+SMALL_TOWNS_PER_UF = 6
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,23 @@ class Town:
     weight: float
 
 
+def _town(municipio: ibge.IbgeMunicipio, weight: float) -> Town:
+    # The Receita publishes names in capitals without accents.
+    return Town(municipio.tom, fold_name(municipio.name).upper(), municipio.uf, weight)
+
+
 def towns() -> list[Town]:
-    """The sample's municipalities: the well-known cities (heavier) and a few small towns in every UF."""
-    found: list[Town] = []
-    code = 1000
-    for city, uf in sorted(CITIES.items(), key=lambda item: (item[1], item[0])):
-        found.append(Town(f"{code:04d}", fold_name(city).upper(), uf, 6.0))
-        code += 7
+    """The sample's municipalities: the well-known cities (heavier) and, in every UF, the first few others by IBGE
+    code (lighter and lighter)."""
+    cities = [ibge.find(city, uf) for city, uf in sorted(CITIES.items(), key=lambda item: (item[1], item[0]))]
+    found = [_town(city, 6.0) for city in cities if city is not None and city.tom]
+    chosen = set(cities)
+    others: dict[str, list[ibge.IbgeMunicipio]] = {}
+    for municipio in ibge.municipios():
+        if municipio.tom and municipio not in chosen:
+            others.setdefault(municipio.uf, []).append(municipio)
     for uf in sorted(sample_data.UF_WEIGHTS):
-        for index, name in enumerate(TOWN_NAMES[:6]):
-            found.append(Town(f"{code:04d}", name, uf, 1.0 / (index + 1)))
-            code += 7
+        found += [_town(m, 1.0 / (index + 1)) for index, m in enumerate(others.get(uf, [])[:SMALL_TOWNS_PER_UF])]
     return found
 
 
@@ -125,6 +131,7 @@ class Generator:
         situacao_date = opened if situacao == "02" else opened + timedelta(days=rng.randrange(30, 3000))
         secondary = [c[0] for c in (self.pick_cnae() for _ in range(rng.choice((0, 0, 1, 2, 3)))) if c[0] != cnae[0]]
         ddd = str(UF_TO_DDD[town.uf])
+        cep_low, cep_high = UF_TO_CEP[town.uf]  # the pipeline reads the state from the CEP first
         has_phone, has_email = rng.random() < 0.7, rng.random() < 0.45
         has_phone2 = has_phone and rng.random() < 0.2
         domain = rng.choice(("gmail.com", "hotmail.com", "yahoo.com.br", "outlook.com", "uol.com.br", None))
@@ -138,7 +145,7 @@ class Generator:
             _yyyymmdd(opened), cnae[0], ",".join(dict.fromkeys(secondary)),
             rng.choice(sample_data.STREET_TYPES), rng.choice(sample_data.STREETS), str(rng.randrange(1, 4000)),
             rng.choice(("", "", "", "SALA 2", "LOJA 1", "GALPAO 3", "ANDAR 5")), rng.choice(sample_data.DISTRICTS),
-            f"{rng.randrange(1000000, 99999999):08d}", town.uf, town.code,
+            f"{rng.randrange(cep_low * 1000, cep_high * 1000 + 1000):08d}", town.uf, town.code,
             ddd if has_phone else "", f"{rng.randrange(30000000, 39999999)}" if has_phone else "",
             ddd if has_phone2 else "", f"9{rng.randrange(80000000, 99999999)}" if has_phone2 else "",
             "", "", email.upper() if rng.random() < 0.5 else email, "", "",
@@ -209,10 +216,10 @@ def write_sample(spec: SampleSpec, directory: Path) -> list[Path]:
         layout.PAISES: sample_data.PAISES,
         layout.QUALIFICACOES: sample_data.QUALIFICACOES,
     }
-    for kind, rows in references.items():
+    for kind, lines in references.items():
         out = _ZipCsv(directory, kind, spec.month)
-        for row in rows:
-            out.write(list(row))
+        for line in lines:
+            out.write(list(line))
         out.close()
     companies = [_ZipCsv(directory, layout.COMPANIES, spec.month, p) for p in range(parts)]
     establishments = [_ZipCsv(directory, layout.ESTABLISHMENTS, spec.month, p) for p in range(parts)]

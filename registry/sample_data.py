@@ -1,6 +1,6 @@
 """Real reference codes for generated registry files (`registry_sample`): a mix of common CNAE subclasses with
 their official descriptions and an approximate share of establishments, common naturezas jurídicas, motivos,
-países and qualificações. Município codes of the sample are made up (see `registry.sample`)."""
+países and qualificações. The sample's municipalities come from the IBGE mapping (see `registry.sample`)."""
 
 # (subclass, official description, weight, the word a company of it puts in its name)
 CNAES: tuple[tuple[str, str, float, str], ...] = (

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
@@ -21,8 +21,14 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySe
 from django.http import Http404
 
 from registry.cnae import CnaeFilter
+from registry.ibge import IBGE_LENGTH
 from registry.importing import fold_name
 from registry.models import Company, Establishment, Municipio, Partner, Simples
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.expressions import NegatedExpression
+    from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
 
 PORTES = {"me": Company.Porte.ME, "epp": Company.Porte.EPP, "demais": Company.Porte.DEMAIS}
 PORTE_NAMES = {code: name for name, code in PORTES.items()}
@@ -37,7 +43,7 @@ class SearchFilters:
     cnae: list[CnaeFilter] = field(default_factory=list)
     cnae_scope: str = "main"  # "main" or "any" (main + secondary)
     uf: list[str] = field(default_factory=list)
-    municipio: list[str] = field(default_factory=list)  # Receita codes or names
+    municipio: list[str] = field(default_factory=list)  # Receita codes, IBGE codes or names
     porte: list[str] = field(default_factory=list)  # Company.Porte codes
     situacao: list[str] = field(default_factory=lambda: [Establishment.Situacao.ATIVA])
     opened_after: date | None = None
@@ -65,16 +71,19 @@ def _cnae_q(item: CnaeFilter, scope: str) -> Q:
     return q
 
 
-def _bool(q: Q, value: bool | None) -> Q | None:
+def _bool(q: Q | Exists, value: bool | None) -> Q | Exists | NegatedExpression | None:
     return None if value is None else (q if value else ~q)
 
 
 def municipio_codes(values: list[str]) -> list[str]:
-    """Receita município codes for codes or names (a name may match towns in several UFs)."""
-    codes = [v for v in values if v.isdigit()]
+    """Receita município codes for validated values: Receita codes (4 digits) as they are; IBGE codes (7 digits)
+    and names (a name may match towns in several UFs) through one query of the município table."""
+    codes = [v for v in values if v.isdigit() and len(v) != IBGE_LENGTH]
+    ibge_codes = [v for v in values if v.isdigit() and len(v) == IBGE_LENGTH]
     names = [fold_name(v).strip() for v in values if not v.isdigit()]
-    if names:
-        codes += list(Municipio.objects.filter(search_name__in=names).values_list("code", flat=True))
+    if ibge_codes or names:
+        codes += Municipio.objects.filter(Q(ibge_code__in=ibge_codes) | Q(search_name__in=names)).values_list(
+            "code", flat=True)
     return codes
 
 
@@ -91,7 +100,8 @@ class NameMatch(Func):
     def __init__(self, words: list[str]):
         super().__init__(Value(" & ".join(words)))
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list]:
+    def as_sql(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, function: str | None = None,
+               template: str | None = None, arg_joiner: str | None = None, **extra: Any) -> _AsSqlType:
         query, params = compiler.compile(self.source_expressions[0])
         table = compiler.quote_name_unless_alias(Establishment._meta.db_table)
         return f"{table}.search_vector @@ to_tsquery('simple', {query})", params
@@ -156,6 +166,7 @@ RESULT_ALIASES = {
     "cnae_code": F("cnae_principal_id"),
     "cnae_description": F("cnae_principal__description"),
     "municipio_name": F("municipio__description"),
+    "municipio_ibge": F("municipio__ibge_code"),
     "porte_code": F("company__porte"),
     "situacao_code": F("situacao"),
 }
@@ -171,6 +182,8 @@ def lead_rows(*, cnpjs: list[str] | None = None, queryset: QuerySet[Establishmen
     if cnpjs is not None:
         found = {row["cnpj"]: row for row in Establishment.objects.filter(cnpj__in=cnpjs).values(*LEAD_COLUMNS, **LEAD_ALIASES)}
         return [found[cnpj] for cnpj in cnpjs if cnpj in found]
+    if queryset is None:
+        raise TypeError("lead_rows() needs `cnpjs` or `queryset`.")
     return list(queryset.values(*LEAD_COLUMNS, **LEAD_ALIASES)[:limit])
 
 

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from mcp_bridge.agent_server.extraction import format_cnpj, is_valid_cnpj
 from mcp_bridge.agent_server.geo import STATES
 from registry.cnae import format_subclass, parse_cnae_filter
+from registry.ibge import IBGE_LENGTH, RECEITA_LENGTH, is_ibge_code
 from registry.selectors import (
     PORTE_NAMES,
     PORTES,
@@ -21,6 +22,7 @@ from registry.selectors import (
 )
 
 MAX_TO_LEADS = 1000
+MUNICIPIO_IBGE_HELP = "The município's IBGE code (7 digits); null when unknown."
 
 
 def clean_cnpj(value: str) -> str:
@@ -64,7 +66,8 @@ class SearchFiltersSerializer(serializers.Serializer):
                                          help_text="`main` (default): the main CNAE; `any`: main or secondary.")
     uf = ListParam(child=serializers.ChoiceField(choices=sorted(STATES)), required=False, help_text="Repeatable.")
     municipio = ListParam(child=serializers.CharField(max_length=120), required=False,
-                          help_text="The Receita's município code (4 digits) or name; repeatable.")
+                          help_text="The município's IBGE code (7 digits), the Receita's own code (4 digits) or its "
+                                    "name (every town of that name); repeatable.")
     porte = ListParam(child=serializers.ChoiceField(choices=sorted(PORTES)), required=False, help_text="`me`, `epp`, `demais`.")
     situacao = ListParam(child=serializers.ChoiceField(choices=sorted(SITUACOES)), required=False,
                          help_text="Default `ativa`; repeatable.")
@@ -87,12 +90,15 @@ class SearchFiltersSerializer(serializers.Serializer):
             raise serializers.ValidationError(str(exc)) from None
 
     def validate_municipio(self, values: list[str]) -> list[str]:
+        errors = []
         for value in values:
-            if value.isdigit() and len(value) != 4:
-                raise serializers.ValidationError(
-                    f"'{value}': the registry uses the Receita's 4-digit município codes (not IBGE's); "
-                    "give that code or the município's name."
-                )
+            if value.isdigit() and len(value) == IBGE_LENGTH and not is_ibge_code(value):
+                errors.append(f"'{value}' is not the IBGE code of a município.")
+            elif value.isdigit() and len(value) not in (IBGE_LENGTH, RECEITA_LENGTH):
+                errors.append(f"'{value}': give the município's IBGE code (7 digits), the Receita's code (4 digits) "
+                              "or its name.")
+        if errors:
+            raise serializers.ValidationError(errors)
         return values
 
     def validate_search(self, value: str) -> str:
@@ -140,6 +146,7 @@ class SearchResultSerializer(serializers.Serializer):
     cnae = CnaeSerializer(allow_null=True)
     uf = serializers.CharField()
     municipio = serializers.CharField(allow_null=True)
+    municipio_ibge = serializers.CharField(allow_null=True, help_text=MUNICIPIO_IBGE_HELP)
     porte = serializers.ChoiceField(choices=sorted(PORTES), allow_null=True)
     email = serializers.CharField()
     phone = serializers.CharField()
@@ -155,6 +162,7 @@ class SearchResultSerializer(serializers.Serializer):
             "cnae": {"code": format_subclass(code), "description": row["cnae_description"] or ""} if code else None,
             "uf": row["uf"],
             "municipio": row["municipio_name"],
+            "municipio_ibge": row["municipio_ibge"] or None,
             "porte": PORTE_NAMES.get(row["porte_code"]),
             "email": row["email"],
             "phone": format_phone(row["phone1"] or row["phone2"]),
@@ -208,6 +216,7 @@ class EstablishmentDetailSerializer(serializers.Serializer):
     address = AddressSerializer()
     uf = serializers.CharField()
     municipio = serializers.CharField(allow_null=True)
+    municipio_ibge = serializers.CharField(allow_null=True, help_text=MUNICIPIO_IBGE_HELP)
     email = serializers.CharField()
     phones = serializers.ListField(child=serializers.CharField())
     partners = PartnerSerializer(many=True, help_text="Only when the operator stores them.")
@@ -244,6 +253,7 @@ def detail_representation(establishment: Any, *, simples: Any, partners: list, s
         },
         "uf": establishment.uf,
         "municipio": establishment.municipio.description if establishment.municipio else None,
+        "municipio_ibge": (establishment.municipio.ibge_code or None) if establishment.municipio else None,
         "email": establishment.email,
         "phones": [format_phone(p) for p in (establishment.phone1, establishment.phone2) if p],
         "partners": [{"name": p.name, "kind": p.get_kind_display(), "document": p.document,

@@ -3,6 +3,7 @@
 import contextlib
 import gc
 import math
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,10 +40,11 @@ from frontend.views.base import FrontendView
 from frontend.vocab import BOARD_STAGES
 from leads import services
 from leads.board import PRESENTED_STAGES
-from leads.selectors import get_lead_for
+from leads.selectors import get_lead_for, leads_for
 from nellia.api.exceptions import Conflict
 from nellia.api.schema import errors
-from pipeline.services import enqueue_processing
+from nellia.lookups import uuid_or_404
+from pipeline.services import enqueue_many, enqueue_processing
 
 MAX_LIMIT = 1000
 MAX_OFFSET = 2**31 - 1  # far past any owner's leads; larger values would overflow PostgreSQL's OFFSET
@@ -239,6 +241,8 @@ class LeadBulkView(FrontendView):
         items = serializer.validated_data["leads"]
         if len(items) > BULK_MAX:
             raise exceptions.ValidationError({"leads": [f"At most {BULK_MAX} leads per request."]})
+        if operation == "process":
+            return Response(_process_items(request.user, [str(item.get("id") or "") for item in items]))
         done: list[str] = []
         skipped: list[dict[str, str]] = []
         for item in items:
@@ -251,8 +255,6 @@ class LeadBulkView(FrontendView):
                         lead = get_lead_for(request.user, item_id)
                         if operation == "delete":
                             services.delete_lead(lead=lead)
-                        elif operation == "process":
-                            enqueue_processing(lead=lead)
                         else:
                             _update(request, lead, item)
                 done.append(item_id)
@@ -265,3 +267,30 @@ class LeadBulkView(FrontendView):
             except (exceptions.ValidationError, DjangoValidationError):
                 skipped.append({"id": item_id, "reason": "invalid"})
         return Response({"done": done, "skipped": skipped})
+
+
+def _process_items(user: Any, item_ids: list[str]) -> dict[str, list]:
+    """The bulk `process`, in one enqueue_many(): per item, in order, done or skipped (`not_found`, or
+    `already_processing`: queued or processing already, or an id repeated after the item that queued it)."""
+    lead_ids = {item_id: _lead_id(item_id) for item_id in item_ids}
+    visible = set(leads_for(user).filter(pk__in={i for i in lead_ids.values() if i}).values_list("pk", flat=True))
+    queued = {lead.pk for lead in enqueue_many([i for i in lead_ids.values() if i in visible]).leads}
+    done: list[str] = []
+    skipped: list[dict[str, str]] = []
+    for item_id in item_ids:
+        lead_id = lead_ids[item_id]
+        if lead_id not in visible:
+            skipped.append({"id": item_id, "reason": "not_found"})
+        elif lead_id in queued:
+            queued.discard(lead_id)
+            done.append(item_id)
+        else:
+            skipped.append({"id": item_id, "reason": "already_processing"})
+    return {"done": done, "skipped": skipped}
+
+
+def _lead_id(item_id: str) -> uuid.UUID | None:
+    try:
+        return uuid_or_404(item_id, what="lead")
+    except Http404:
+        return None

@@ -67,6 +67,10 @@ _CEP_RANGES: tuple[tuple[int, int, str], ...] = (
     (78000, 78899, "MT"), (79000, 79999, "MS"), (80000, 87999, "PR"), (88000, 89999, "SC"), (90000, 99999, "RS"),
 )
 
+UF_TO_CEP: dict[str, tuple[int, int]] = {}  # each state's first range
+for _low, _high, _uf in _CEP_RANGES:
+    UF_TO_CEP.setdefault(_uf, (_low, _high))
+
 _FOLDED_STATE_NAMES = {fold(name): uf for uf, (name, _) in STATES.items()}
 _FOLDED_CITIES = {fold(city): uf for city, uf in CITIES.items()}
 _FOLDED_REGIONS = {fold(r): r for r in REGIONS} | _REGION_ALIASES

@@ -39,7 +39,8 @@ class Sector:
 
 SECTORS: tuple[Sector, ...] = (
     Sector("logistics", "Logística e Transporte", "Logistics and Transportation",
-           ("logistica", "logistics", "transporte", "transportes", "transportation", "supply chain", "frete"),
+           ("logistica", "logistics", "transporte", "transportes", "transportadora", "transportadoras",
+            "transportation", "supply chain", "frete"),
            ("prazos de entrega apertados", "custo de frete e combustível", "falta de visibilidade da operação"),
            ("tight delivery deadlines", "freight and fuel costs", "lack of operational visibility")),
     Sector("health", "Saúde", "Healthcare",

@@ -26,6 +26,15 @@ def test_sector_focus(ctx: BusinessContextData) -> None:
     assert scoring.sector_focus(profile("nada a declarar"), ctx).value == 0.2  # unknown sector
 
 
+def test_carriers_named_as_the_industry_focus_are_in_the_focus() -> None:
+    """Found driving the real frontend: a seller to "Transportadoras" got every carrier as "fora do foco"."""
+    carrier = profile("Transportadora de cargas com frota própria")
+    sellers = BusinessContextData(industry_focus=["Transportadoras"])
+    assert scoring.sector_focus(carrier, sellers).value == 1.0
+    icp_only = BusinessContextData(industry_focus=["Varejo"], ideal_customer="Gestor de frota de transportadora")
+    assert scoring.sector_focus(carrier, icp_only).value == 0.7
+
+
 def test_size_fit_decays_outside_the_target_range(ctx: BusinessContextData) -> None:
     inside = scoring.size_fit(profile("Temos 500 colaboradores"), ctx).value
     above = scoring.size_fit(profile("Temos 2000 colaboradores"), ctx).value

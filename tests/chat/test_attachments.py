@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chat.models import Attachment
 from chat.services import build_chat_arguments, post_user_message
+from tests.broker import on_send
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_allowed_types(api, user, name, content, content_type):
 
 
 def test_text_is_extracted_and_given_to_the_agent(api, user, agent, monkeypatch):
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", lambda _id: None)
     attachment_id = upload(api, "leads.csv", CSV).json()["id"]
     assert Attachment.objects.get(pk=attachment_id).text == CSV.decode()
 

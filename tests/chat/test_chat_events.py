@@ -10,13 +10,14 @@ from chat.models import Attachment
 from chat.serializers import ChatMessageSerializer
 from chat.services import post_user_message
 from events.models import Event
+from tests.broker import on_send
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_event_message_is_the_api_message(user, agent, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", lambda _id: None)
     attachment = Attachment.objects.create(owner=user, name="x.txt", content_type="text/plain", size=1, file="x")
     lead = LeadFactory(owner=user)
     with django_capture_on_commit_callbacks(execute=True):

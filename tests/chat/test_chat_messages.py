@@ -4,6 +4,7 @@ import pytest
 
 from chat.models import ChatMessage
 from chat.services import post_user_message
+from tests.broker import on_send
 from tests.factories import LeadFactory, pipeline_agent
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ def url(agent) -> str:
 
 def test_post_saves_the_user_message(api, user, agent, django_capture_on_commit_callbacks, monkeypatch):
     enqueued = []
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", enqueued.append)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", enqueued.append)
     lead = LeadFactory(owner=user)
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(url(agent), {"content": "  Why is this lead good?  ", "lead_id": str(lead.pk)}, format="json")
@@ -32,7 +33,7 @@ def test_post_saves_the_user_message(api, user, agent, django_capture_on_commit_
 
 
 def test_get_lists_only_the_callers_history_newest_first(api, user, other_user, agent, monkeypatch):
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", lambda _id: None)
     first = post_user_message(owner=user, agent=agent, content="one")
     second = post_user_message(owner=user, agent=agent, content="two")
     post_user_message(owner=other_user, agent=agent, content="not yours")
@@ -84,7 +85,7 @@ def test_anonymous_is_401(client, agent):
 
 
 def test_chat_agents_with_last_message(api, user, other_user, agent, monkeypatch):
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", lambda _id: None)
     post_user_message(owner=user, agent=agent, content="hello analysis")
     post_user_message(owner=other_user, agent=pipeline_agent("intake"), content="not yours")
 

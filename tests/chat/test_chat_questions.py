@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chat.models import ChatMessage
 from chat.services import build_chat_arguments
+from tests.broker import on_send
 from tests.factories import BusinessContextFactory, pdf_bytes, processed_lead
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def ask(api, agent, lead, attachment_id, question: str, django_capture_on_commit
 
 def test_pdf_text_reaches_the_agent(api, user, agent, setup, monkeypatch):
     lead, attachment_id = setup
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", lambda _id: None)
     response = api.post(f"/api/chat/{agent.pk}/messages", {"content": "Resuma", "lead_id": str(lead.pk),
                                                           "attachment_ids": [attachment_id]}, format="json")
     message = ChatMessage.objects.get(pk=response.json()["id"])

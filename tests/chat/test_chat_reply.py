@@ -6,6 +6,7 @@ from chat.models import ChatMessage
 from chat.services import build_chat_arguments, post_user_message
 from events.models import Event
 from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
+from tests.broker import on_send
 from tests.factories import BusinessContextFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def test_pipeline_summary_reply_is_grounded(user, agent, scored_lead, eager_cele
 
 
 def test_context_given_to_the_agent(user, agent, scored_lead, monkeypatch):
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", lambda _id: None)
     BusinessContextFactory(owner=user)
     earlier = post_user_message(owner=user, agent=agent, content="first question")
     ChatMessage.objects.create(owner=user, agent=agent, sender="agent", content="first answer", reply_to=earlier)
@@ -75,7 +76,7 @@ def test_context_given_to_the_agent(user, agent, scored_lead, monkeypatch):
 
 
 def test_a_lead_named_in_the_message_is_used(user, agent, scored_lead, monkeypatch):
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", lambda _id: None)
     message = post_user_message(owner=user, agent=agent, content="Write a follow-up for transportes rápidos ltda")
     assert build_chat_arguments(message)["lead"]["id"] == str(scored_lead.pk)
 
@@ -106,7 +107,7 @@ def test_failure_leaves_a_failed_reply(user, agent, eager_celery, django_capture
 def test_reply_is_idempotent(user, agent, monkeypatch):
     from chat.services import generate_reply
 
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", lambda _id: None)
     monkeypatch.setattr("mcp_bridge.client.call_tool", lambda *a, **k: {"reply": "ok", "usage": {}, "mode": "offline"})
     message = post_user_message(owner=user, agent=agent, content="hello")
     first = generate_reply(message=message)

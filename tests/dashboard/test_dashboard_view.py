@@ -7,6 +7,7 @@ import pytest
 from chat.services import post_user_message
 from events.models import Event
 from events.relay import sequence_committed
+from tests.broker import on_send
 from tests.factories import LeadFactory, pipeline_agent
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_agents_json_has_queue_depth(staff_client, user):
 
 
 def test_chat_json_is_the_callers_own(staff_client, admin_user, user, monkeypatch):
-    monkeypatch.setattr("chat.tasks.generate_chat_reply.delay", lambda _id: None)
+    on_send(monkeypatch, "chat.tasks.generate_chat_reply", lambda _id: None)
     agent = pipeline_agent("intake")
     post_user_message(owner=user, agent=agent, content="not the admin's")
     post_user_message(owner=admin_user, agent=agent, content="mine")

@@ -11,6 +11,7 @@ from enrichment import website
 from enrichment.services import SECTION, enrich_from_website
 from pipeline import runner, services
 from pipeline import tasks as pipeline_tasks
+from tests.broker import on_send
 from tests.factories import BusinessContextFactory, LeadFactory
 
 SITE = Path(__file__).parent / "site"
@@ -19,6 +20,7 @@ ROUTES = {"/": "index.html", "/sobre": "sobre.html", "/contato": "contato.html",
 
 class FixtureSite(http.server.BaseHTTPRequestHandler):
     robots = "User-agent: *\nDisallow: /privado/\n"
+    robots_status = 200
     requests: list = []
     big = False
 
@@ -29,7 +31,7 @@ class FixtureSite(http.server.BaseHTTPRequestHandler):
         self.requests.append(self.path)
         path = self.path.rstrip("/") or "/"
         if path == "/robots.txt":
-            return self._send(200, self.robots.encode(), "text/plain")
+            return self._send(self.robots_status, self.robots.encode(), "text/plain")
         if path == "/old-home":
             self.send_response(301)
             self.send_header("Location", "/")
@@ -63,6 +65,7 @@ def site(settings):
     settings.ENRICHMENT_MAX_BYTES = 200_000
     FixtureSite.requests = []
     FixtureSite.robots = "User-agent: *\nDisallow: /privado/\n"
+    FixtureSite.robots_status = 200
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FixtureSite)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     cache.clear()
@@ -85,6 +88,14 @@ def test_home_and_the_pages_that_matter(site):
 
 def test_robots_txt_can_forbid_the_whole_site(site):
     FixtureSite.robots = "User-agent: *\nDisallow: /\n"
+    visit = website.visit(site)
+    assert visit.status == "blocked" and "robots.txt" in visit.error
+    assert FixtureSite.requests == ["/robots.txt"]
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_robots_txt_behind_a_login_forbids_the_whole_site(site, status):
+    FixtureSite.robots_status = status  # as Python's RobotFileParser.read() reads it
     visit = website.visit(site)
     assert visit.status == "blocked" and "robots.txt" in visit.error
     assert FixtureSite.requests == ["/robots.txt"]
@@ -135,7 +146,7 @@ def test_visits_are_cached_per_site(site):
 def _run_intake(lead, capture, monkeypatch):
     """Queue `lead` and run its intake stage here (the real pipeline and in-process agent server)."""
     BusinessContextFactory(owner=lead.owner)
-    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: None)
+    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: None)
     with capture(execute=True):
         services.enqueue_processing(lead=lead)
     lead.refresh_from_db()

@@ -15,7 +15,7 @@ from events.transports import channels_transport
 @pytest.fixture
 def sent(monkeypatch):
     calls = []
-    monkeypatch.setattr("events.relay._transports", [calls.append])
+    monkeypatch.setattr("events.relay._transports", [calls.extend])
     return calls
 
 
@@ -61,10 +61,10 @@ def test_nothing_on_rollback(user, sent):
 def test_a_failing_transport_does_not_stop_the_others(user, monkeypatch):
     calls = []
 
-    def broken(event):
+    def broken(events):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("events.relay._transports", [broken, calls.append])
+    monkeypatch.setattr("events.relay._transports", [broken, calls.extend])
     event = publish("lead.deleted", {"lead_id": "x"}, user_id=user.pk)
     relay_pending()
     assert [e.pk for e in calls] == [event.pk]

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def sent(monkeypatch):
     calls = []
-    monkeypatch.setattr("events.relay._transports", [calls.append])
+    monkeypatch.setattr("events.relay._transports", [calls.extend])
     return calls
 
 
@@ -69,8 +69,8 @@ def test_a_relay_that_died_before_broadcasting_sends_on_restart(user, sent):
 def test_redis_down_is_retried_until_the_frame_goes_out(user, monkeypatch):
     calls = []
 
-    def flaky(event):
-        calls.append(event.seq)
+    def flaky(events):
+        calls.append([event.seq for event in events])
         if len(calls) < 3:
             raise ConnectionError("Redis is restarting")
 
@@ -78,7 +78,7 @@ def test_redis_down_is_retried_until_the_frame_goes_out(user, monkeypatch):
     monkeypatch.setattr("events.relay.time.sleep", lambda _: None)
     publish("lead.progress", {"n": 1}, user_id=user.pk)
     assert relay_pending() == 1
-    assert len(calls) == 3 and len(set(calls)) == 1
+    assert len(calls) == 3 and calls[0] == calls[1] == calls[2] and len(calls[0]) == 1
 
 
 async def test_a_frame_lost_on_the_way_is_read_from_the_log(user):
@@ -116,3 +116,13 @@ def _send_raw(event: Event, prev: int | None) -> None:
     message = {"type": MESSAGE_TYPE, "event": event_frame(event), "user_id": str(event.user_id), "group": group,
                "prev": prev}
     async_to_sync(get_channel_layer().group_send)(group, message)
+
+
+def test_each_transport_gets_the_whole_batch_in_one_call(user, monkeypatch):
+    calls = []
+    monkeypatch.setattr("events.relay._transports", [lambda events: calls.append([e.seq for e in events])])
+    for n in range(25):
+        publish("lead.progress", {"n": n}, user_id=user.pk)
+    assert relay_pending() == 25
+    [seqs] = calls
+    assert seqs == sorted(seqs) and len(seqs) == 25

@@ -45,7 +45,7 @@ def test_performance_bad_range_and_dormant_routes(api, user, completed_lead):
 
 def test_chat(api, other_api):
     agent = pipeline_agent("analysis")
-    with mock.patch("chat.tasks.generate_chat_reply.delay"):
+    with mock.patch("chat.tasks.generate_chat_reply.apply_async"):
         sent = env(api.post("/api/v1/chat/messages", {"agentId": agent.name, "message": "Resuma este lead"},
                             format="json"), 201)
     assert set(sent) >= {"id", "agentId", "message", "sender", "attachments", "createdAt"}

@@ -130,8 +130,8 @@ def test_job_events(user):
 
 def test_transport_embedded_without_a_connected_server_does_nothing(user, settings):
     settings.REDIS_URL = ""
-    with mock.patch("events.server_loop._loop", None), mock.patch("frontend.realtime.render") as rendered:
-        sio_module.socketio_transport(_event("lead.deleted", {"lead_id": "x"}, user.id))
+    with mock.patch("events.server_loop._loop", None), mock.patch("frontend.realtime.render_batch") as rendered:
+        sio_module.socketio_transport([_event("lead.deleted", {"lead_id": "x"}, user.id)])
     rendered.assert_not_called()
 
 
@@ -139,8 +139,8 @@ def test_transport_real_mode_publishes_through_the_write_only_manager(user, sett
     settings.REDIS_URL = "redis://127.0.0.1:6379/5"
     writer = mock.Mock()
     with mock.patch.object(sio_module, "_redis_writer", return_value=writer):
-        sio_module.socketio_transport(_event("lead.deleted", {"lead_id": "x"}, user.id))
-    writer.emit.assert_called_once_with("lead-deleted", {"leadId": "x"}, room=f"user-{user.id}", namespace="/")
+        sio_module.socketio_transport([_event("lead.deleted", {"lead_id": "x"}, user.id)])
+    writer.emit_many.assert_called_once_with([("lead-deleted", {"leadId": "x"}, f"user-{user.id}")])
     assert sio_module.redis_channel() == "nellia-socketio-5"
 
 
@@ -173,9 +173,10 @@ def test_transport_renders_agent_status_through_the_coalescer(user, settings):
     with mock.patch.object(sio_module, "_redis_writer", return_value=writer), \
             mock.patch.object(sio_module, "agent_updates", coalescer):
         for status in ("processing", "active", "processing"):
-            sio_module.socketio_transport(_event("agent.status", {"agent_id": str(agent.id), "status": status}))
-    [call] = writer.emit.call_args_list
-    assert call.args[0] == "agent-update" and call.args[1]["name"] == "lead_analysis_agent" and call.kwargs["room"] is None
+            sio_module.socketio_transport([_event("agent.status", {"agent_id": str(agent.id), "status": status})])
+    [call] = writer.emit_many.call_args_list
+    [(name, payload, room)] = call.args[0]
+    assert name == "agent-update" and payload["name"] == "lead_analysis_agent" and room is None
     for timer in coalescer._pending.values():
         timer.cancel()
 
@@ -205,3 +206,89 @@ def test_the_relays_writer_waits_a_little_for_a_listener_then_stops_waiting(sett
     writer.emit("lead-created", {"n": 3}, room="user-1")
     assert not writer.listeners_gone
     listener.close()
+
+
+def test_a_batch_reads_its_leads_in_one_query_and_presents_each_once(user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from frontend import realtime
+
+    leads = [LeadFactory(owner=user) for _ in range(5)]
+    events = []
+    for lead in leads:
+        lead_id = str(lead.id)
+        events += [
+            _event("lead.created", {"lead_id": lead_id}, user.id),
+            _event("lead.updated", {"lead_id": lead_id, "changed": ["status", "queued_at"], "status": "queued"}, user.id),
+            _event("lead.updated", {"lead_id": lead_id, "changed": ["processing_stage"], "status": "processing"}, user.id),
+            _event("lead.progress", {"lead_id": lead_id, "stage_status": "running", "agent_name": "a"}, user.id),
+            _event("lead.completed", {"lead_id": lead_id}, user.id),
+        ]
+    with CaptureQueriesContext(connection) as queries, \
+            mock.patch.object(realtime, "present_lead", wraps=realtime.present_lead) as presented:
+        emits = realtime.render_batch(events)
+    assert len(queries) == 2  # the leads' rows, the enrichment starts: whatever the number of events
+    assert presented.call_count == len(leads)
+    names = [name for name, _, _ in emits]
+    assert names.count("lead-created") == names.count("lead-enriched") == len(leads)
+    assert [payload["lead"]["id"] for name, payload, _ in emits if name == "lead-created"] == [str(x.id) for x in leads]
+
+
+def test_an_event_that_cannot_be_rendered_does_not_hold_back_the_batch(user):
+    from frontend import realtime
+
+    events = [_event("lead.deleted", {"lead_id": "a"}, user.id), _event("quota.updated", {"total": "x", "used": 1}, user.id),  # a bug: a text total
+              _event("lead.deleted", {"lead_id": "b"}, user.id)]
+    assert [payload for _, payload, _ in realtime.render_batch(events)] == [{"leadId": "a"}, {"leadId": "b"}]
+
+
+def test_the_relays_writer_publishes_a_batch_in_one_round_trip_in_order(settings):
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis")
+    channel = f"nellia-test-{uuid.uuid4()}"
+    listener = redis.Redis.from_url(settings.REDIS_URL).pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(channel)
+    writer = sio_module.RelayRedisWriter(settings.REDIS_URL, channel=channel, write_only=True)
+    writer._redis_connect()
+    with mock.patch.object(writer.redis, "publish", wraps=writer.redis.publish) as direct, \
+            mock.patch.object(redis.client.Pipeline, "execute", autospec=True,
+                              side_effect=redis.client.Pipeline.execute) as round_trips:
+        writer.emit_many([("lead-stage-update", {"n": n}, "user-1") for n in range(40)])
+    assert round_trips.call_count == 1 and direct.call_count == 0
+    received, deadline = [], time.monotonic() + 5
+    while len(received) < 40 and time.monotonic() < deadline:
+        if message := listener.get_message(timeout=0.5):  # None for the subscription's own confirmation
+            received.append(writer.json.loads(message["data"]))
+    assert [m["data"] for m in received] == [[{"n": n}] for n in range(40)]
+    assert received[0] | {"host_id": None} == {"method": "emit", "event": "lead-stage-update", "data": [{"n": 0}],
+                                               "binary": False, "namespace": "/", "room": "user-1", "skip_sid": None,
+                                               "callback": None, "host_id": None}
+    listener.close()
+
+
+async def test_the_web_processes_queue_a_relayed_emit_on_each_socket_of_the_room_encoded_once():
+    """frontend.socketio.FanOutRedisManager: one encoding per emit, no task per socket, other rooms untouched."""
+    import asyncio
+    from types import SimpleNamespace
+
+    import engineio.packet
+
+    manager = sio_module.FanOutRedisManager("redis://127.0.0.1:1/0", channel="nellia-test")  # never connects here
+    server = sio_module.socketio.AsyncServer(async_mode="asgi", client_manager=manager)
+    sockets = {f"e{n}": SimpleNamespace(closed=n == 3, queue=asyncio.Queue()) for n in range(5)}
+    server.eio.sockets.update(sockets)
+    for n in range(5):
+        manager.basic_enter_room(f"s{n}", "/", None, eio_sid=f"e{n}")
+        manager.basic_enter_room(f"s{n}", "/", "user-1" if n < 4 else "user-2")
+    message = {"method": "emit", "event": "lead-deleted", "data": [{"leadId": "x"}], "binary": False, "namespace": "/",
+               "room": "user-1", "skip_sid": None, "callback": None, "host_id": "relay"}
+    with mock.patch.object(server.packet_class, "encode", autospec=True, side_effect=server.packet_class.encode) as encode, \
+            mock.patch("asyncio.create_task") as tasks:
+        await manager._handle_emit(message)
+    assert encode.call_count == 1 and tasks.call_count == 0
+    queued = {eio_sid: [sockets[eio_sid].queue.get_nowait() for _ in range(s.queue.qsize())] for eio_sid, s in sockets.items()}
+    assert [len(queued[f"e{n}"]) for n in range(5)] == [1, 1, 1, 0, 0]  # e3 is closed, e4 in another room
+    packet = queued["e0"][0]
+    assert packet is queued["e1"][0] and packet.packet_type == engineio.packet.MESSAGE
+    assert packet.encode() == '42["lead-deleted",{"leadId":"x"}]'

@@ -88,6 +88,8 @@ def test_variants_of_the_same_site_are_409_and_the_full_url_is_kept(api, user):
         ("https://acme.com", "acme.com"),
         ("https://ana.github.io/portfolio", "ana.github.io"),  # a private suffix: each user's site is its own
         ("http://192.168.0.10:8080/app", "192.168.0.10"),
+        ("http://[2001:DB8::1]:8080/", "2001:db8::1"),  # an IPv6 address, in its canonical form
+        ("https://123milhas.com.br", "123milhas.com.br"),  # a name starting with a digit is no address
         ("https://café.com.br", "xn--caf-dma.com.br"),
         ("", ""),
     ],

@@ -4,6 +4,7 @@ import pytest
 
 from pipeline import runner
 from pipeline import tasks as pipeline_tasks
+from tests.broker import on_send
 from tests.factories import LeadFactory
 
 
@@ -33,7 +34,7 @@ class StageQueue:
 @pytest.fixture
 def stage_queue(monkeypatch, django_capture_on_commit_callbacks):
     queue = StageQueue(django_capture_on_commit_callbacks)
-    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: queue.sent.append(args))
+    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: queue.sent.append(args))
     return queue
 
 

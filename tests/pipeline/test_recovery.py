@@ -15,6 +15,7 @@ from leads.models import Lead
 from pipeline import runner, sweeper
 from pipeline import services as pipeline_services
 from pipeline import tasks as pipeline_tasks
+from tests.broker import on_send
 
 pytestmark = pytest.mark.django_db
 
@@ -40,13 +41,13 @@ def test_a_failed_send_after_commit_is_logged_not_raised_and_recovered(lead, set
     def broker_down(*args):
         raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", broker_down)
+    on_send(monkeypatch, pipeline_tasks.run_stage, broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         pipeline_services.enqueue_processing(lead=lead)  # no exception: the change is committed
     lead.refresh_from_db()
     assert lead.status == Lead.Status.QUEUED and lead.lease_expires_at is not None
     sent = []
-    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: sent.append(args))
+    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: sent.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         sweeper.sweep_stale_stages(now=_later(31))
     assert [message[1] for message in sent] == ["intake"]

@@ -15,6 +15,7 @@ from prospecting import services as prospecting
 from prospecting.api import as_api_error
 from prospecting.errors import JobRunning
 from prospecting.tasks import run_prospect_job
+from tests.broker import on_send
 from tests.factories import LeadFactory
 from tests.frontend.conftest import assert_error, env
 
@@ -31,14 +32,14 @@ CANDIDATES = [
 @pytest.fixture
 def stage_queue(monkeypatch):
     sent: list = []
-    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: sent.append(args))
+    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: sent.append(args))
     return sent
 
 
 @pytest.fixture
 def job_queue(monkeypatch):
     sent: list = []
-    monkeypatch.setattr(run_prospect_job, "delay", lambda *args: sent.append(args))
+    on_send(monkeypatch, run_prospect_job, lambda *args: sent.append(args))
     return sent
 
 

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from leads.models import ProspectJob
 from prospecting import services as prospecting
 from prospecting.tasks import run_prospect_job
+from tests.broker import on_send
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def test_prospect_command(user, context, monkeypatch):
         prospecting.run_job(job.pk)
         return job
 
-    monkeypatch.setattr(run_prospect_job, "delay", lambda job_id: None)
+    on_send(monkeypatch, run_prospect_job, lambda job_id: None)
     monkeypatch.setattr(prospecting, "start_job", start_and_run)
     out = StringIO()
     with mock.patch("mcp_bridge.client.call_tool", return_value={"candidates": []}):

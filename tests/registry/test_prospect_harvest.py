@@ -10,6 +10,7 @@ from pipeline import tasks as pipeline_tasks
 from prospecting.selectors import plan_status
 from prospecting.tasks import run_prospect_job
 from registry.models import Establishment
+from tests.broker import on_send
 from tests.factories import BusinessContextFactory
 
 
@@ -17,8 +18,8 @@ from tests.factories import BusinessContextFactory
 def queues(monkeypatch):
     stages: list = []
     jobs: list = []
-    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: stages.append(args))
-    monkeypatch.setattr(run_prospect_job, "delay", lambda *args: jobs.append(args))
+    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: stages.append(args))
+    on_send(monkeypatch, run_prospect_job, lambda *args: jobs.append(args))
     return stages, jobs
 
 
@@ -76,3 +77,15 @@ def test_without_registry_data_the_corpus_is_used(api, user, db, queues, django_
         job = _start_and_run(api, "ERP", django_capture_on_commit_callbacks)
     assert agent.call_args.args[0] == "harvest_leads"
     assert list(Lead.objects.filter(prospect_job=job).values_list("source", flat=True)) == ["harvest"]
+
+
+def test_a_focus_the_registry_does_not_know_harvests_no_company(api, user, registry, queues,
+                                                                django_capture_on_commit_callbacks):
+    """Found through the real frontend: an unknown industry focus searched without a CNAE filter and spent the
+    quota on churches and beauty salons."""
+    BusinessContextFactory(owner=user, industry_focus=["Foguetes espaciais"], geographic_focus=["Brasil"])
+    with mock.patch("mcp_bridge.client.call_tool") as agent:
+        job = _start_and_run(api, "", django_capture_on_commit_callbacks)
+    assert not agent.called  # real companies or none: the fictional corpus is not mixed in
+    assert (job.status, job.leads_created, job.current_step) == ("completed", 0, "Nenhuma empresa nova encontrada")
+    assert not Lead.objects.exists() and plan_status(user).used == 0

@@ -5,7 +5,9 @@ import zipfile
 import pytest
 
 from mcp_bridge.agent_server.extraction import is_valid_cnpj
-from registry import layout
+from mcp_bridge.agent_server.geo import DDD_TO_UF, uf_for_cep
+from mcp_bridge.agent_server.text import fold
+from registry import ibge, layout
 
 
 def _rows(path, kind):
@@ -45,6 +47,14 @@ def test_establishments_follow_the_published_layout(sample_dir):
     assert len({row[19] for row in good}) > 15  # many UFs
 
 
+def test_an_establishments_cep_and_phone_are_in_its_state(sample_dir):
+    """Random CEPs put a company of São Paulo/SP in MG in its scoring (the pipeline trusts the CEP's state)."""
+    _text, rows = _rows(sample_dir / "Estabelecimentos0.zip", layout.ESTABLISHMENTS)
+    good = [row for row in rows if len(row) == 30]
+    assert all(uf_for_cep(row[18][:5]) == row[19] for row in good)
+    assert all(DDD_TO_UF[int(row[21])] == row[19] for row in good if row[21])
+
+
 def test_companies_use_latin1_and_a_decimal_comma(sample_dir):
     raw = zipfile.ZipFile(sample_dir / "Empresas0.zip").read("K3241.K03200Y0.D51113.EMPRECSV")
     assert any(ch in raw.decode("latin-1") for ch in "ÍÃÔÉÜ")  # accented names, one byte each
@@ -61,3 +71,10 @@ def test_the_command_writes_files(tmp_path):
 
     call_command("registry_sample", establishments=50, out=str(tmp_path), no_progress=True)
     assert (tmp_path / "Estabelecimentos0.zip").exists() and (tmp_path / "Empresas0.zip").exists()
+
+
+def test_municipios_are_real_receita_codes(sample_dir):
+    _text, rows = _rows(sample_dir / "Municipios.zip", layout.MUNICIPIOS)
+    names = {m.tom: fold(m.name).upper() for m in ibge.municipios() if m.tom}
+    assert len(rows) > 200 and all(names[code] == name for code, name in rows)
+    assert ("6291", "CAMPINAS") in {(code, name) for code, name in rows}

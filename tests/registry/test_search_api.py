@@ -1,7 +1,7 @@
 import pytest
 from django.db.models import Q
 
-from registry.models import Company, Establishment, Simples
+from registry.models import Company, Establishment, Municipio, Simples
 from registry.selectors import SITUACOES, decode_cursor, encode_cursor
 
 URL = "/api/registry/companies"
@@ -36,11 +36,12 @@ def test_a_result_carries_the_issue_fields(api, registry):
     response = api.get(URL, {"cnae": "4930202", "page_size": 1})
     row = response.json()["results"][0]
     establishment = Establishment.objects.select_related("company", "municipio").get(pk=row["cnpj"])
-    assert set(row) == {"cnpj", "razao_social", "nome_fantasia", "cnae", "uf", "municipio", "porte", "email",
-                        "phone", "opened_at", "situacao"}
+    assert set(row) == {"cnpj", "razao_social", "nome_fantasia", "cnae", "uf", "municipio", "municipio_ibge", "porte",
+                        "email", "phone", "opened_at", "situacao"}
     assert row["cnae"]["code"] == "4930-2/02" and row["cnae"]["description"].startswith("Transporte rodoviário")
     assert row["razao_social"] == establishment.company.razao_social
     assert row["municipio"] == establishment.municipio.description
+    assert row["municipio_ibge"] == establishment.municipio.ibge_code and len(row["municipio_ibge"]) == 7
     assert row["situacao"] == "ativa" and len(row["cnpj"]) == 14
 
 
@@ -83,6 +84,31 @@ def test_situacao_dates_phone_and_municipio(api, registry):
     assert by_code == _expected(municipio_id=town.code) and set(by_code) <= set(by_name)
 
 
+def test_an_ibge_code_finds_what_the_receita_code_finds(api, registry):
+    town, other = (Municipio.objects.get(code=code) for code in (
+        Establishment.objects.filter(situacao="02").values_list("municipio_id", flat=True).distinct()[:2]))
+    by_receita, _ = _all(api, {"municipio": town.code})
+    by_ibge, _ = _all(api, {"municipio": town.ibge_code})
+    assert by_ibge == by_receita == _expected(municipio_id=town.code) and by_ibge
+    mixed, _ = _all(api, {"municipio": [town.ibge_code, other.description.lower()]})
+    same_name = Municipio.objects.filter(search_name=other.search_name).values_list("code", flat=True)
+    assert mixed == _expected(municipio_id__in=[town.code, *same_name])
+
+
+def test_an_ibge_code_of_a_town_the_registry_lacks_finds_nothing(api, db):
+    response = api.get(URL, {"municipio": "5208707"})  # Goiânia: a real code, no data loaded
+    assert response.status_code == 200 and response.json()["results"] == []
+
+
+@pytest.mark.parametrize("value,message", [
+    ("5208708", "'5208708' is not the IBGE code of a município."),
+    ("52087", "'52087': give the município's IBGE code (7 digits), the Receita's code (4 digits) or its name."),
+])
+def test_a_bad_municipio_code_says_what_is_wrong(api, db, value, message):
+    response = api.get(URL, {"municipio": ["9373", value]})
+    assert response.status_code == 400 and response.json()["fields"]["municipio"] == [message]
+
+
 def test_name_search_ignores_accents_and_case(api, registry):
     company = Company.objects.filter(razao_social__contains="Ü").first() or Company.objects.filter(
         razao_social__regex="[ÁÉÍÓÚÃÕÇ]").first()
@@ -104,7 +130,7 @@ def test_counts_are_capped(api, registry, settings):
     ({"cnae": "9"}, "cnae"), ({"cnae": "00"}, "cnae"), ({"cnae": "Z"}, "cnae"), ({"uf": "XX"}, "uf"),
     ({"porte": "grande"}, "porte"), ({"situacao": "viva"}, "situacao"), ({"opened_after": "2020-13-01"}, "opened_after"),
     ({"capital_min": "-1"}, "capital_min"), ({"has_email": "talvez"}, "has_email"), ({"page_size": "101"}, "page_size"),
-    ({"cursor": "not-a-cursor"}, "cursor"), ({"search": "ab"}, "search"), ({"municipio": "5208707"}, "municipio"),
+    ({"cursor": "not-a-cursor"}, "cursor"), ({"search": "ab"}, "search"), ({"municipio": "5208708"}, "municipio"),
     ({"opened_after": "2020-01-02", "opened_before": "2020-01-01"}, "opened_before"),
 ])
 def test_bad_filters_are_400s_in_the_contract_shape(api, db, query, field):
@@ -130,6 +156,8 @@ def test_the_full_record(api, registry):
     assert body["cnaes_secundarios"] and all(c["description"] for c in body["cnaes_secundarios"])
     assert body["natureza_juridica"]["description"] and body["month"] == "2025-11"
     assert body["partners"] == []
+    assert body["municipio"] and body["municipio_ibge"] == Municipio.objects.get(
+        pk=establishment.municipio_id).ibge_code
 
 
 @pytest.mark.parametrize("cnpj", ["11222333000180", "1122233300018", "abcdefghijklmn", "11111111111111"])
@@ -156,3 +184,8 @@ def test_the_endpoints_are_in_the_schema(api, db):
     assert {"cnae", "cnae_scope", "uf", "municipio", "porte", "situacao", "opened_after", "opened_before",
             "capital_min", "capital_max", "matriz", "has_email", "has_phone", "simples", "mei", "search", "cursor",
             "page_size"} <= names
+    municipio = next(p for p in paths["/api/registry/companies"]["get"]["parameters"] if p["name"] == "municipio")
+    assert "IBGE" in municipio["description"]
+    components = schema["components"]["schemas"]
+    assert "municipio_ibge" in components["SearchResult"]["properties"]
+    assert "municipio_ibge" in components["EstablishmentDetail"]["properties"]

@@ -3,7 +3,8 @@ import pytest
 from leads.models import Lead
 from pipeline import tasks as pipeline_tasks
 from prospecting.selectors import plan_status
-from registry.models import Establishment
+from registry.models import Establishment, Municipio
+from tests.broker import on_send
 from tests.factories import LeadFactory
 
 URL = "/api/registry/companies/to-leads"
@@ -76,9 +77,19 @@ def test_filters_take_the_first_of_the_search_in_order(api, user, registry):
     assert sorted(lead.cnpj for lead in created) == expected
 
 
+def test_filters_take_ibge_codes(api, user, registry):
+    user.plan = "enterprise"
+    user.save()
+    town = Municipio.objects.get(code=Establishment.objects.filter(situacao="02").values_list("municipio_id", flat=True)[0])
+    body = api.post(URL, {"filters": {"municipio": [town.ibge_code]}, "limit": 3}, format="json").json()
+    expected = Establishment.objects.filter(situacao="02", municipio_id=town.code).order_by("cnpj")[:3]
+    assert sorted(Lead.objects.filter(pk__in=body["created"]).values_list("cnpj", flat=True)) == [
+        e.cnpj for e in expected]
+
+
 def test_process_true_queues_the_pipeline(api, registry, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    monkeypatch.setattr(pipeline_tasks.run_stage, "delay", lambda *args: sent.append(args))
+    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: sent.append(args))
     cnpjs = _with_email(2)
     with django_capture_on_commit_callbacks(execute=True):
         body = api.post(URL, {"cnpjs": cnpjs, "process": True}, format="json").json()
@@ -98,6 +109,7 @@ def test_unknown_cnpjs_are_listed(api, registry):
     ({"cnpjs": ["11222333000180"]}, "cnpjs"),
     ({"cnpjs": []}, "cnpjs"),
     ({"filters": {"uf": "XX"}}, "filters"),
+    ({"filters": {"municipio": ["5208708"]}}, "filters"),
     ({"filters": {"colour": "blue"}}, "filters"),
     ({"filters": {}, "limit": 1001}, "limit"),
 ])

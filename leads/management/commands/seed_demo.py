@@ -19,9 +19,8 @@ from business_context.models import BusinessContext
 from business_context.services import save_context
 from leads import importing
 from leads.commands import WaitForLeadsMixin
-from leads.hooks import process_lead, seed_demo_data
+from leads.hooks import process_leads, seed_demo_data
 from leads.models import Lead
-from leads.services import AlreadyProcessing
 from nellia.commands import NelliaCommand, non_negative_float, non_negative_int
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
@@ -84,16 +83,12 @@ class Command(WaitForLeadsMixin, NelliaCommand):
         return True
 
     def _process(self, demo: Any, count: int, timeout: float, no_wait: bool) -> None:
-        leads = list(Lead.objects.filter(owner=demo, status=Lead.Status.NEW).order_by("created_at", "company_name")[:count])
-        if not leads:
+        new = Lead.objects.filter(owner=demo, status=Lead.Status.NEW).order_by("created_at", "company_name")
+        lead_ids = list(new.values_list("pk", flat=True)[:count])
+        if not lead_ids:
             self.stdout.write("No new sample leads to process.")
             return
-        queued = []
-        for lead in leads:
-            try:
-                queued.append(process_lead(lead=lead).pk)
-            except AlreadyProcessing:
-                continue
+        queued = [lead.pk for lead in process_leads(lead_ids)]
         self.stdout.write(f"Processing {len(queued)} sample lead(s) through the agent pipeline...")
         if no_wait and not settings.CELERY_EMBEDDED_WORKER:
             self.stdout.write("Queued; a Celery worker will process them.")

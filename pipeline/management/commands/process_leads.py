@@ -1,6 +1,6 @@
 """`python manage.py process_leads (--ids ID [ID ...] | --all-new) [--restart] [--wait]`.
 
-Queues leads through the pipeline (`pipeline.services.enqueue_processing`). With `--wait` it follows them with a
+Queues leads through the pipeline (`pipeline.services.enqueue_many`). With `--wait` it follows them with a
 progress bar until each is completed, failed or waiting for a stopped agent. In the embedded default
 (in-memory broker) the worker runs inside this command's process, so it always waits: leaving would drop the
 queued work.
@@ -14,9 +14,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from leads.commands import WaitForLeadsMixin
 from leads.models import Lead
-from leads.services import AlreadyProcessing
 from nellia.commands import NelliaCommand, lead_id_arg, non_negative_float
-from pipeline.services import enqueue_processing
+from pipeline.services import enqueue_many
 
 
 class Command(WaitForLeadsMixin, NelliaCommand):
@@ -33,17 +32,13 @@ class Command(WaitForLeadsMixin, NelliaCommand):
     def handle(self, *args: Any, ids: list[str] | None, all_new: bool, restart: bool, wait: bool,
                timeout: float, **options: Any) -> None:
         selected = Lead.objects.filter(status=Lead.Status.NEW) if all_new else Lead.objects.filter(pk__in=ids or [])
-        leads = list(selected.order_by("created_at"))
-        if ids and len(leads) != len(set(ids)):
-            found = {str(lead.pk) for lead in leads}
+        lead_ids = list(selected.order_by("created_at").values_list("pk", flat=True))
+        if ids and len(lead_ids) != len(set(ids)):
+            found = {str(lead_id) for lead_id in lead_ids}
             raise CommandError(f"Unknown lead id(s): {', '.join(sorted(set(ids) - found))}")
-        queued, skipped = [], 0
-        for lead in leads:
-            try:
-                queued.append(enqueue_processing(lead=lead, restart=restart).pk)
-            except AlreadyProcessing:
-                skipped += 1
-        self.stdout.write(f"Queued {len(queued)} lead(s); {skipped} already queued or processing.")
+        result = enqueue_many(lead_ids, restart=restart)
+        queued = [lead.pk for lead in result.leads]
+        self.stdout.write(f"Queued {len(queued)} lead(s); {len(result.busy)} already queued or processing.")
         embedded = settings.CELERY_EMBEDDED_WORKER
         if queued and (wait or embedded):
             if embedded and not wait:

@@ -36,7 +36,7 @@ class Command(NelliaCommand):
         url = download.month_url(base_url, month)
         with download.client() as http:
             try:
-                names = [n for n in download.list_files(http, url) if layout.kind_of(n).key in kinds]
+                names = [n for n in download.list_files(http, url) if (kind := layout.kind_of(n)) and kind.key in kinds]
                 for name in names:
                     with self.progress(total=None, desc=name, unit="B") as bar:
                         result = download.download_file(http, url + name, directory / name, retries=retries,
