@@ -15,6 +15,7 @@ def _isolated_runtime(settings, tmp_path, monkeypatch):
     # Tests never reach the internet: website enrichment is on only in its own tests (a loopback fixture site).
     settings.ENRICHMENT_ENABLED = False
     settings.EVENT_RELAY_EMBEDDED = False  # tests relay with events.relay.relay_pending()
+    settings.AGENT_STATUS_WRITE_SECONDS = 0  # every agent-status change written at once (no timer threads)
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     # Fresh throttle histories per test without flushing a shared (Redis) cache.
     monkeypatch.setattr(SimpleRateThrottle, "cache_format", f"throttle:{tmp_path.name}:{id(tmp_path)}:%(scope)s:%(ident)s")

@@ -4,6 +4,10 @@ The status reflects reality: `processing` (with `current_task`) while the agent 
 when nothing of it is running, `error` after `AGENT_ERROR_AFTER_FAILURES` consecutive failures or when its
 server is unreachable, `inactive` when stopped (an operator's decision the pipeline never overrides).
 Every status or `current_task` change publishes `agent.status` (global).
+
+The pipeline reports a healthy agent's stages through `stage_started`/`stage_succeeded`, which a worker process
+writes coalesced (`agents.status_writer`: at most every AGENT_STATUS_WRITE_SECONDS, the last change at the end of a
+burst); failures, and the first success after them, are written at once.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.utils import timezone
 
 from agents.events import publish_agent_status
 from agents.models import Agent, StageRun
+from agents.status_writer import process_writer
 from nellia.hooks import Hook
 
 # An agent was started (inside the transaction that started it): the pipeline resumes the leads waiting for it.
@@ -66,6 +71,53 @@ def update_locked(change: Callable[..., None], agent_id: uuid.UUID, **kwargs: An
     lock from the committed StageRuns, so concurrent finishes still leave it right."""
     with transaction.atomic():
         change(agent=Agent.objects.select_for_update().get(pk=agent_id), **kwargs)
+
+
+def stage_started(agent: Agent, *, task: str) -> None:
+    """The pipeline started a stage of `agent` (as read by that stage, unlocked), showing `task`."""
+    if _healthy(agent):
+        _writer.note(agent.pk, task=task[:300])
+    else:
+        update_locked(mark_working, agent.pk, task=task)
+
+
+def stage_succeeded(agent: Agent) -> None:
+    """A stage of `agent` (as read when it started) succeeded."""
+    if _healthy(agent):
+        _writer.note(agent.pk)
+    else:  # clears its failures now
+        update_locked(mark_idle, agent.pk, succeeded=True)
+
+
+def _healthy(agent: Agent) -> bool:
+    """Nothing of `agent` to clear on success: its coalesced status writes need only follow its StageRuns."""
+    return (agent.status in (Agent.Status.ACTIVE, Agent.Status.PROCESSING) and not agent.consecutive_failures
+            and not agent.last_error)
+
+
+def sync_status(*, agent: Agent, task: str | None = None) -> None:
+    """`agent` (locked by the caller): `processing` while a StageRun of it runs (showing `task`, the latest one
+    started, or what it shows), else `active` with no task; a stopped or failing agent keeps its status."""
+    before = (agent.status, agent.current_task)
+    running = StageRun.objects.filter(agent=agent, status=StageRun.Status.RUNNING).exists()
+    if not running:
+        agent.current_task = ""
+    elif task is not None:
+        agent.current_task = task
+    if agent.status in (Agent.Status.ACTIVE, Agent.Status.PROCESSING):
+        agent.status = Agent.Status.PROCESSING if running else Agent.Status.ACTIVE
+    if (agent.status, agent.current_task) != before:
+        agent.last_heartbeat = timezone.now()
+        _save(agent, before, ["status", "current_task", "last_heartbeat"])
+
+
+def sync_statuses() -> None:
+    """Sync every pipeline agent's status (the sweeper: a killed worker may have lost a pending write)."""
+    for agent_id in Agent.objects.exclude(stage=None).values_list("pk", flat=True):
+        update_locked(sync_status, agent_id)
+
+
+_writer = process_writer(lambda agent_id, task: update_locked(sync_status, agent_id, task=task))
 
 
 def mark_working(*, agent: Agent, task: str) -> None:

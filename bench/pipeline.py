@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 
@@ -49,6 +50,7 @@ def pipeline_round(stack, owner, count: int, concurrency: int) -> dict[str, floa
     """Start a worker at `concurrency`, import `count` leads with process=True, wait until all are finished."""
     from leads.importing import import_leads
     from leads.models import Lead
+    from pipeline.stages import PIPELINE
 
     name = f"worker-c{concurrency}"
     stack.start_worker(name, concurrency=concurrency)
@@ -64,10 +66,11 @@ def pipeline_round(stack, owner, count: int, concurrency: int) -> dict[str, floa
             time.sleep(0.1)
         elapsed = time.perf_counter() - started
         failed = Lead.objects.filter(pk__in=ids, status=Lead.Status.FAILED).count()
+        sessions = len(re.findall(r"MCP session to \S+ opened", stack.log(name, tail=10**7)))  # logged by mcp_bridge.client
     finally:
         stack.kill(name)
     return {"ms_per_lead": elapsed * 1000 / count, "seconds": elapsed, "enqueue_ms_per_lead":
-            (enqueued - started) * 1000 / count, "failed": failed}
+            (enqueued - started) * 1000 / count, "failed": failed, "tasks": count * len(PIPELINE), "sessions": sessions}
 
 
 def main() -> None:
@@ -99,6 +102,9 @@ def main() -> None:
               f"({row['seconds']:.1f} s, enqueue {row['enqueue_ms_per_lead']:.1f} ms/lead, {row['failed']} failed); "
               f"{row['ms_per_lead'] / bare:.1f}x the bare agents; goal ≤ {2 * bare + 20:.1f} ms/lead")
     print(f"speedup concurrency 2 vs 1:   {results[1]['ms_per_lead'] / results[2]['ms_per_lead']:.2f}x (goal ≥ 1.5x)")
+    for concurrency, row in results.items():
+        print(f"MCP sessions the concurrency-{concurrency} worker opened: {row['sessions']} for {row['tasks']} "
+              f"stage tasks (one per worker process expected)")
 
 
 if __name__ == "__main__":

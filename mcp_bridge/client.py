@@ -210,6 +210,7 @@ class AgentBridge:
                     await stack.enter_async_context(http_client)
                 await stack.enter_async_context(client)
                 self._client = client
+                logger.info("MCP session to %s opened (process %d)", self.target, os.getpid())
                 if not ready.done():
                     ready.set_result(client)
                 await stop.wait()

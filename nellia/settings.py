@@ -338,6 +338,9 @@ STAGE_MAX_REQUEUES = env.int("STAGE_MAX_REQUEUES", default=3)  # lost running at
 # Agent server unreachable: the lead waits and is tried again after 5 s, 10 s, 20 s ... up to this.
 AGENT_SERVER_RETRY_MAX_SECONDS = env.int("AGENT_SERVER_RETRY_MAX_SECONDS", default=30)
 AGENT_ERROR_AFTER_FAILURES = env.int("AGENT_ERROR_AFTER_FAILURES", default=3)  # consecutive failures → error
+# A worker process writes an agent's processing/active status at most this often (the last change of a burst is
+# written at its end; failures at once): agents.status_writer.
+AGENT_STATUS_WRITE_SECONDS = env.float("AGENT_STATUS_WRITE_SECONDS", default=0.5)
 EVENT_RETENTION_HOURS = env.int("EVENT_RETENTION_HOURS", default=72)
 # The event relay (events.relay): a thread of the web process in the embedded default, else `manage.py relay_events`.
 EVENT_RELAY_EMBEDDED = env.bool("EVENT_RELAY_EMBEDDED", default=EMBEDDED)

@@ -2,13 +2,16 @@
 
 1. `start`: a short transaction with the lead locked checks the task still applies (its run, its stage, the lead
    queued or processing); a stopped agent parks the lead (`waiting`); otherwise a `running` StageRun is recorded;
-   then the agent is marked working in a two-statement transaction of its own (`agents.services.update_locked`):
-   no stage transaction locks the agent row every worker shares;
+   then the agent is noted working (`agents.services.stage_started`: written coalesced, in a transaction of its
+   own): no stage transaction locks the agent row every worker shares;
 2. `call`: the stage's tool on the agent server through `mcp_bridge` (no transaction or lock held), its result
    validated against the stage's output model;
 3. `finish` (or `fail`): a short transaction with the lead locked again: if our StageRun is still the live one,
    the result is written on the lead, the stage advanced and the next one queued after commit (or the lead
    completed).
+
+Each transaction stores its events with one INSERT (`events.publisher.batched`); the business context sent to the
+agents is read again only when it changed (`business_context.selectors.agent_data_for`).
 
 A redelivered task for a finished stage finds the lead past it and does nothing; one for a stage whose running
 attempt still holds the lead's lease (renewed every third of STAGE_STALE_AFTER_SECONDS while the tool runs) does
@@ -32,13 +35,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
 from agents import services as agent_services
 from agents.models import Agent, StageRun
-from business_context.selectors import context_as_agent_data, context_for
+from business_context.selectors import agent_data_for, context_stamp
 from enrichment.services import enrich_from_website
+from events.publisher import batched
 from leads.events import publish_lead_updated
 from leads.models import COMPLETED, Lead
 from mcp_bridge import client as bridge
@@ -96,15 +101,19 @@ def run_stage(*, lead_id: uuid.UUID | str, stage: str, run_token: str = "", task
 
 def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) -> Started | None:
     """Decide whether this task applies and record its StageRun. None: nothing to do (or the lead was parked)."""
-    with transaction.atomic():
+    with transaction.atomic(), batched():
         lead = _applicable_lead(lead_id, stage, run_token)
         if lead is None:
             return None
-        agent = Agent.objects.get(stage=stage)  # not locked: shared by every worker (see update_locked)
+        attempts, running = _attempts(lead, stage)
+        if running and _lease_live(lead):
+            logger.info("Stage %s of lead %s: running elsewhere (lease held), duplicate ignored", stage, lead_id)
+            return None
+        agent = Agent.objects.get(stage=stage)  # not locked: shared by every worker (see agents.status_writer)
         if agent.is_stopped:
             mark_waiting(lead, agent)
             return None
-        run = _record_run(lead, agent, stage, task_id)
+        run = _record_run(lead, agent, stage, task_id, attempt=attempts + 1, supersede=bool(running))
         lead.lease_expires_at = lease_deadline()
         if lead.status != Lead.Status.PROCESSING:
             lead.status = Lead.Status.PROCESSING
@@ -113,22 +122,21 @@ def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) ->
         else:
             lead.save(update_fields=["lease_expires_at", "updated_at"])
         publish_progress(lead, stage, "running", agent)
-    agent_services.update_locked(agent_services.mark_working, agent.pk,
-                                 task=f"{SPECS[stage].task_label} {lead.company_name}")
+    agent_services.stage_started(agent, task=f"{SPECS[stage].task_label} {lead.company_name}")
     if stage == PIPELINE[0]:
         # Network, so outside any transaction, and under the lease: a slow site must not look like a dead worker.
         with keep_lease(lead.pk):
             enrich_from_website(lead)  # the site's text joins what intake reads
-    # Built after the commit: no lock is held while reading the context.
-    ctx = context_for(lead.owner)
-    arguments = {"lead": lead_data(lead), "business_context": context_as_agent_data(ctx),
-                 "previous": previous_results(lead)}
-    return Started(lead, agent, run, arguments, ctx.version if ctx else None)
+    # Built after the commit: no lock is held while reading the context (when its stamp, read with the lead, says
+    # it changed since this process last read it).
+    context = agent_data_for(lead.owner_id, stamp=lead.context_stamp)  # type: ignore[attr-defined]  # annotated
+    arguments = {"lead": lead_data(lead), "business_context": context, "previous": previous_results(lead)}
+    return Started(lead, agent, run, arguments, context["version"] if context else None)
 
 
 def _applicable_lead(lead_id: uuid.UUID | str, stage: str, run_token: str) -> Lead | None:
-    """The lead, locked, if a task of this run for this stage still applies to it."""
-    lead = Lead.objects.select_for_update().filter(pk=lead_id).first()
+    """The lead, locked (with its owner's `context_stamp`), if a task of this run for this stage still applies."""
+    lead = Lead.objects.select_for_update().annotate(context_stamp=context_stamp()).filter(pk=lead_id).first()
     if lead is None:
         logger.info("Stage %s of lead %s: the lead is gone", stage, lead_id)
         return None
@@ -139,27 +147,30 @@ def _applicable_lead(lead_id: uuid.UUID | str, stage: str, run_token: str) -> Le
         logger.info("Stage %s of lead %s: already past it or not processing (%s at %s), ignored",
                     stage, lead_id, lead.status, lead.processing_stage)
         return None
-    if _leased_elsewhere(lead, stage):
-        logger.info("Stage %s of lead %s: running elsewhere (lease held), duplicate ignored", stage, lead_id)
-        return None
     return lead
 
 
-def _leased_elsewhere(lead: Lead, stage: str) -> bool:
-    """A live attempt runs this stage: it is running and the lead's lease (which it renews) has not run out."""
-    return bool(
-        lead.status == Lead.Status.PROCESSING and lead.lease_expires_at and lead.lease_expires_at > timezone.now()
-        and StageRun.objects.filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING).exists()
+def _attempts(lead: Lead, stage: str) -> tuple[int, int]:
+    """How many StageRuns the lead has at `stage`, and how many of them are running (one statement)."""
+    counts = StageRun.objects.filter(lead=lead, stage=stage).aggregate(
+        total=Count("pk"), running=Count("pk", filter=Q(status=StageRun.Status.RUNNING))
     )
+    return counts["total"], counts["running"]
 
 
-def _record_run(lead: Lead, agent: Agent, stage: str, task_id: str) -> StageRun:
+def _lease_live(lead: Lead) -> bool:
+    """The lead is processing under a lease that has not run out: a running attempt (which renews it) is alive."""
+    return bool(lead.status == Lead.Status.PROCESSING and lead.lease_expires_at
+                and lead.lease_expires_at > timezone.now())
+
+
+def _record_run(lead: Lead, agent: Agent, stage: str, task_id: str, *, attempt: int, supersede: bool) -> StageRun:
     """A `running` StageRun; a redelivered task (worker lost, visibility timeout) supersedes one still running."""
     now = timezone.now()
-    StageRun.objects.filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING).update(
-        status=StageRun.Status.FAILED, finished_at=now, error="Superseded by a redelivered task."
-    )
-    attempt = StageRun.objects.filter(lead=lead, stage=stage).count() + 1
+    if supersede:
+        StageRun.objects.filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING).update(
+            status=StageRun.Status.FAILED, finished_at=now, error="Superseded by a redelivered task."
+        )
     return StageRun.objects.create(
         lead=lead, agent=agent, stage=stage, status=StageRun.Status.RUNNING, attempt=attempt,
         task_id=task_id or "", started_at=now,
@@ -232,37 +243,52 @@ def call(started: Started) -> Result:
 def finish(started: Started, result: Result) -> bool:
     """Save the result and advance, unless this attempt was superseded meanwhile. Returns whether it was saved."""
     saved = _save_result(started, result)
-    agent_services.update_locked(agent_services.mark_idle, started.agent.pk, succeeded=True)
+    agent_services.stage_succeeded(started.agent)
     return saved
 
 
 def _save_result(started: Started, result: Result) -> bool:
     stage = started.run.stage
-    with transaction.atomic():
+    usage = result.get("usage") or {}
+    with transaction.atomic(), batched():
         lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
-        run = StageRun.objects.select_for_update().get(pk=started.run.pk)
-        agent = started.agent
-        _close_run(run, result.get("usage") or {})
-        live = (run.status == StageRun.Status.RUNNING and lead.processing_stage == stage
-                and lead.status == Lead.Status.PROCESSING)
-        if not live:
-            # Superseded (sweeper or redelivery) or the lead was reset: keep the record, not the result.
-            if run.status == StageRun.Status.RUNNING:
-                run.status = StageRun.Status.FAILED
-                run.error = "Discarded: the lead moved on while this attempt ran."
-            run.save()
+        run = started.run
+        _close_run(run, usage)
+        live = lead.processing_stage == stage and lead.status == Lead.Status.PROCESSING
+        if not (live and _succeed(run)):
+            _discard(run.pk, usage)
             return False
-        run.status = StageRun.Status.SUCCEEDED
-        run.save()
         _advance(lead, started, result, finished_at=run.finished_at or timezone.now())
-        publish_progress(lead, stage, "done", agent, run.duration_ms)
+        publish_progress(lead, stage, "done", started.agent, run.duration_ms)
         if lead.status == Lead.Status.COMPLETED:
             total_ms = _ms_between(lead.queued_at, lead.processed_at) if lead.queued_at and lead.processed_at else None
             publish_completed(lead, total_ms)
             _finished(lead)
-        else:
-            queue_or_park(lead, Agent.objects.get(stage=lead.processing_stage))
+        else:  # the lease of the next stage was saved with the lead by `_advance`
+            queue_or_park(lead, Agent.objects.get(stage=lead.processing_stage), lease_until=lead.lease_expires_at,
+                          lease_saved=True)
     return True
+
+
+def _succeed(run: StageRun) -> bool:
+    """Mark `run` (closed by `_close_run`) succeeded if it is still running, in one statement; whether it was.
+    Every change of a lead's StageRuns is made with the lead locked, as the caller holds it."""
+    closed = ["finished_at", "duration_ms", "prompt_tokens", "completion_tokens", "total_tokens"]
+    if not StageRun.objects.filter(pk=run.pk, status=StageRun.Status.RUNNING).update(
+            status=StageRun.Status.SUCCEEDED, **{name: getattr(run, name) for name in closed}):
+        return False
+    run.status = StageRun.Status.SUCCEEDED
+    return True
+
+
+def _discard(run_id: uuid.UUID, usage: dict[str, Any]) -> None:
+    """Superseded (sweeper or redelivery) or the lead was reset: keep the record of the attempt, not its result."""
+    run = StageRun.objects.select_for_update().get(pk=run_id)
+    _close_run(run, usage)
+    if run.status == StageRun.Status.RUNNING:
+        run.status = StageRun.Status.FAILED
+        run.error = "Discarded: the lead moved on while this attempt ran."
+    run.save()
 
 
 def _close_run(run: StageRun, usage: dict[str, Any]) -> None:
@@ -286,14 +312,16 @@ def _advance(lead: Lead, started: Started, result: Result, *, finished_at: datet
         lead.status = Lead.Status.COMPLETED
         lead.processed_at = finished_at
         changed += ["status", "processed_at"]
-    lead.save(update_fields=[*dict.fromkeys([*changed, "last_error"]), "updated_at"])
+    else:
+        lead.lease_expires_at = lease_deadline()  # the next stage's, saved here rather than by queue_stage
+    lead.save(update_fields=[*dict.fromkeys([*changed, "last_error", "lease_expires_at"]), "updated_at"])
     publish_lead_updated(lead, list(dict.fromkeys(changed)))
 
 
 def fail(started: Started, error: str) -> None:
     """The stage failed for good (a tool error, a bug): the lead is `failed` with a readable reason."""
     stage = started.run.stage
-    with transaction.atomic():
+    with transaction.atomic(), batched():
         lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
         run = StageRun.objects.select_for_update().get(pk=started.run.pk)
         agent = started.agent
@@ -317,7 +345,7 @@ def wait_for_agent_server(started: Started, error: str) -> None:
     sweeper tries it again after 5 s, 10 s, 20 s ... (at most AGENT_SERVER_RETRY_MAX_SECONDS)."""
     stage = started.run.stage
     message = f"{UNREACHABLE_PREFIX} {error}"
-    with transaction.atomic():
+    with transaction.atomic(), batched():
         lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
         run = StageRun.objects.select_for_update().get(pk=started.run.pk)
         agent = started.agent

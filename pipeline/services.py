@@ -42,12 +42,13 @@ def lease_deadline(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(seconds=settings.STAGE_STALE_AFTER_SECONDS)
 
 
-def queue_stage(lead: Lead, stage: str, *, lease_until: datetime | None = None) -> None:
+def queue_stage(lead: Lead, stage: str, *, lease_until: datetime | None = None, lease_saved: bool = False) -> None:
     """Send the task running `stage` of `lead` (locked, in a transaction) once the transaction commits, with a
     fresh lease (STAGE_STALE_AFTER_SECONDS, or until `lease_until`): if the task has not started by its end, the
-    sweeper sends it again."""
+    sweeper sends it again. `lease_saved`: the caller already saved `lease_until` with the lead (one UPDATE less)."""
     lead.lease_expires_at = lease_until or lease_deadline()
-    Lead.objects.filter(pk=lead.pk).update(lease_expires_at=lead.lease_expires_at)
+    if not lease_saved:
+        Lead.objects.filter(pk=lead.pk).update(lease_expires_at=lead.lease_expires_at)
     queue_after_commit(RUN_STAGE_TASK, str(lead.pk), stage, run_token_for(lead))
 
 
@@ -159,12 +160,14 @@ def _save_enqueued(leads: list[Lead], *, restart: bool, now: datetime) -> None:
     )
 
 
-def queue_or_park(lead: Lead, agent: Agent | None, *, lease_until: datetime | None = None) -> None:
-    """Queue `lead` (locked, in a transaction) at its stage, or park it there while the stage's agent is stopped."""
+def queue_or_park(lead: Lead, agent: Agent | None, *, lease_until: datetime | None = None,
+                  lease_saved: bool = False) -> None:
+    """Queue `lead` (locked, in a transaction) at its stage, or park it there while the stage's agent is stopped
+    (`lease_saved`: see `queue_stage`)."""
     if agent is not None and agent.is_stopped:
         mark_waiting(lead, agent)
     else:
-        queue_stage(lead, lead.processing_stage, lease_until=lease_until)
+        queue_stage(lead, lead.processing_stage, lease_until=lease_until, lease_saved=lease_saved)
 
 
 def mark_waiting(lead: Lead, agent: Agent, *, retry_at: datetime | None = None, reason: str = "") -> None:

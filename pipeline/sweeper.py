@@ -9,6 +9,8 @@ work, so a lead whose lease ran out is sent to a worker again, whatever was lost
 - `processing` with its lease out and no running attempt: the message of its next stage was lost: sent again;
 - `waiting` with a retry time (the agent server was unreachable) that has passed: queued again.
 
+It also syncs each agent's status with its running StageRuns (a killed worker may have lost a coalesced write).
+
 A duplicate message is harmless: the runner ignores a task whose lead is past its stage or leased by a live run;
 and a lead merely waiting behind a deep queue gets ever fewer of them (`_resend_lease`).
 """
@@ -53,6 +55,7 @@ def sweep_stale_stages(*, now: datetime | None = None) -> dict[str, int]:
         outcome = _sweep_one(lead_id, now)
         if outcome:
             counts[outcome] += 1
+    agent_services.sync_statuses()  # a worker killed with an agent-status write pending: its status ends right
     return counts
 
 

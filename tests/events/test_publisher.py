@@ -97,3 +97,33 @@ def test_channels_transport_sends_the_frame_to_the_user_group(user):
         "data": {"lead_id": "x", "progress": 20},
         "timestamp": event.created_at.isoformat(),
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batched_events_are_stored_together_in_publish_order(user, sent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from events.publisher import batched
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), batched():
+        first = publish("lead.updated", {"n": 1}, user_id=user.pk)
+        publish("lead.progress", {"n": 2}, user_id=user.pk)
+        publish("agent.status", {"n": 3})
+        assert not Event.objects.exists()  # stored when the block ends
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "events_event"')]
+    assert len(inserts) == 1 and first.pk is not None
+    relay_pending()
+    assert [(e.data["n"], e.seq is not None) for e in sent] == [(1, True), (2, True), (3, True)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batched_events_are_dropped_with_an_exception(user):
+    from events.publisher import batched
+
+    with pytest.raises(RuntimeError), transaction.atomic(), batched():
+        publish("lead.updated", {"n": 1}, user_id=user.pk)
+        raise RuntimeError
+    assert not Event.objects.exists()
+    publish("lead.deleted", {"lead_id": "x"}, user_id=user.pk)  # and the next publish is not batched
+    assert Event.objects.count() == 1

@@ -1,0 +1,74 @@
+"""The coalesced agent-status writes of a worker process (agents.status_writer), on a test clock."""
+
+import uuid
+
+import pytest
+
+from agents.status_writer import StatusWriter
+
+AGENT = uuid.uuid4()
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def _writer(settings, interval=0.5):
+    settings.AGENT_STATUS_WRITE_SECONDS = interval
+    writes, timers, clock = [], [], Clock()
+    writer = StatusWriter(lambda agent, task: writes.append((agent, task)),
+                          schedule=lambda delay, flush: timers.append((delay, flush)), clock=clock)
+    return writer, writes, timers, clock
+
+
+def test_the_first_change_is_written_at_once_a_burst_once_at_its_end(settings):
+    writer, writes, timers, clock = _writer(settings)
+    writer.note(AGENT, task="Recebendo A")
+    assert writes == [(AGENT, "Recebendo A")] and timers == []
+    clock.now += 0.1
+    writer.note(AGENT)  # A finished
+    clock.now += 0.1
+    writer.note(AGENT, task="Recebendo B")
+    clock.now += 0.1
+    writer.note(AGENT)  # B finished
+    assert len(writes) == 1 and [delay for delay, _ in timers] == [pytest.approx(0.4)]  # one timer for the burst
+    clock.now += 0.2
+    timers[0][1]()
+    assert writes[-1] == (AGENT, "Recebendo B")  # the latest task started; the status comes from the StageRuns
+    writer.flush(AGENT)
+    assert len(writes) == 2  # nothing pending
+
+
+def test_a_finish_alone_writes_no_task(settings):
+    writer, writes, _timers, _clock = _writer(settings)
+    writer.note(AGENT)
+    assert writes == [(AGENT, None)]
+
+
+def test_after_a_quiet_interval_a_change_is_written_at_once(settings):
+    writer, writes, timers, clock = _writer(settings)
+    writer.note(AGENT, task="a")
+    clock.now += 0.6
+    writer.note(AGENT)
+    assert writes == [(AGENT, "a"), (AGENT, None)] and timers == []
+
+
+def test_no_interval_writes_every_change(settings):
+    writer, writes, timers, _clock = _writer(settings, interval=0)
+    for task in ("a", None, "b", None):
+        writer.note(AGENT, task=task)
+    assert [task for _, task in writes] == ["a", None, "b", None] and timers == []
+
+
+def test_a_forked_child_forgets_the_parents_pending_writes(settings):
+    writer, writes, timers, _clock = _writer(settings)
+    writer.note(AGENT, task="a")
+    writer.note(AGENT)
+    writer.forget()
+    writer.note(AGENT, task="b")  # written at once: the child never wrote
+    timers[0][1]()  # the parent's timer (not in a real child) finds nothing pending
+    assert writes == [(AGENT, "a"), (AGENT, "b")]
