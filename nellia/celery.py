@@ -19,11 +19,13 @@ app.autodiscover_tasks()
 
 @task_postrun.connect
 def _release_connections(**_: object) -> None:
-    """After a task: its connection goes back to the pool (a broken one is dropped), as at the end of a request."""
+    """After a task: its connection goes back to the pool (a broken one is dropped), as at the end of a request.
+    A task run eagerly inside a transaction (tests, `apply()` in a caller's atomic block) keeps its connection."""
     from django.db import connections
 
     for connection in connections.all(initialized_only=True):
-        connection.close_if_unusable_or_obsolete()
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 @before_task_publish.connect
