@@ -22,8 +22,9 @@ SECRET = "bench-secret-key-bench-secret-key-0123456789abcdef"
 
 
 def setup_django(*, fresh: bool, keep_redis: bool = False) -> None:
-    """Point Django at nellia_bench (recreated and migrated when `fresh`) and set it up; `keep_redis`: keep the
-    environment's REDIS_URL (the real-mode benches), else run without Redis."""
+    """Point Django at nellia_bench (recreated when `fresh`), migrate it (a reused database gets the migrations
+    added since it was loaded) and set it up; `keep_redis`: keep the environment's REDIS_URL (the real-mode
+    benches), else run without Redis."""
     sys.path.insert(0, str(ROOT))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="nellia.settings", DATABASE_URL=DATABASE_URL, SECRET_KEY=SECRET,
@@ -40,10 +41,9 @@ def setup_django(*, fresh: bool, keep_redis: bool = False) -> None:
     import django
 
     django.setup()
-    if fresh:
-        from django.core.management import call_command
+    from django.core.management import call_command
 
-        call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)
 
 
 def bench_user(email: str = "bench@nellia.local"):
