@@ -126,6 +126,9 @@ def test_prospecting_job_end_to_end(stack):
             assert started.status_code == 202, started.text
             job_id = started.json()["jobId"]
             wait_for(lambda: listener.by_name["job-completed"], timeout=120, what="job-completed")
+            # pipeline_end is the frame after job-completed: the listener's thread may not have read it yet
+            wait_for(lambda: any(e["event_type"] == "pipeline_end" for e in listener.by_name["enrichment-update"]),
+                     timeout=10, what="pipeline_end")
             progress = [e for e in listener.by_name["job-progress"] if e["jobId"] == job_id]
             assert progress and progress[0]["progress"] == 0
             assert listener.names().index("job-progress") < listener.names().index("job-completed")
