@@ -46,6 +46,25 @@ def setup_django(*, fresh: bool, keep_redis: bool = False) -> None:
     call_command("migrate", verbosity=0)
 
 
+def setup_real_mode(why: str = "the real mode") -> None:
+    """The real-mode benches: REDIS_URL required (your own database number), real services required, a fresh
+    database."""
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit(f"REDIS_URL is required ({why})")
+    os.environ.setdefault("REQUIRE_REAL_SERVICES", "1")
+    setup_django(fresh=True, keep_redis=True)
+
+
+def seller_user():
+    """The benchmark user with the e2e harness's business context (the seller the agents write for)."""
+    from business_context.services import save_context
+    from tests.e2e.harness import BUSINESS_CONTEXT
+
+    owner = bench_user()
+    save_context(owner=owner, data=BUSINESS_CONTEXT, partial=False)
+    return owner
+
+
 def bench_user(email: str = "bench@nellia.local"):
     from accounts.models import User
 

@@ -22,7 +22,7 @@ import re
 import sys
 import time
 
-from _common import ROOT, bench_user, company_rows, setup_django
+from _common import ROOT, company_rows, seller_user, setup_real_mode
 
 # This file is named like the `pipeline` app: the app must win the import.
 sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
@@ -77,15 +77,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--leads", type=int, default=300)
     args = parser.parse_args()
-    if not os.environ.get("REDIS_URL"):
-        raise SystemExit("REDIS_URL is required (the real mode)")
-    os.environ.setdefault("REQUIRE_REAL_SERVICES", "1")
-    setup_django(fresh=True, keep_redis=True)
-    from business_context.services import save_context
-    from tests.e2e.harness import BUSINESS_CONTEXT, RealStack
+    setup_real_mode()
+    from tests.e2e.harness import RealStack
 
-    owner = bench_user()
-    save_context(owner=owner, data=BUSINESS_CONTEXT, partial=False)
+    owner = seller_user()
     load_before = os.getloadavg()
     bare_agents(20, owner)  # warm up imports and corpora
     bare = bare_agents(args.leads, owner)

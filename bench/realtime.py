@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from _common import ROOT, access_token, bench_user, company_rows, setup_django
+from _common import ROOT, access_token, company_rows, seller_user, setup_real_mode
 
 sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
 
@@ -123,18 +123,13 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int, default=4, help="processes the clients are spread over")
     parser.add_argument("--profile", type=Path, help="directory for cProfile files of the relay and Daphne")
     args = parser.parse_args()
-    if not os.environ.get("REDIS_URL"):
-        raise SystemExit("REDIS_URL is required (the real mode)")
-    os.environ.setdefault("REQUIRE_REAL_SERVICES", "1")
-    setup_django(fresh=True, keep_redis=True)
-    from business_context.services import save_context
+    setup_real_mode()
     from events.models import Event
     from leads.importing import import_leads
     from leads.models import Lead
-    from tests.e2e.harness import BUSINESS_CONTEXT, RealStack
+    from tests.e2e.harness import RealStack
 
-    owner = bench_user()
-    save_context(owner=owner, data=BUSINESS_CONTEXT, partial=False)
+    owner = seller_user()
     load_before = os.getloadavg()
     stack = RealStack(workers=1, extra_env={"LOG_LEVEL": "INFO"})
     if args.profile:

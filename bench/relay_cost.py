@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from _common import ROOT, bench_user, setup_django
+from _common import ROOT, bench_user, setup_real_mode
 
 sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
 
@@ -38,10 +38,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-wake", type=int, default=2, help="events committed per relay wake-up")
     args = parser.parse_args()
-    if not os.environ.get("REDIS_URL"):
-        raise SystemExit("REDIS_URL is required (the real transports)")
     os.environ["EVENT_RELAY_EMBEDDED"] = "0"
-    setup_django(fresh=True, keep_redis=True)
+    setup_real_mode("the real transports")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -22,7 +22,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 
-from _common import ROOT, bench_user, company_rows, setup_django
+from _common import ROOT, company_rows, seller_user, setup_real_mode
 
 sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
 
@@ -41,28 +41,24 @@ def main() -> None:
     parser.add_argument("--leads", type=int, default=50)
     parser.add_argument("--show", action="store_true", help="print the statements of one lead's stages")
     args = parser.parse_args()
-    if not os.environ.get("REDIS_URL"):
-        raise SystemExit("REDIS_URL is required (the real mode)")
     os.environ["MCP_SERVER_URL"] = ""
-    setup_django(fresh=True, keep_redis=True)
+    setup_real_mode()
     from django.conf import settings
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from business_context.services import save_context
     from events.models import Event
     from leads.importing import import_leads
     from leads.models import Lead
     from pipeline import runner
     from pipeline import tasks as pipeline_tasks
     from pipeline.services import enqueue_processing
-    from tests.e2e.harness import BUSINESS_CONTEXT
 
     settings.ENRICHMENT_ENABLED = False
-    owner = bench_user()
-    save_context(owner=owner, data=BUSINESS_CONTEXT, partial=False)
+    owner = seller_user()
     sent: list[tuple] = []
-    pipeline_tasks.run_stage.delay = lambda *message: sent.append(message)  # type: ignore[method-assign]
+    # Every task message goes through apply_async(args, producer=...) (nellia.tasks): run them here instead.
+    pipeline_tasks.run_stage.apply_async = lambda args, **_: sent.append(tuple(args))  # type: ignore[method-assign]
 
     tool_seconds = 0.0
     real_call = runner.call
