@@ -26,13 +26,7 @@ _local = threading.local()  # `pending`: the events of the current `batched()` b
 def publish(event_type: str, data: dict[str, Any], *, user_id: uuid.UUID | None = None) -> Event:
     """Record `event_type` for `user_id` (None: everyone); the relay broadcasts it once committed. Inside
     `batched()` the event is stored when the block ends (its `id` is set then)."""
-    event = Event(type=event_type, data=data, user_id=user_id)
-    pending: list[Event] | None = getattr(_local, "pending", None)
-    if pending is not None:
-        pending.append(event)
-    else:
-        _store([event])
-    return event
+    return publish_many([(event_type, data, user_id)])[0]
 
 
 @contextlib.contextmanager
