@@ -85,7 +85,8 @@ def main() -> None:
     bare_agents(20, owner)  # warm up imports and corpora
     bare = bare_agents(args.leads, owner)
     results = {}
-    with RealStack(workers=0, extra_env={"LOG_LEVEL": "INFO"}) as stack:
+    # The agent server in two processes, as docker-compose runs it (AGENT_SERVER_WORKERS).
+    with RealStack(workers=0, extra_env={"LOG_LEVEL": "INFO", "AGENT_SERVER_WORKERS": "2"}) as stack:
         pipeline_round(stack, owner, 10, 1)  # warm up: agent server, worker start, relay
         for concurrency in (1, 2):
             results[concurrency] = pipeline_round(stack, owner, args.leads, concurrency)

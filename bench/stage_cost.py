@@ -1,16 +1,16 @@
-"""The cost of one pipeline stage inside the worker, in process: SQL statements and ms per stage task, the tool
-call excluded (issue 14: "pipeline ≤ 2 × agents + 20 ms/lead").
+"""The cost of a lead's pipeline inside the worker, in process: SQL statements and ms per lead, the tool calls
+excluded (issue 14: "pipeline ≤ 2 × agents + 20 ms/lead"), with each stage a task of its own (the in-run
+baseline, PIPELINE_STAGES_PER_TASK=1) and with one task per lead (the default).
 
 N leads are imported, queued, and their stage tasks run here one after the other through the real runner
 (`pipeline.runner.run_stage`) against PostgreSQL (BENCH_DB) and Redis (REDIS_URL, cache), the agent server in
-process. Each stage task runs under `CaptureQueriesContext`; the time of `runner.call` (the tool and its
-validation) is subtracted. The next stage's send is recorded instead of going to the broker. Website enrichment is
-off (network).
+process. Each task runs under `CaptureQueriesContext`; the time of `runner.call` (the tool and its validation) is
+subtracted. A queued next stage is recorded instead of going to the broker. Website enrichment is off (network).
 
     REDIS_URL=redis://127.0.0.1:6379/<db> BENCH_DB=nellia_bench_<name> .venv/bin/python bench/stage_cost.py --leads 50
 
-Prints, per stage and in all: statements per stage task (and by table), ms per stage without the tool call, and
-the tool call's ms, with the load average.
+Prints, for each mode: tasks, statements (and by table), ms without the tool calls and the tool calls' ms, per
+lead, with the load average.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import os
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 
 from _common import ROOT, company_rows, seller_user, setup_real_mode
 
@@ -53,6 +53,7 @@ def main() -> None:
     from pipeline import runner
     from pipeline import tasks as pipeline_tasks
     from pipeline.services import enqueue_processing
+    from pipeline.stages import PIPELINE
 
     settings.ENRICHMENT_ENABLED = False
     owner = seller_user()
@@ -73,15 +74,15 @@ def main() -> None:
 
     runner.call = timed_call
 
-    def run(count: int, *, record: bool) -> dict:
+    def run(count: int, stages_per_task: int, *, record: bool) -> dict:
+        """Import and queue `count` leads and run their stage tasks here, `stages_per_task` stages per task."""
         nonlocal tool_seconds
+        settings.PIPELINE_STAGES_PER_TASK = stages_per_task
         ids = import_leads(owner=owner, rows=company_rows(count)).lead_ids
         for lead in Lead.objects.filter(pk__in=ids).order_by("created_at"):
             enqueue_processing(lead=lead)
-        statements: dict[str, list[int]] = defaultdict(list)
-        millis: dict[str, list[float]] = defaultdict(list)
-        tools: dict[str, list[float]] = defaultdict(list)
-        tables: dict[str, Counter] = defaultdict(Counter)
+        tasks, statements, millis, tools = 0, 0, 0.0, 0.0
+        tables: Counter = Counter()
         shown = None
         while sent:
             lead_id, stage, token = sent.pop(0)
@@ -92,45 +93,39 @@ def main() -> None:
                 elapsed = time.perf_counter() - begin
             if outcome != "done":
                 raise SystemExit(f"stage {stage} of {lead_id}: {outcome}")
-            statements[stage].append(len(queries))
-            millis[stage].append((elapsed - tool_seconds) * 1000)
-            tools[stage].append(tool_seconds * 1000)
-            tables[stage].update(table_of(query["sql"]) for query in queries.captured_queries)
+            tasks += 1
+            statements += len(queries)
+            millis += (elapsed - tool_seconds) * 1000
+            tools += tool_seconds * 1000
+            tables.update(table_of(query["sql"]) for query in queries.captured_queries)
             if record and args.show and (shown is None or shown == lead_id):
                 shown = lead_id
-                print(f"--- {stage}: {len(queries)} statements")
+                print(f"--- task from {stage} ({stages_per_task} stages per task): {len(queries)} statements")
                 for query in queries.captured_queries:
                     print("   ", query["sql"][:160])
-        return {"statements": statements, "millis": millis, "tools": tools, "tables": tables, "count": count}
+        return {"tasks": tasks / count, "statements": statements / count, "millis": millis / count,
+                "tools": tools / count, "tables": tables, "count": count}
 
-    run(5, record=False)  # warm up: imports, the agents' corpora, the connection
+    modes = (1, len(PIPELINE))  # each stage a task (the baseline), then one task per lead (the default)
+    for stages_per_task in modes:
+        run(5, stages_per_task, record=False)  # warm up: imports, the agents' corpora, the connection
     load = os.getloadavg()
     first_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    result = run(args.leads, record=True)
+    results = {mode: run(args.leads, mode, record=True) for mode in modes}
     time.sleep(getattr(settings, "AGENT_STATUS_WRITE_SECONDS", 0) + 0.5)  # the coalesced writes still pending
     status_writes = Event.objects.filter(id__gt=first_event, type="agent.status").count()
-    mean = lambda values: sum(values) / len(values)  # noqa: E731
-    median = lambda values: sorted(values)[len(values) // 2]  # noqa: E731
-    print(f"N={args.leads} leads, {sum(len(v) for v in result['statements'].values())} stage tasks; "
-          f"load average {load[0]:.2f} → {os.getloadavg()[0]:.2f}")
-    print(f"{'stage':10} {'SQL/stage':>9} {'ms/stage (no tool) mean, median':>32} {'tool ms mean, median':>21}")
-    for stage, counts in result["statements"].items():
-        ms, tool = result["millis"][stage], result["tools"][stage]
-        print(f"{stage:10} {mean(counts):9.1f} {mean(ms):23.2f} {median(ms):8.2f} {mean(tool):12.2f} {median(tool):8.2f}")
-    every = [n for counts in result["statements"].values() for n in counts]
-    every_ms = [ms for values in result["millis"].values() for ms in values]
-    every_tool = [ms for values in result["tools"].values() for ms in values]
-    print(f"{'all':10} {mean(every):9.1f} {mean(every_ms):23.2f} {median(every_ms):8.2f} {mean(every_tool):12.2f} "
-          f"{median(every_tool):8.2f}")
-    print(f"per lead: {sum(every_ms) / args.leads:.1f} ms without the tools, {sum(every_tool) / args.leads:.1f} ms tools")
-    print(f"agent-status writes (agent.status events, timer threads included): {status_writes} "
-          f"({status_writes / len(every):.2f} per stage task)")
-    total = Counter()
-    for counter in result["tables"].values():
-        total.update(counter)
-    print("statements per stage task, by table:")
-    for name, count in total.most_common():
-        print(f"  {count / len(every):5.2f}  {name}")
+    print(f"N={args.leads} leads in each mode; load average {load[0]:.2f} → {os.getloadavg()[0]:.2f}")
+    print(f"{'stages per task':>15} {'tasks/lead':>10} {'SQL/lead':>9} {'ms/lead (no tools)':>19} {'tools ms/lead':>14}")
+    for mode, row in results.items():
+        print(f"{mode:15d} {row['tasks']:10.1f} {row['statements']:9.1f} {row['millis']:19.1f} {row['tools']:14.1f}")
+    base, chained = results[modes[0]], results[modes[-1]]
+    print(f"one task per lead vs one per stage: {chained['statements'] / base['statements']:.2f}x the statements, "
+          f"{chained['millis'] / base['millis']:.2f}x the ms without tools")
+    print(f"agent-status writes (agent.status events, timer threads included, both modes): {status_writes}")
+    for mode, row in results.items():
+        print(f"statements per lead by table, {mode} stage(s) per task:")
+        for name, count in row["tables"].most_common():
+            print(f"  {count / row['count']:6.2f}  {name}")
 
 
 if __name__ == "__main__":

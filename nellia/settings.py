@@ -334,6 +334,10 @@ MCP_RETRY_BACKOFF = env.float("MCP_RETRY_BACKOFF", default=0.5)
 # --- Pipeline, events, prospecting ----------------------------------------------------------------
 # A stage's lease: its task must start (or, running, renew every third of it) within this, else it is sent again.
 STAGE_STALE_AFTER_SECONDS = env.int("STAGE_STALE_AFTER_SECONDS", default=30)
+# A stage task goes on with the lead's next stages in the same task, at most this many stages in all, while each
+# succeeds and the next one's agent runs: a lead costs one broker message and one transaction per stage, not three.
+# 1: every stage is a task of its own (the next one queued behind the other leads' tasks).
+PIPELINE_STAGES_PER_TASK = env.int("PIPELINE_STAGES_PER_TASK", default=5)
 STAGE_MAX_REQUEUES = env.int("STAGE_MAX_REQUEUES", default=3)  # lost running attempts of one stage before failing
 # Agent server unreachable: the lead waits and is tried again after 5 s, 10 s, 20 s ... up to this.
 AGENT_SERVER_RETRY_MAX_SECONDS = env.int("AGENT_SERVER_RETRY_MAX_SECONDS", default=30)

@@ -1,20 +1,23 @@
-"""The stage runner: one stage of one lead, in three steps (the body of the `leads.run_stage` task).
+"""The stage runner: the body of the `leads.run_stage` task, one stage of one lead in three steps, and then the
+lead's next stages in the same task (PIPELINE_STAGES_PER_TASK in all).
 
 1. `start`: a short transaction with the lead locked checks the task still applies (its run, its stage, the lead
    queued or processing); a stopped agent parks the lead (`waiting`); otherwise a `running` StageRun is recorded;
-   then the agent is noted working (`agents.services.stage_started`: written coalesced, in a transaction of its
-   own): no stage transaction locks the agent row every worker shares;
+   then (`prepare`) the agent is noted working (`agents.services.stage_started`: written coalesced, in a
+   transaction of its own): no stage transaction locks the agent row every worker shares;
 2. `call`: the stage's tool on the agent server through `mcp_bridge` (no transaction or lock held), its result
    validated against the stage's output model;
 3. `finish` (or `fail`): a short transaction with the lead locked again: if our StageRun is still the live one,
-   the result is written on the lead, the stage advanced and the next one queued after commit (or the lead
-   completed).
+   the result is written on the lead and the stage advanced; in the same transaction the next stage begins as in
+   step 1 (its StageRun recorded, or the lead parked at a stopped agent) and the task goes on with it at step 2,
+   or, its stage budget spent, the next stage's task is queued after commit; or the lead completes.
 
-Each transaction stores its events with one INSERT (`events.publisher.batched`); the business context sent to the
-agents is read again only when it changed (`business_context.selectors.agent_data_for`).
+So a lead costs one broker message and six short transactions, not five and ten. Each transaction stores its
+events with one INSERT (`events.publisher.batched`); the business context sent to the agents is read again only
+when it changed (`business_context.selectors.agent_data_for`).
 
 A redelivered task for a finished stage finds the lead past it and does nothing; one for a stage whose running
-attempt still holds the lead's lease (renewed every third of STAGE_STALE_AFTER_SECONDS while the tool runs) does
+attempt still holds the lead's lease (renewed every third of STAGE_STALE_AFTER_SECONDS while the task runs) does
 nothing either; once the lease ran out (its worker died) the new one supersedes the earlier attempt, which then
 discards its result: a stage's results are written once, by the transaction that finds its run still live.
 
@@ -29,7 +32,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,8 +66,9 @@ class Started:
     lead: Lead
     agent: Agent
     run: StageRun
-    arguments: dict[str, Any]
-    context_version: int | None
+    attempts: dict[str, int]  # the lead's StageRuns per stage when this task began (numbers the chained stages')
+    arguments: dict[str, Any] = field(default_factory=dict)  # set by `prepare`, after the commit
+    context_version: int | None = None
 
     @property
     def spec(self) -> StageSpec:
@@ -72,28 +76,36 @@ class Started:
 
 
 def run_stage(*, lead_id: uuid.UUID | str, stage: str, run_token: str = "", task_id: str = "") -> str:
-    """Run one stage of one lead. Returns what happened, for logs and tests: `skipped` (nothing to do),
-    `waiting`, `done`, `failed` or `discarded`."""
+    """Run stage `stage` of one lead, then its next stages in this task (PIPELINE_STAGES_PER_TASK in all) while
+    each succeeds and the next one's agent runs. Returns what happened to the last one, for logs and tests:
+    `skipped` (nothing to do), `waiting`, `done`, `failed` or `discarded`."""
     if stage not in SPECS:
         raise ValueError(f"Unknown stage {stage!r}")
     started = start(lead_id, stage, run_token, task_id)
     if started is None:
         lead = Lead.objects.filter(pk=lead_id).only("status").first()
         return "waiting" if lead is not None and lead.status == Lead.Status.WAITING else "skipped"
-    try:
-        with keep_lease(started.lead.pk):
-            result = call(started)
-    except AgentServerUnavailable as exc:
-        wait_for_agent_server(started, str(exc))
-        return "waiting"
-    except AgentToolError as exc:
-        fail(started, f"{started.agent.display_name} failed: {exc}")
-        return "failed"
-    except Exception as exc:  # a bug must not leave the lead processing forever
-        logger.exception("Stage %s of lead %s crashed", stage, lead_id)
-        fail(started, f"Internal error in stage {stage}: {type(exc).__name__}: {exc}")
-        return "failed"
-    return "done" if finish(started, result) else "discarded"
+    stages_left = settings.PIPELINE_STAGES_PER_TASK
+    with keep_lease(started.lead.pk):  # a slow site or tool must not look like a dead worker
+        while started is not None:
+            stages_left -= 1
+            prepare(started)
+            try:
+                result = call(started)
+            except AgentServerUnavailable as exc:
+                wait_for_agent_server(started, str(exc))
+                return "waiting"
+            except AgentToolError as exc:
+                fail(started, f"{started.agent.display_name} failed: {exc}")
+                return "failed"
+            except Exception as exc:  # a bug must not leave the lead processing forever
+                logger.exception("Stage %s of lead %s crashed", started.run.stage, lead_id)
+                fail(started, f"Internal error in stage {started.run.stage}: {type(exc).__name__}: {exc}")
+                return "failed"
+            saved, started = finish(started, result, go_on=stages_left > 0)
+            if not saved:
+                return "discarded"
+    return "done"
 
 
 # ---- 1. start -------------------------------------------------------------------------------------------------
@@ -105,38 +117,54 @@ def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) ->
         lead = _applicable_lead(lead_id, stage, run_token)
         if lead is None:
             return None
-        attempts, running = _attempts(lead, stage)
-        if running and _lease_live(lead):
+        attempts, running = _attempts(lead)
+        if running.get(stage) and _lease_live(lead):
             logger.info("Stage %s of lead %s: running elsewhere (lease held), duplicate ignored", stage, lead_id)
             return None
-        agent = Agent.objects.get(stage=stage)  # not locked: shared by every worker (see agents.status_writer)
-        if agent.is_stopped:
-            mark_waiting(lead, agent)
-            return None
-        run = _record_run(lead, agent, stage, task_id, attempt=attempts + 1, supersede=bool(running))
+        return _begin(lead, stage, task_id, attempts, supersede=bool(running.get(stage)))
+
+
+def _begin(lead: Lead, stage: str, task_id: str, attempts: dict[str, int], *, supersede: bool = False,
+           lease_saved: bool = False) -> Started | None:
+    """In the caller's transaction, `lead` locked at `stage`: park it there if the stage's agent is stopped (None),
+    else record a `running` StageRun under a fresh lease (`lease_saved`: the caller saved it with the lead)."""
+    agent = Agent.objects.get(stage=stage)  # not locked: shared by every worker (see agents.status_writer)
+    if agent.is_stopped:
+        mark_waiting(lead, agent)
+        return None
+    run = _record_run(lead, agent, stage, task_id, attempt=attempts.get(stage, 0) + 1, supersede=supersede)
+    if lead.status != Lead.Status.PROCESSING:
+        lead.status, lead.lease_expires_at = Lead.Status.PROCESSING, lease_deadline()
+        lead.save(update_fields=["status", "lease_expires_at", "updated_at"])
+        publish_lead_updated(lead, ["status"])
+    elif not lease_saved:
         lead.lease_expires_at = lease_deadline()
-        if lead.status != Lead.Status.PROCESSING:
-            lead.status = Lead.Status.PROCESSING
-            lead.save(update_fields=["status", "lease_expires_at", "updated_at"])
-            publish_lead_updated(lead, ["status"])
-        else:
-            lead.save(update_fields=["lease_expires_at", "updated_at"])
-        publish_progress(lead, stage, "running", agent)
-    agent_services.stage_started(agent, task=f"{SPECS[stage].task_label} {lead.company_name}")
+        lead.save(update_fields=["lease_expires_at", "updated_at"])
+    publish_progress(lead, stage, "running", agent)
+    return Started(lead, agent, run, attempts)
+
+
+def prepare(started: Started) -> None:
+    """After the commit that began the stage: the agent noted working, the website visited (intake) and the tool's
+    arguments built. The business context is read again only when its stamp, read with the locked lead, says it
+    changed since this process last read it."""
+    lead, stage = started.lead, started.run.stage
+    agent_services.stage_started(started.agent, task=f"{started.spec.task_label} {lead.company_name}")
     if stage == PIPELINE[0]:
-        # Network, so outside any transaction, and under the lease: a slow site must not look like a dead worker.
-        with keep_lease(lead.pk):
-            enrich_from_website(lead)  # the site's text joins what intake reads
-    # Built after the commit: no lock is held while reading the context (when its stamp, read with the lead, says
-    # it changed since this process last read it).
+        enrich_from_website(lead)  # network, so outside any transaction: the site's text joins what intake reads
     context = agent_data_for(lead.owner_id, stamp=lead.context_stamp)  # type: ignore[attr-defined]  # annotated
-    arguments = {"lead": lead_data(lead), "business_context": context, "previous": previous_results(lead)}
-    return Started(lead, agent, run, arguments, context["version"] if context else None)
+    started.arguments = {"lead": lead_data(lead), "business_context": context, "previous": previous_results(lead)}
+    started.context_version = context["version"] if context else None
+
+
+def _locked_lead(**lookup: Any) -> Lead | None:
+    """The lead, locked, with its owner's `context_stamp` (`prepare` reads the context by it)."""
+    return Lead.objects.select_for_update().annotate(context_stamp=context_stamp()).filter(**lookup).first()
 
 
 def _applicable_lead(lead_id: uuid.UUID | str, stage: str, run_token: str) -> Lead | None:
     """The lead, locked (with its owner's `context_stamp`), if a task of this run for this stage still applies."""
-    lead = Lead.objects.select_for_update().annotate(context_stamp=context_stamp()).filter(pk=lead_id).first()
+    lead = _locked_lead(pk=lead_id)
     if lead is None:
         logger.info("Stage %s of lead %s: the lead is gone", stage, lead_id)
         return None
@@ -150,12 +178,12 @@ def _applicable_lead(lead_id: uuid.UUID | str, stage: str, run_token: str) -> Le
     return lead
 
 
-def _attempts(lead: Lead, stage: str) -> tuple[int, int]:
-    """How many StageRuns the lead has at `stage`, and how many of them are running (one statement)."""
-    counts = StageRun.objects.filter(lead=lead, stage=stage).aggregate(
+def _attempts(lead: Lead) -> tuple[dict[str, int], dict[str, int]]:
+    """The lead's StageRuns per stage, and those of them running (one statement)."""
+    rows = StageRun.objects.filter(lead=lead).values("stage").annotate(
         total=Count("pk"), running=Count("pk", filter=Q(status=StageRun.Status.RUNNING))
     )
-    return counts["total"], counts["running"]
+    return {row["stage"]: row["total"] for row in rows}, {row["stage"]: row["running"] for row in rows}
 
 
 def _lease_live(lead: Lead) -> bool:
@@ -240,34 +268,41 @@ def call(started: Started) -> Result:
 # ---- 3. finish or fail ----------------------------------------------------------------------------------------
 
 
-def finish(started: Started, result: Result) -> bool:
-    """Save the result and advance, unless this attempt was superseded meanwhile. Returns whether it was saved."""
-    saved = _save_result(started, result)
+def finish(started: Started, result: Result, *, go_on: bool = False) -> tuple[bool, Started | None]:
+    """Save the result and advance, unless this attempt was superseded meanwhile. Returns whether it was saved and,
+    `go_on`, the next stage begun in the same transaction (None: the lead completed, was parked, or its next stage
+    was queued)."""
+    saved, following = _save_result(started, result, go_on)
     agent_services.stage_succeeded(started.agent)
-    return saved
+    return saved, following
 
 
-def _save_result(started: Started, result: Result) -> bool:
+def _save_result(started: Started, result: Result, go_on: bool) -> tuple[bool, Started | None]:
     stage = started.run.stage
     usage = result.get("usage") or {}
+    following = None
     with transaction.atomic(), batched():
-        lead = Lead.objects.select_for_update().get(pk=started.lead.pk)
+        lead = _locked_lead(pk=started.lead.pk)
+        if lead is None:  # deleted while the tool ran (its StageRuns with it)
+            return False, None
         run = started.run
         _close_run(run, usage)
         live = lead.processing_stage == stage and lead.status == Lead.Status.PROCESSING
         if not (live and _succeed(run)):
             _discard(run.pk, usage)
-            return False
+            return False, None
         _advance(lead, started, result, finished_at=run.finished_at or timezone.now())
         publish_progress(lead, stage, "done", started.agent, run.duration_ms)
         if lead.status == Lead.Status.COMPLETED:
             total_ms = _ms_between(lead.queued_at, lead.processed_at) if lead.queued_at and lead.processed_at else None
             publish_completed(lead, total_ms)
             _finished(lead)
-        else:  # the lease of the next stage was saved with the lead by `_advance`
+        elif go_on:  # the next stage's lease was saved with the lead by `_advance`
+            following = _begin(lead, lead.processing_stage, run.task_id, started.attempts, lease_saved=True)
+        else:
             queue_or_park(lead, Agent.objects.get(stage=lead.processing_stage), lease_until=lead.lease_expires_at,
                           lease_saved=True)
-    return True
+    return True, following
 
 
 def _succeed(run: StageRun) -> bool:

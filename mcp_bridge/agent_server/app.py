@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import os
 from dataclasses import replace
 
 import uvicorn
@@ -50,8 +51,16 @@ def build_app(settings: Settings | None = None) -> ASGIApp:
 
 def run(host: str | None = None, port: int | None = None, token: str | None = None,
         settings: Settings | None = None) -> None:
-    """Serve the agent server over streamable HTTP until interrupted (used by `manage.py run_agent_server`)."""
+    """Serve the agent server over streamable HTTP until interrupted (used by `manage.py run_agent_server`), in
+    `settings.workers` processes (AGENT_SERVER_WORKERS): the app is stateless, so any of them answers any call."""
     base = settings or Settings.from_env()
     settings = replace(base, host=host or base.host, port=port or base.port,
                        token=base.token if token is None else token)
-    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_level="info")
+    if settings.workers == 1:
+        uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_level="info")
+        return
+    # Worker processes build the app from the environment: what the command line gave goes there.
+    os.environ.update(AGENT_SERVER_HOST=settings.host, AGENT_SERVER_PORT=str(settings.port),
+                      AGENT_SERVER_TOKEN=settings.token)
+    uvicorn.run(f"{__name__}:build_app", factory=True, workers=settings.workers, host=settings.host,
+                port=settings.port, log_level="info")

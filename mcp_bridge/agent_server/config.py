@@ -19,6 +19,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8765
     token: str = ""
+    workers: int = 1  # HTTP worker processes (the tools are CPU-bound Python: one process uses one core)
 
     @property
     def llm_enabled(self) -> bool:
@@ -39,4 +40,5 @@ class Settings:
             host=env.get("AGENT_SERVER_HOST", "").strip() or cls.host,
             port=int(env.get("AGENT_SERVER_PORT", "") or cls.port),
             token=env.get("AGENT_SERVER_TOKEN", "").strip(),
+            workers=max(1, int(env.get("AGENT_SERVER_WORKERS", "") or cls.workers)),
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from enrichment import website
 from enrichment.services import SECTION, enrich_from_website
@@ -144,13 +145,14 @@ def test_visits_are_cached_per_site(site):
 
 
 def _run_intake(lead, capture, monkeypatch):
-    """Queue `lead` and run its intake stage here (the real pipeline and in-process agent server)."""
+    """Queue `lead` and run its intake stage here, alone (the real pipeline and in-process agent server)."""
     BusinessContextFactory(owner=lead.owner)
     on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: None)
     with capture(execute=True):
         services.enqueue_processing(lead=lead)
     lead.refresh_from_db()
-    assert runner.run_stage(lead_id=lead.pk, stage="intake", run_token=services.run_token_for(lead)) == "done"
+    with override_settings(PIPELINE_STAGES_PER_TASK=1):
+        assert runner.run_stage(lead_id=lead.pk, stage="intake", run_token=services.run_token_for(lead)) == "done"
     lead.refresh_from_db()
 
 

@@ -39,6 +39,12 @@ def stage_queue(monkeypatch, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def one_stage_per_task(settings):
+    """Each stage a task of its own (PIPELINE_STAGES_PER_TASK = 1), for tests of what happens between stages."""
+    settings.PIPELINE_STAGES_PER_TASK = 1
+
+
+@pytest.fixture
 def lead(user, context):
     return LeadFactory(
         owner=user,

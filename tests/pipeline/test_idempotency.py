@@ -10,7 +10,7 @@ from leads.models import Lead
 from pipeline import runner
 from pipeline import services as pipeline_services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_stage_per_task")]
 
 
 def test_redelivered_task_for_a_done_stage_does_nothing(stage_queue, lead):

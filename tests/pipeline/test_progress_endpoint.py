@@ -26,7 +26,7 @@ def test_new_lead_has_every_stage_pending(api, lead):
     assert body["updated_at"]
 
 
-def test_running_then_done(api, lead, stage_queue):
+def test_running_then_done(api, lead, stage_queue, one_stage_per_task):
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_next()
     _, stage, token = stage_queue.sent.pop(0)

@@ -17,7 +17,7 @@ from pipeline import services as pipeline_services
 from pipeline import tasks as pipeline_tasks
 from tests.broker import on_send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_stage_per_task")]
 
 
 def _later(seconds):
@@ -62,7 +62,7 @@ def test_a_killed_workers_running_stage_is_requeued_once_its_lease_runs_out(stag
     assert stage_queue.call(sweeper.sweep_stale_stages, now=_later(31)) == {"requeued": 1, "failed": 0}
     assert stage_queue.run_all() == ["done"] * 5
     # The killed attempt's result, should it arrive after all, is not written.
-    assert runner.finish(started, {"lead_updates": {}, "enrichment_data": {"x": 1}}) is False
+    assert runner.finish(started, {"lead_updates": {}, "enrichment_data": {"x": 1}}) == (False, None)
     assert StageRun.objects.filter(lead=lead, stage="intake", status="succeeded").count() == 1
 
 

@@ -9,7 +9,7 @@ from leads.services import AlreadyProcessing
 from pipeline import services as pipeline_services
 from pipeline.stages import PIPELINE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_stage_per_task")]
 
 
 def test_enqueue_queues_the_first_stage_after_commit(stage_queue, lead):

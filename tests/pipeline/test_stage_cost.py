@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from agents import services as agent_services
 from agents.models import Agent
 from agents.status_writer import StatusWriter
+from business_context import selectors
 from business_context.services import save_context
 from events.models import Event
 from leads.models import Lead
@@ -20,6 +21,8 @@ from tests.factories import LeadFactory
 pytestmark = pytest.mark.django_db
 
 MAX_STATEMENTS_PER_STAGE = 15  # start: 8 (BEGIN … COMMIT), finish: 7; was 33 (agent status twice, an INSERT per event)
+# One task for the five stages: start 8, then per stage one transaction (8) that finishes it and begins the next.
+MAX_STATEMENTS_PER_LEAD = 8 + 8 * len(PIPELINE)
 
 
 @pytest.fixture
@@ -42,17 +45,22 @@ def _run_counted(stage_queue) -> list[list[str]]:
     return statements
 
 
-def test_a_stage_task_costs_a_bounded_number_of_statements(stage_queue, lead, user, coalesced):
+@pytest.mark.parametrize(("stages_per_task", "tasks", "bound"), [
+    (1, len(PIPELINE), MAX_STATEMENTS_PER_STAGE), (len(PIPELINE), 1, MAX_STATEMENTS_PER_LEAD)])
+def test_a_stage_task_costs_a_bounded_number_of_statements(stage_queue, lead, user, coalesced, settings,
+                                                           stages_per_task, tasks, bound):
+    settings.PIPELINE_STAGES_PER_TASK = stages_per_task
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_all()  # the agents' first writes, the context read once
     second = LeadFactory(owner=user, company_name="Segunda Ltda")
     stage_queue.call(pipeline_services.enqueue_processing, lead=second)
     per_task = _run_counted(stage_queue)
-    assert len(per_task) == len(PIPELINE)
+    assert len(per_task) == tasks
     for statements in per_task:
-        assert len(statements) <= MAX_STATEMENTS_PER_STAGE, "\n".join(statements)
+        assert len(statements) <= bound, "\n".join(statements)
         assert not [sql for sql in statements if '"agents_agent"' in sql and ("UPDATE" in sql or "FOR UPDATE" in sql)]
-        assert len([sql for sql in statements if sql.startswith('INSERT INTO "events_event"')]) <= 2
+        transactions = len([sql for sql in statements if sql.startswith("SAVEPOINT")])  # the test's transaction
+        assert len([sql for sql in statements if sql.startswith('INSERT INTO "events_event"')]) <= transactions
         assert not [sql for sql in statements if sql.startswith('SELECT') and 'FROM "accounts_user"' in sql]
     second.refresh_from_db()
     assert second.status == Lead.Status.COMPLETED and second.lease_expires_at is not None
@@ -118,17 +126,25 @@ def test_the_sweeper_ends_a_status_left_by_a_lost_write(stage_queue, lead):
 
 
 def test_the_context_is_read_again_only_when_it_changed(stage_queue, lead, user, context, monkeypatch):
-    sent = []
+    """Between two stages of one task too: each stage's lock reads the context's stamp with the lead."""
+    sent, reads = [], []
     real = client.call_tool
-    monkeypatch.setattr(client, "call_tool", lambda tool, args, **kw: sent.append(args) or real(tool, args, **kw))
+    read = selectors.context_as_agent_data
+    monkeypatch.setattr(selectors, "context_as_agent_data", lambda ctx: reads.append(ctx) or read(ctx))
+
+    def call_tool(tool, args, **kwargs):
+        sent.append(args)
+        if tool == "analyze_lead":  # an operator saves the context while the analysis runs
+            save_context(owner=user, data={"target_market": "Transportadoras do Sul"}, partial=True)
+        return real(tool, args, **kwargs)
+
+    monkeypatch.setattr(client, "call_tool", call_tool)
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
-    stage_queue.run_next()
-    with CaptureQueriesContext(connection) as queries:
-        stage_queue.run_next()
-    assert not [q for q in queries.captured_queries if q["sql"].startswith('SELECT "business_context_businesscontext"')]
-    changed = save_context(owner=user, data={"target_market": "Transportadoras do Sul"}, partial=True)
-    stage_queue.run_next()
-    assert sent[-1]["business_context"]["target_market"] == "Transportadoras do Sul"
+    assert stage_queue.run_all() == ["done"]
+    assert len(reads) == 2  # for intake (first read in this process), then once after the change
+    changed = context.__class__.objects.get(pk=context.pk)
+    assert [args["business_context"]["target_market"] == "Transportadoras do Sul" for args in sent] == [
+        False, False, True, True, True]
     assert sent[-1]["business_context"]["version"] == changed.version
     lead.refresh_from_db()
     assert lead.context_version == changed.version

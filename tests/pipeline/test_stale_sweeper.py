@@ -10,7 +10,7 @@ from leads.models import Lead
 from pipeline import runner, sweeper
 from pipeline import services as pipeline_services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_stage_per_task")]
 
 
 def _stall(stage_queue, lead):
