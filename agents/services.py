@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -102,13 +103,20 @@ def sync_status(*, agent: Agent, task: str | None = None) -> None:
     running = StageRun.objects.filter(agent=agent, status=StageRun.Status.RUNNING).exists()
     if not running:
         agent.current_task = ""
-    elif task is not None:
+    elif task is not None and not (agent.status == Agent.Status.PROCESSING and _written_lately(agent)):
         agent.current_task = task
     if agent.status in (Agent.Status.ACTIVE, Agent.Status.PROCESSING):
         agent.status = Agent.Status.PROCESSING if running else Agent.Status.ACTIVE
     if (agent.status, agent.current_task) != before:
         agent.last_heartbeat = timezone.now()
         _save(agent, before, ["status", "current_task", "last_heartbeat"])
+
+
+def _written_lately(agent: Agent) -> bool:
+    """Another worker process wrote the agent within AGENT_STATUS_WRITE_SECONDS: a new task label alone waits, so
+    the label changes at most that often whatever the number of processes (each coalesces only its own notes)."""
+    window = timedelta(seconds=settings.AGENT_STATUS_WRITE_SECONDS)
+    return bool(agent.last_heartbeat and timezone.now() - agent.last_heartbeat < window)
 
 
 def sync_statuses() -> None:

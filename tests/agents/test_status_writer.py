@@ -1,10 +1,15 @@
 """The coalesced agent-status writes of a worker process (agents.status_writer), on a test clock."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
+from agents.models import Agent, StageRun
+from agents.services import sync_status, update_locked
 from agents.status_writer import StatusWriter
+from tests.factories import LeadFactory
 
 AGENT = uuid.uuid4()
 
@@ -72,3 +77,22 @@ def test_a_forked_child_forgets_the_parents_pending_writes(settings):
     writer.note(AGENT, task="b")  # written at once: the child never wrote
     timers[0][1]()  # the parent's timer (not in a real child) finds nothing pending
     assert writes == [(AGENT, "a"), (AGENT, "b")]
+
+
+@pytest.mark.django_db
+def test_a_new_label_alone_waits_for_the_interval_across_processes(settings):
+    """Each worker process coalesces its own notes; the row's heartbeat keeps the label's rate for all of them."""
+    settings.AGENT_STATUS_WRITE_SECONDS = 0.5
+    agent = Agent.objects.get(stage="persona")
+    StageRun.objects.create(lead=LeadFactory(), agent=agent, stage="persona", status=StageRun.Status.RUNNING,
+                            started_at=timezone.now())
+    Agent.objects.filter(pk=agent.pk).update(status="processing", current_task="Criando persona para A",
+                                             last_heartbeat=timezone.now())
+    update_locked(sync_status, agent.pk, task="Criando persona para B")  # written by another process just now
+    assert Agent.objects.get(pk=agent.pk).current_task == "Criando persona para A"
+    Agent.objects.filter(pk=agent.pk).update(last_heartbeat=timezone.now() - timedelta(seconds=1))
+    update_locked(sync_status, agent.pk, task="Criando persona para B")
+    assert Agent.objects.get(pk=agent.pk).current_task == "Criando persona para B"
+    StageRun.objects.filter(agent=agent).update(status=StageRun.Status.SUCCEEDED)
+    update_locked(sync_status, agent.pk)  # nothing runs: `active` at once, whatever the heartbeat
+    assert Agent.objects.filter(pk=agent.pk).values_list("status", "current_task").get() == ("active", "")
