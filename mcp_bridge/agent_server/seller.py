@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import triggers as trg
 from .grammar import Phrase, fits_language, language_of, lower_first, sentence
+from .memo import by_content
 from .models import BusinessContextData
 from .roles import EN_ROLE_WORDS, PT_ROLE_WORDS, ROLE_WORDS, Function, function_of, seniority
 from .taxonomy import Sector
@@ -43,7 +45,7 @@ class Role:
     weight: float  # seniority 0..1
 
 
-@dataclass
+@dataclass(frozen=True)  # read_seller shares one between calls: never changed once read
 class Seller:
     lang_pt: bool
     language: str
@@ -243,6 +245,7 @@ def _target(ctx: BusinessContextData) -> tuple[int, int, str] | None:
     return low, high, m.group(4)
 
 
+@by_content(kept=64)  # a context per seller the server serves at once, comfortably
 def read_seller(ctx: BusinessContextData) -> Seller:
     lang_pt = is_portuguese(ctx.language)
     pains, rules = _pains(ctx, lang_pt)
@@ -284,6 +287,13 @@ def word_form(word: str) -> str:
     return w[:-1] if len(w) > 3 and w[-1] in "aoe" else w
 
 
+@lru_cache(maxsize=256)  # every pain of every seller is looked for in the same lead text
+def _sentence_forms(text: str) -> tuple[tuple[str, list[str]], ...]:
+    """(sentence, its words' forms) for each sentence of `text` that is not a contact line."""
+    return tuple((line, [word_form(x) for x in words(line)]) for line in sentences(text)
+                 if not _CONTACT_LINE.search(line))
+
+
 def pain_quote(pain: Phrase, text: str, domain: frozenset[str] = frozenset()) -> str:
     """The sentence of `text` that states `pain`: enough of the pain's content words, as whole words, close together
     in one sentence that is not a contact line, at least one of them more than a generic or domain word. '' if none."""
@@ -291,10 +301,7 @@ def pain_quote(pain: Phrase, text: str, domain: frozenset[str] = frozenset()) ->
     if not content:
         return ""
     need = len(content) if len(content) == 1 else max(2, -(-len(content) // 2))
-    for line in sentences(text):
-        if _CONTACT_LINE.search(line):
-            continue
-        forms = [word_form(x) for x in words(line)]
+    for line, forms in _sentence_forms(text):
         hits = {w: forms.index(word_form(w)) if word_form(w) in forms else -1 for w in content}
         found = [w for w in content if hits[w] >= 0]
         if len(found) < need or not any(w not in _GENERIC_PAIN_WORDS and w[:5] not in domain for w in found):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
@@ -13,9 +14,12 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)  # the agents fold the same context fields, keywords and lead texts many times per lead
 def fold(text: str) -> str:
     """Lower-case and strip accents so 'Logística' and 'logistica' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if not text or text.isascii():  # NFKD leaves ASCII as it is
+        return (text or "").lower()
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
@@ -29,9 +33,15 @@ def tokens(text: str, *, min_len: int = 3) -> set[str]:
     return {w for w in words(text) if len(w) >= min_len and w not in STOPWORDS}
 
 
+@lru_cache(maxsize=4096)
+def _whole_word(keyword: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(keyword)}(?![a-z0-9])")
+
+
 def contains_any(folded_text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
     """Keywords (already folded) found as whole words/phrases in an already folded text."""
-    return [k for k in keywords if re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])", folded_text)]
+    # The substring test rules out most keywords before the word-boundary regex runs.
+    return [k for k in keywords if k in folded_text and _whole_word(k).search(folded_text)]
 
 
 def is_portuguese(language: str | None) -> bool:
