@@ -62,6 +62,15 @@ def join_human(items: list[str], lang_pt: bool) -> str:
     return f"{', '.join(items[:-1])} {'e' if lang_pt else 'and'} {items[-1]}"
 
 
+def join_items(items: list[str], lang_pt: bool) -> str:
+    """`join_human`, with a comma before the last 'e' when an earlier item has its own ('auditoria energética,
+    retrofit de iluminação e motores, e monitoramento de consumo'), so the list still reads as one."""
+    conjunction = " e " if lang_pt else " and "
+    if len(items) > 1 and any(conjunction in item for item in items[:-1]):
+        return f"{', '.join(items[:-1])},{conjunction}{items[-1]}"
+    return join_human(items, lang_pt)
+
+
 def stable_index(key: str, modulo: int) -> int:
     """Deterministic index from a string (Python's hash() is salted per process)."""
     value = 0
