@@ -230,7 +230,7 @@ def lead_text(lead: LeadData) -> str:
     return clean_text("\n".join(p for p in (lead.company_name, lead.description, lead.source_text) if p))
 
 
-@by_content(kept=256)  # the leads in flight: each stage after intake builds the same lead's profile
+@by_content(kept=64)  # the leads in flight: each stage after intake builds the same lead's profile
 def build_profile(lead: LeadData, enrichment: EnrichmentData | None = None, reference_year: int | None = None) -> LeadProfile:
     """Facts from intake's enrichment when the pipeline already ran it, else extracted now."""
     text = lead_text(lead)

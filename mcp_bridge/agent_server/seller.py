@@ -313,7 +313,7 @@ def word_form(word: str) -> str:
     return w[:-1] if len(w) > 3 and w[-1] in "aoe" else w
 
 
-@lru_cache(maxsize=256)  # every pain of every seller is looked for in the same lead text
+@lru_cache(maxsize=32)  # every pain of the seller is looked for in the same lead text, in every stage
 def _sentence_forms(text: str) -> tuple[tuple[str, list[str]], ...]:
     """(sentence, its words' forms) for each sentence of `text` that is not a contact line."""
     return tuple((line, [word_form(x) for x in words(line)]) for line in sentences(text)

@@ -14,11 +14,22 @@ STOPWORDS = frozenset(
 )
 
 
-@lru_cache(maxsize=8192)  # the agents fold the same context fields, keywords and lead texts many times per lead
 def fold(text: str) -> str:
     """Lower-case and strip accents so 'Logística' and 'logistica' compare equal."""
     if not text or text.isascii():  # NFKD leaves ASCII as it is
         return (text or "").lower()
+    return _fold_short(text) if len(text) <= _FOLDS_KEPT_UP_TO else _fold(text)
+
+
+_FOLDS_KEPT_UP_TO = 1000  # characters: context fields, roles, keywords, sentences — not whole pages
+
+
+@lru_cache(maxsize=4096)  # the agents fold the same context fields and keywords many times per lead
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
