@@ -6,6 +6,7 @@ These are what the MCP server registers, and what tests or an in-process bridge 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -52,22 +53,26 @@ def _coerce(model: type[M], data: M | Mapping[str, Any]) -> M:
 
 
 class _Chain:
-    """Earlier stage results for one lead: taken from `previous` when given, computed offline otherwise."""
+    """Earlier stage results for one lead: taken from `previous` when given, computed offline otherwise (once: the
+    message needs the persona and the analysis, and so does the strategy it is built on)."""
 
     def __init__(self, data: StageInput, settings: Settings) -> None:
         self.data, self.ctx = data, context_or_default(data.business_context)
         enrichment = data.previous.intake.enrichment_data if data.previous.intake else None
         self.profile: LeadProfile = build_profile(data.lead, enrichment, settings.reference_year)
 
+    @cached_property
     def analysis(self) -> AnalysisOutput:
         return self.data.previous.analysis or analysis.run_analysis(self.profile, self.ctx)
 
+    @cached_property
     def persona(self) -> PersonaOutput:
         return self.data.previous.persona or persona.build_persona(self.profile, self.ctx)
 
+    @cached_property
     def strategy(self) -> StrategyOutput:
         return self.data.previous.strategy or strategy.plan_strategy(
-            self.profile, self.ctx, self.persona().persona, self.analysis().qualification_tier)
+            self.profile, self.ctx, self.persona.persona, self.analysis.qualification_tier)
 
 
 def _offline_stage(name: str, data: StageInput, settings: Settings) -> BaseModel:
@@ -75,13 +80,13 @@ def _offline_stage(name: str, data: StageInput, settings: Settings) -> BaseModel
         return intake.run_intake(data, settings.reference_year)
     chain = _Chain(data, settings)
     if name == "analyze_lead":
-        return chain.analysis()
+        return chain.analysis
     if name == "create_persona":
-        return chain.persona()
+        return chain.persona
     if name == "build_strategy":
-        return chain.strategy()
-    return message_agent.write_message(chain.profile, chain.ctx, chain.persona().persona, chain.strategy().strategy,
-                                       chain.analysis())
+        return chain.strategy
+    return message_agent.write_message(chain.profile, chain.ctx, chain.persona.persona, chain.strategy.strategy,
+                                       chain.analysis)
 
 
 def _checked(output: M, ctx: BusinessContextData | None, tier: str | None = None) -> M:

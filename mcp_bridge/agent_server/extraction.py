@@ -6,6 +6,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from urllib.parse import urlsplit
 
 from . import geo
@@ -150,7 +151,13 @@ def is_brazilian_phone(phone: str) -> bool:
 
 
 def _find_word(needle: str, haystack: str) -> re.Match[str] | None:
-    return re.search(rf"(?<![a-z]){re.escape(needle)}(?![a-z])", haystack)
+    # Every known city and state is looked for in every lead: the substring test rules out most of them cheaply.
+    return _word_pattern(needle).search(haystack) if needle in haystack else None
+
+
+@cache  # needles are the fixed city and state names
+def _word_pattern(needle: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z]){re.escape(needle)}(?![a-z])")
 
 
 def _without_name(text: str, name: str) -> str:

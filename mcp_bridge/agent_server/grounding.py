@@ -42,7 +42,7 @@ RULES = (
 def seller_facts(seller: Seller) -> dict[str, Any]:
     return {
         "name": seller.name,
-        "offer": seller.offer.noun if seller.offer else "",
+        "offer": seller.offer_for(most=None),
         "value": seller.value,
         "pains_it_solves": [p.noun for p in seller.pains],
         "ideal_customer_roles": [{"title": r.title, "department": (r.function.department_pt if seller.lang_pt else

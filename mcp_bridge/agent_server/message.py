@@ -17,7 +17,7 @@ from .grammar import Phrase, clip_chars, gender_number, head_noun, join_sentence
 from .models import AnalysisOutput, BusinessContextData, Message, MessageOutput, Persona, Strategy
 from .profile import LeadProfile
 from .scoring import score, sector_focus
-from .seller import Seller, read_seller
+from .seller import OFFERED_ITEMS, Seller, read_seller
 from .strategy import Fact, focus_pains, lead_facts
 from .text import fold, join_human, pick
 
@@ -164,31 +164,32 @@ def _en_verb(plural_phrase: str, plural: bool) -> str:
     return f"{verb} {rest}"
 
 
-def value_sentence(p: LeadProfile, seller: Seller, with_offer: bool = True) -> str:
-    """What the seller sells and the value it brings to companies like this lead, as one sentence ('Com auditoria
-    energética e retrofit de motores, ajudamos empresas como a de vocês a reduzir a conta de energia em 25%.');
-    the value as written when it is already a sentence."""
+def value_sentence(p: LeadProfile, seller: Seller, most: int = OFFERED_ITEMS) -> str:
+    """What the seller sells (at most `most` items of its list; 0: none) and the value it brings to companies like
+    this lead, as one sentence ('Com auditoria energética e retrofit de motores, ajudamos empresas como a de vocês
+    a reduzir a conta de energia em 25%.'); the value as written when it is already a sentence."""
     if not seller.value_verb:
         return seller.value
     pt = seller.lang_pt
-    items = [x.noun for x in seller.offer_items[:2]] or ([seller.offer.noun] if seller.offer else [])
-    items = items if with_offer else []
+    offer = seller.offer_for(p.text, most) if most else ""
     peers = {"education": "escolas", "health": "instituições de saúde"}.get(p.sector.key if p.sector else "", "empresas")
     help_ = pick(pt, f"ajudamos {peers} como a de vocês a {seller.value_verb}",
                  f"we help companies like {p.short_name} {seller.value_verb}")
-    if not items:
+    if not offer:
         return sentence(help_)
-    with_ = pick(pt, f"Com {join_human(items, True)}", f"With {join_human(items, False)}")
-    return sentence(f"{with_}, {help_}")
+    return sentence(f"{pick(pt, f'Com {offer}', f'With {offer}')}, {help_}")
 
 
-def offer_sentence(seller: Seller) -> str:
-    if not seller.offer:
+def offer_sentence(p: LeadProfile, seller: Seller, most: int = OFFERED_ITEMS) -> str:
+    """'Aqui na Higitec, trabalhamos com limpeza técnica industrial, higienização de linhas de produção e gestão
+    terceirizada de facilities.' (what the seller sells: its list, at most `most` items, not only the first)."""
+    offer = seller.offer_for(p.text, most)
+    if not offer:
         return ""
     if seller.name:
-        return sentence(pick(seller.lang_pt, f"Aqui na {seller.name}, trabalhamos com {seller.offer.noun}",
-                             f"At {seller.name}, we provide {seller.offer.noun}"))
-    return sentence(pick(seller.lang_pt, f"Trabalhamos com {seller.offer.noun}", f"We provide {seller.offer.noun}"))
+        return sentence(pick(seller.lang_pt, f"Aqui na {seller.name}, trabalhamos com {offer}",
+                             f"At {seller.name}, we provide {offer}"))
+    return sentence(pick(seller.lang_pt, f"Trabalhamos com {offer}", f"We provide {offer}"))
 
 
 def value_paragraph(seller: Seller) -> str:
@@ -223,13 +224,20 @@ def body_variants(p: LeadProfile, seller: Seller, pains: list[Phrase], bridge_: 
     A value written as an infinitive phrase is composed with the offer into one sentence, shortened to the value
     alone before anything else goes; a value that is a noun phrase follows the offer in its paragraph; a value
     that is already a sentence goes first. Once the bridge goes, a one-line hint of the main pain takes its place
-    while it fits; what the seller sells stays to the end."""
+    while it fits; what the seller sells stays to the end. Each is tried with the seller's list of what it sells
+    named in full, then shortened item by item, before anything else goes."""
+    by_items = [_variants(p, seller, pains, bridge_, most) for most in range(OFFERED_ITEMS, 0, -1)]
+    return list(dict.fromkeys(variant for shortened in zip(*by_items, strict=True) for variant in shortened))
+
+
+def _variants(p: LeadProfile, seller: Seller, pains: list[Phrase], bridge_: str,
+              most: int) -> list[tuple[str, str, str]]:
     pt = seller.lang_pt
     hint = sentence(pick(pt, f"Um dos temas em que mais ajudamos: {pains[0].definite()}",
                          f"One of the things we help most with: {pains[0].noun}")) if pains else ""
-    offer = offer_sentence(seller)
+    offer = offer_sentence(p, seller, most)
     if seller.value_verb:
-        full, short = value_sentence(p, seller), value_sentence(p, seller, with_offer=False)
+        full, short = value_sentence(p, seller, most), value_sentence(p, seller, 0)
         return [(bridge_, "", full), (bridge_, "", short), ("", "", full), ("", "", short),
                 ("", f"{offer} {hint}".strip(), ""), ("", offer, ""), ("", "", "")]
     if seller.value_noun:

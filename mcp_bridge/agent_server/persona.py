@@ -130,8 +130,8 @@ def build_persona(p: LeadProfile, ctx: BusinessContextData) -> PersonaOutput:
     if seller.pains:
         first = seller.pains_for({s.key for s, _ in p.pains})[0]
         seeking = pick(pt, f"Busca reduzir o impacto {first.after('de')}", f"Wants to reduce the impact of {first.noun}")
-        if seller.offer:
-            seeking += pick(pt, f" e avalia soluções como {seller.offer.noun}", f" and considers options like {seller.offer.noun}")
+        if offer := seller.offer_for(p.text):
+            seeking += pick(pt, f" e avalia soluções como {offer}", f" and considers options like {offer}")
     persona = Persona(
         fictional_name=f"{FIRST_NAMES[stable_index(name_key, len(FIRST_NAMES))]} "
                        f"{LAST_NAMES[stable_index(name_key[::-1], len(LAST_NAMES))]}",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from . import triggers as trg
 from .extraction import Extraction, clean_text, domain_of, extract
+from .memo import by_content
 from .models import BusinessContextData, EnrichmentData, LeadData
 from .sector import classify
 from .taxonomy import Sector
@@ -133,7 +134,7 @@ def format_measure(key: str, value: float, lang_pt: bool) -> str:
     return f"{number} {measure.unit_pt if lang_pt else measure.unit_en}"
 
 
-@dataclass
+@dataclass(frozen=True)  # build_profile shares one between calls: never changed once built
 class LeadProfile:
     lead: LeadData
     text: str
@@ -229,6 +230,7 @@ def lead_text(lead: LeadData) -> str:
     return clean_text("\n".join(p for p in (lead.company_name, lead.description, lead.source_text) if p))
 
 
+@by_content(kept=64)  # the leads in flight: each stage after intake builds the same lead's profile
 def build_profile(lead: LeadData, enrichment: EnrichmentData | None = None, reference_year: int | None = None) -> LeadProfile:
     """Facts from intake's enrichment when the pipeline already ran it, else extracted now."""
     text = lead_text(lead)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import triggers as trg
 from .grammar import Phrase, fits_language, language_of, lower_first, sentence
+from .memo import by_content
 from .models import BusinessContextData
 from .roles import EN_ROLE_WORDS, PT_ROLE_WORDS, ROLE_WORDS, Function, function_of, seniority
 from .taxonomy import Sector
-from .text import STOPWORDS, contains_any, fold, is_portuguese, pick, sentences, tokens, words
+from .text import STOPWORDS, contains_any, fold, is_portuguese, join_items, pick, sentences, tokens, words
 
 _OFFER_LEAD_IN = re.compile(
     r"^(?:n[oó]s\s+)?(?:oferecemos|vendemos|fornecemos|fabricamos|prestamos|desenvolvemos|comercializamos|"
@@ -43,7 +45,10 @@ class Role:
     weight: float  # seniority 0..1
 
 
-@dataclass
+OFFERED_ITEMS = 3  # of a longer list of what the seller sells, a message names this many: a sentence, not a catalogue
+
+
+@dataclass(frozen=True)  # read_seller shares one between calls: never changed once read
 class Seller:
     lang_pt: bool
     language: str
@@ -60,6 +65,20 @@ class Seller:
     competitors: list[str] = field(default_factory=list)
     target: tuple[int, int, str] | None = None  # (low, high, unit) of the ideal customer's size
     domain_stems: frozenset[str] = frozenset()  # stems of what the seller sells: its domain, not a pain
+
+    def offer_for(self, lead_text: str = "", most: int | None = OFFERED_ITEMS) -> str:
+        """What the seller sells, as this lead should read it: the items of its list as 'A, B e C' — the first
+        as written (it may carry the head the others share: 'distribuição de resinas, anestésicos …'), then those
+        sharing most words with the lead's text — at most `most` in all (None: every item); the offer phrase
+        when it is no list, "" when nothing is known."""
+        if len(self.offer_items) < 2:
+            return self.offer.noun if self.offer else ""
+        first, *rest = self.offer_items
+        if len(rest) > 1 and lead_text:
+            lead = stems(lead_text)
+            rest = sorted(rest, key=lambda item: -len(stems(item.text) & lead))  # stable: ties as written
+        return join_items([first.noun, *(item.noun for item in rest[: None if most is None else most - 1])],
+                          self.lang_pt)
 
     @property
     def sells_to_sales_teams(self) -> bool:
@@ -115,18 +134,27 @@ def offer_phrase(ctx: BusinessContextData, lang_pt: bool) -> Phrase | None:
     return Phrase(lower_first(head), lang_pt)
 
 
+# Where the list of what the seller sells ends: a clause, or a comma opening an adjunct (', com entrega em 24 h').
+_LIST_END = re.compile(r"[.;:!?(]|\s[–—-]\s|\s(?:que|which|that|who|para que)\s|,\s+(?:com|sem|para|with|for)\s",
+                       re.IGNORECASE)
+
+
 def offer_items(ctx: BusinessContextData, lang_pt: bool) -> list[Phrase]:
     """The items of what the seller sells ('auditoria energética, retrofit de motores, e monitoramento' → three
-    phrases), each a short noun phrase; empty when the description is not such a list."""
+    phrases; 'Software de contabilidade com conciliação bancária, apuração de impostos e geração do SPED' → the
+    software and two more), each a noun phrase — the first may carry the head the others share, so it may be
+    longer; empty when the description is not such a list."""
     text = _OFFER_LEAD_IN.sub("", " ".join((ctx.product_service_description or "").split()))
     if not text or not fits_language(text, lang_pt):
         return []
-    cut = re.search(r"[.;:!?(]|\s[–—-]\s|\s(?:que|which|that|who|para que)\s", text, re.IGNORECASE)
+    cut = _LIST_END.search(text)
     listed = text[: cut.start()] if cut else text
     items = [re.sub(r"^(?:e|and)\s+", "", i.strip(" ,")) for i in listed.split(",")]
-    if len(items) > 1 and not re.search(r",\s+(?:e|and)\s", listed):  # 'a, b e c': the last ' e ' joins items
-        items[-1:] = re.split(r"\s+(?:e|and)\s+(?!.*\s(?:e|and)\s)", items[-1])
-    phrases = [Phrase(lower_first(i), lang_pt) for i in items if i and len(i.split()) <= 6]
+    if len(items) > 1 and not re.search(r",\s+(?:e|and)\s", listed):
+        # 'a, b e c': the first ' e ' of the last part joins the items ('autoclaves e equipamentos para
+        # consultórios e clínicas'); an item with its own ' e ' is written before ', e' (handled above).
+        items[-1:] = re.split(r"\s+(?:e|and)\s+", items[-1], maxsplit=1)
+    phrases = [Phrase(lower_first(i), lang_pt) for n, i in enumerate(items) if i and len(i.split()) <= (12 if n == 0 else 6)]
     return phrases if len(phrases) == len(items) and not any(p.is_verbal for p in phrases) else []
 
 
@@ -243,6 +271,7 @@ def _target(ctx: BusinessContextData) -> tuple[int, int, str] | None:
     return low, high, m.group(4)
 
 
+@by_content(kept=64)  # a context per seller the server serves at once, comfortably
 def read_seller(ctx: BusinessContextData) -> Seller:
     lang_pt = is_portuguese(ctx.language)
     pains, rules = _pains(ctx, lang_pt)
@@ -284,6 +313,13 @@ def word_form(word: str) -> str:
     return w[:-1] if len(w) > 3 and w[-1] in "aoe" else w
 
 
+@lru_cache(maxsize=32)  # every pain of the seller is looked for in the same lead text, in every stage
+def _sentence_forms(text: str) -> tuple[tuple[str, list[str]], ...]:
+    """(sentence, its words' forms) for each sentence of `text` that is not a contact line."""
+    return tuple((line, [word_form(x) for x in words(line)]) for line in sentences(text)
+                 if not _CONTACT_LINE.search(line))
+
+
 def pain_quote(pain: Phrase, text: str, domain: frozenset[str] = frozenset()) -> str:
     """The sentence of `text` that states `pain`: enough of the pain's content words, as whole words, close together
     in one sentence that is not a contact line, at least one of them more than a generic or domain word. '' if none."""
@@ -291,10 +327,7 @@ def pain_quote(pain: Phrase, text: str, domain: frozenset[str] = frozenset()) ->
     if not content:
         return ""
     need = len(content) if len(content) == 1 else max(2, -(-len(content) // 2))
-    for line in sentences(text):
-        if _CONTACT_LINE.search(line):
-            continue
-        forms = [word_form(x) for x in words(line)]
+    for line, forms in _sentence_forms(text):
         hits = {w: forms.index(word_form(w)) if word_form(w) in forms else -1 for w in content}
         found = [w for w in content if hits[w] >= 0]
         if len(found) < need or not any(w not in _GENERIC_PAIN_WORDS and w[:5] not in domain for w in found):

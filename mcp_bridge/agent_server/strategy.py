@@ -165,9 +165,9 @@ def talking_points(p: LeadProfile, seller: Seller, pains: list[Phrase]) -> list[
     if p.sector and p.sector.key != "other":
         points.append(sentence(pick(pt, f"Resultados com empresas de {p.sector.label_pt.lower()}",
                                     f"Results with {p.sector.label_en.lower()} companies")))
-    if seller.offer:
-        points.append(sentence(pick(pt, f"Como aplicar {seller.offer.noun} ao caso {p.named('de')}",
-                                    f"How {seller.offer.noun} applies to {p.short_name}")))
+    if offer := seller.offer_for(p.text):
+        points.append(sentence(pick(pt, f"Como aplicar {offer} ao caso {p.named('de')}",
+                                    f"How {offer} applies to {p.short_name}")))
     return points
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
@@ -15,7 +16,21 @@ STOPWORDS = frozenset(
 
 def fold(text: str) -> str:
     """Lower-case and strip accents so 'Logística' and 'logistica' compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    if not text or text.isascii():  # NFKD leaves ASCII as it is
+        return (text or "").lower()
+    return _fold_short(text) if len(text) <= _FOLDS_KEPT_UP_TO else _fold(text)
+
+
+_FOLDS_KEPT_UP_TO = 1000  # characters: context fields, roles, keywords, sentences — not whole pages
+
+
+@lru_cache(maxsize=4096)  # the agents fold the same context fields and keywords many times per lead
+def _fold_short(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
@@ -29,9 +44,15 @@ def tokens(text: str, *, min_len: int = 3) -> set[str]:
     return {w for w in words(text) if len(w) >= min_len and w not in STOPWORDS}
 
 
+@lru_cache(maxsize=4096)
+def _whole_word(keyword: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9]){re.escape(keyword)}(?![a-z0-9])")
+
+
 def contains_any(folded_text: str, keywords: tuple[str, ...] | list[str]) -> list[str]:
     """Keywords (already folded) found as whole words/phrases in an already folded text."""
-    return [k for k in keywords if re.search(rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])", folded_text)]
+    # The substring test rules out most keywords before the word-boundary regex runs.
+    return [k for k in keywords if k in folded_text and _whole_word(k).search(folded_text)]
 
 
 def is_portuguese(language: str | None) -> bool:
@@ -50,6 +71,15 @@ def join_human(items: list[str], lang_pt: bool) -> str:
     if len(items) <= 1:
         return items[0] if items else ""
     return f"{', '.join(items[:-1])} {'e' if lang_pt else 'and'} {items[-1]}"
+
+
+def join_items(items: list[str], lang_pt: bool) -> str:
+    """`join_human`, with a comma before the last 'e' when an earlier item has its own ('auditoria energética,
+    retrofit de iluminação e motores, e monitoramento de consumo'), so the list still reads as one."""
+    conjunction = " e " if lang_pt else " and "
+    if len(items) > 1 and any(conjunction in item for item in items[:-1]):
+        return f"{', '.join(items[:-1])},{conjunction}{items[-1]}"
+    return join_human(items, lang_pt)
 
 
 def stable_index(key: str, modulo: int) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .text import fold
 
@@ -77,6 +78,7 @@ PAINS: tuple[Signal, ...] = (
 )
 
 
+@cache  # the rules are a fixed set
 def _whole_words(pattern: str) -> re.Pattern[str]:
     """A rule's pattern anchored to word boundaries ('aporte de' must not fire inside 'transporte de')."""
     return re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])")

@@ -95,8 +95,8 @@ def test_main_services_are_clean_noun_phrases() -> None:
 
 def test_the_value_is_composed_into_a_sentence_not_pasted() -> None:
     message = dairy()["message"].message
-    assert "Com auditoria energética e retrofit de iluminação e motores, ajudamos empresas como a de vocês a reduzir " \
-           "a conta de energia em até 25% em 12 meses." in message.body
+    assert "Com auditoria energética, retrofit de iluminação e motores, e monitoramento de consumo, ajudamos empresas " \
+           "como a de vocês a reduzir a conta de energia em até 25% em 12 meses." in message.body
     paragraphs = [p.strip() for p in message.body.split("\n") if p.strip()]
     assert not any(is_infinitive(p.split()[0]) for p in paragraphs), paragraphs
     assert "Trabalhamos com auditoria energética." not in message.body
