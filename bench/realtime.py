@@ -1,16 +1,19 @@
 """N Socket.IO clients of one user during a batch of M leads: delivery latency and events lost.
 
 Real mode (tests/e2e/harness.RealStack): PostgreSQL (BENCH_DB), Redis (REDIS_URL), the agent server over HTTP, a
-prefork worker (concurrency 2), the event relay and Daphne. N python-socketio clients (websocket transport) log in
-as one user; M leads are imported with `process=True`; once all are finished (and every client has its frames, or
+prefork worker (concurrency 2), the event relay and Daphne. N Socket.IO clients (websocket transport) log in as one
+user: by default bench/socketio_load.py's raw Engine.IO clients in one asyncio process, light enough that the
+machine measures the server (`--client python-socketio`: the former clients, 4 processes of threads); M leads are imported with `process=True`; once all are finished (and every client has its frames, or
 30 s passed), each client's frames are counted.
 
 - latency: arrival time minus the frame's `timestamp` (the event's `created_at`, written in the transaction of the
   change), over every timestamped frame of every client: p50 / p99 / max;
 - lost: every client must get one `enrichment-update` `agent_end` per stage of every lead (5 × M);
 - `agent-update` frames per client (global, coalesced per agent);
-- CPU time of the relay and of Daphne per relayed event, and of the clients (`--client-processes`, default 4) (from /proc: what each process spent during the batch,
-  whatever the machine's load), and `--profile DIR` writes a cProfile of each (`DIR/relay.prof`, `DIR/daphne.prof`).
+- clients the server dropped (or that dropped out) before the end;
+- CPU time of the relay and of Daphne per relayed event, and of the clients' processes per frame (from /proc: what
+  each process spent during the batch, whatever the machine's load), and `--profile DIR` writes a cProfile of each
+  (`DIR/relay.prof`, `DIR/daphne.prof`).
 
     REDIS_URL=redis://127.0.0.1:6379/<db> BENCH_DB=nellia_bench_<name> .venv/bin/python bench/realtime.py --clients 100 --leads 30
 """
@@ -18,6 +21,7 @@ as one user; M leads are imported with `process=True`; once all are finished (an
 from __future__ import annotations
 
 import argparse
+import asyncio
 import multiprocessing
 import os
 import statistics
@@ -30,15 +34,18 @@ from datetime import datetime
 from pathlib import Path
 
 from _common import ROOT, access_token, company_rows, seller_user, setup_real_mode
+from socketio_load import connect_all
 
 sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
 
 ORIGIN = "http://localhost:4173"
 STAGES = 5
+SETTLE_SECONDS = 30
 
 
-class Client:
-    """One python-socketio client (websocket-client threads: the async client needs aiohttp, not a dependency)."""
+class SocketioClient:
+    """One python-socketio client (websocket-client threads: the async client needs aiohttp, not a dependency): the
+    bench's client before `--client raw`, kept to compare with the figures measured with it."""
 
     def __init__(self, url: str, token: str) -> None:
         import socketio
@@ -62,13 +69,14 @@ class Client:
 
 
 class ClientProcess:
-    """`count` clients in a process of their own: one Python process (one GIL) cannot read the frames of hundreds of
-    sockets as fast as they come, and would measure its own backlog. Forked before any client thread exists."""
+    """`count` clients of kind `kind` in a process of their own, forked before any client (thread) exists, so their
+    CPU is counted apart from the bench's and the stack's."""
 
-    def __init__(self, url: str, token: str, count: int) -> None:
+    def __init__(self, kind: str, url: str, token: str, count: int) -> None:
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_run_clients, args=(url, token, count, child), daemon=True)
+        target = _run_raw_clients if kind == "raw" else _run_socketio_clients
+        self.process = context.Process(target=target, args=(url, token, count, child), daemon=True)
         self.process.start()
 
     def ready(self) -> None:
@@ -78,19 +86,46 @@ class ClientProcess:
         return self.conn.recv()
 
 
-def _run_clients(url: str, token: str, count: int, conn) -> None:
+def _run_socketio_clients(url: str, token: str, count: int, conn) -> None:
     with ThreadPoolExecutor(8) as pool:
-        clients = list(pool.map(lambda _: Client(url, token), range(count)))
+        clients = list(pool.map(lambda _: SocketioClient(url, token), range(count)))
     conn.send("ready")
     expected = conn.recv()  # the batch is over: frames still in flight, wait until every client has all, or 30 s
     settle = time.perf_counter()
-    while time.perf_counter() - settle < 30 and any(c.counts["agent_end"] < expected for c in clients):
+    while time.perf_counter() - settle < SETTLE_SECONDS and any(c.counts["agent_end"] < expected for c in clients):
         time.sleep(0.2)
     time.sleep(1)
+    for client in clients:
+        client.counts["dropped"] = int(not client.sio.connected)
     conn.send([(client.latencies, client.counts) for client in clients])
     conn.recv()  # measured: now disconnect
     for client in clients:
         client.sio.disconnect()
+
+
+def _run_raw_clients(url: str, token: str, count: int, conn) -> None:
+    asyncio.run(_raw_clients(url, token, count, conn))
+
+
+async def _raw_clients(url: str, token: str, count: int, conn) -> None:
+    async def message() -> object:
+        while not conn.poll():
+            await asyncio.sleep(0.05)
+        return conn.recv()
+
+    clients = await connect_all(url, token, ORIGIN, count)
+    conn.send("ready")
+    expected = await message()
+    settle = time.perf_counter()
+    while time.perf_counter() - settle < SETTLE_SECONDS and any(c.counts["agent_end"] < expected for c in clients):
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1)
+    for client in clients:
+        client.counts["dropped"] = int(client.closed.done())
+    conn.send([(client.latencies, client.counts) for client in clients])
+    await message()
+    for client in clients:
+        client.close()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -120,9 +155,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--leads", type=int, default=30)
-    parser.add_argument("--client-processes", type=int, default=4, help="processes the clients are spread over")
+    parser.add_argument("--client", choices=["raw", "python-socketio"], default="raw",
+                        help="raw: bench/socketio_load.py's Engine.IO clients; python-socketio: the former clients")
+    parser.add_argument("--client-processes", type=int,
+                        help="processes the clients are spread over (default: 1 raw, 4 python-socketio)")
     parser.add_argument("--profile", type=Path, help="directory for cProfile files of the relay and Daphne")
     args = parser.parse_args()
+    processes = args.client_processes or (1 if args.client == "raw" else 4)
     setup_real_mode()
     from events.models import Event
     from leads.importing import import_leads
@@ -137,9 +176,8 @@ def main() -> None:
         profiled(stack, args.profile.resolve())
     with stack:
         token = access_token(owner)
-        shares = [args.clients // args.client_processes + (n < args.clients % args.client_processes)
-                  for n in range(args.client_processes)]
-        groups = [ClientProcess(stack.base_url, token, share) for share in shares if share]
+        shares = [args.clients // processes + (n < args.clients % processes) for n in range(processes)]
+        groups = [ClientProcess(args.client, stack.base_url, token, share) for share in shares if share]
         for group in groups:
             group.ready()
         pids = {name: stack.processes[name].pid for name in ("relay", "daphne")}
@@ -165,15 +203,18 @@ def main() -> None:
     latencies = [value for client_latencies, _ in clients for value in client_latencies]
     lost = sum(max(0, expected - counts["agent_end"]) for _, counts in clients)
     agent_updates = statistics.mean(counts["agent-update"] for _, counts in clients)
+    dropped = sum(counts["dropped"] for _, counts in clients)
+    frames = sum(total for _, counts in clients for name, total in counts.items() if name not in ("agent_end", "dropped"))
     print(f"{args.clients} clients, {args.leads} leads in {batch:.1f} s; load average before {load_before[0]:.2f}, "
           f"after {os.getloadavg()[0]:.2f}")
     print(f"latency from the event's timestamp: p50 {percentile(latencies, 0.5):.0f} ms, "
           f"p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies):.0f} ms ({len(latencies)} frames)")
-    print(f"lost: {lost} of {expected * len(clients)} agent_end frames; agent-update frames per client: "
-          f"{agent_updates:.0f}; frames per client: {statistics.mean(sum(counts.values()) for _, counts in clients):.0f}")
+    print(f"lost: {lost} of {expected * len(clients)} agent_end frames; clients dropped: {dropped}; agent-update "
+          f"frames per client: {agent_updates:.0f}; frames per client: {frames / len(clients):.0f}")
     print(f"CPU per relayed event ({events} events): relay {1000 * cpu['relay'] / events:.2f} ms, "
           f"Daphne {1000 * cpu['daphne'] / events:.2f} ms (relay {cpu['relay']:.1f} s, Daphne {cpu['daphne']:.1f} s, "
-          f"the clients {cpu['clients']:.1f} s in {len(groups)} processes, over {time.perf_counter() - started:.1f} s)")
+          f"the {args.client} clients {cpu['clients']:.1f} s in {len(groups)} processes = "
+          f"{1e6 * cpu['clients'] / max(frames, 1):.0f} µs per frame, over {time.perf_counter() - started:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -292,3 +292,20 @@ async def test_the_web_processes_queue_a_relayed_emit_on_each_socket_of_the_room
     packet = queued["e0"][0]
     assert packet is queued["e1"][0] and packet.packet_type == engineio.packet.MESSAGE
     assert packet.encode() == '42["lead-deleted",{"leadId":"x"}]'
+
+
+def test_daphnes_websocket_frames_are_sent_without_colouring_an_unused_debug_line():
+    """autobahn formatted (click.style) the values of its per-frame debug line even with debug off."""
+    from types import SimpleNamespace
+
+    import txaio
+    from autobahn.websocket.protocol import WebSocketProtocol
+
+    sio_module.get_server()
+    stats = SimpleNamespace(outgoingOctetsWireLevel=0)
+    protocol = SimpleNamespace(send_queue=[], transport=mock.Mock(), log=txaio.make_logger(), peer="tcp4:127.0.0.1:1",
+                               state=WebSocketProtocol.STATE_OPEN, trafficStats=stats, logOctets=False, sendData=None)
+    with mock.patch("click.style", side_effect=lambda text, **_: text) as style:
+        WebSocketProtocol.sendData(protocol, b"\x81\x0242")
+    protocol.transport.write.assert_called_once_with(b"\x81\x0242")
+    assert style.call_count == 0 and stats.outgoingOctetsWireLevel == 4
