@@ -133,9 +133,10 @@ def _broadcast(events: list[Event], stop: threading.Event | None) -> int:
 def relay_pending(*, stop: threading.Event | None = None) -> int:
     """Sequence and broadcast until nothing is left; returns how many events were broadcast.
 
-    A pass costs three statements whatever its size (and the transports' rendering): the events just sequenced are broadcast as read (unless a
-    previous relay left some sequenced but not broadcast), and a pass that was not full ends it (an event committed
-    meanwhile wakes the relay again: NOTIFY, or `wake()`), rather than one more empty pass per wake-up."""
+    A pass costs three statements and a transaction whatever its size (and the transports' own): the events just
+    sequenced are broadcast as read (unless a previous relay left some sequenced but not broadcast), and a pass that
+    was not full ends it (an event committed meanwhile wakes the relay again: NOTIFY, or `wake()`), rather than one
+    more empty pass per wake-up."""
     total = 0
     while True:
         sequenced, assigned, broadcast = _sequence(BATCH)
