@@ -46,6 +46,12 @@ def setup_django(*, fresh: bool, keep_redis: bool = False) -> None:
     call_command("migrate", verbosity=0)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def setup_real_mode(why: str = "the real mode") -> None:
     """The real-mode benches: REDIS_URL required (your own database number), real services required, a fresh
     database."""

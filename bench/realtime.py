@@ -33,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from _common import ROOT, access_token, company_rows, seller_user, setup_real_mode
+from _common import ROOT, access_token, company_rows, cpu_seconds, seller_user, setup_real_mode
 from socketio_load import connect_all
 
 sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
@@ -126,12 +126,6 @@ async def _raw_clients(url: str, token: str, count: int, conn) -> None:
     await message()
     for client in clients:
         client.close()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process `pid` so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def profiled(stack, directory: Path) -> None:

@@ -20,7 +20,9 @@ its cursor sends a few frames again, which the consumers drop (they never send a
 
 Waking: on PostgreSQL an insert trigger NOTIFYs `nellia_events` at commit and the relay LISTENs (and holds a
 session advisory lock, so a second relay stands by); on SQLite the publisher wakes the in-process relay after
-commit, and the relay polls every `EVENT_RELAY_POLL_SECONDS` for events written by other processes.
+commit, and the relay polls every `EVENT_RELAY_POLL_SECONDS` for events written by other processes. Woken, it
+gathers the commits of the next `EVENT_RELAY_COALESCE_SECONDS` into the same pass: a pass costs about the same for
+one commit's few events as for many.
 Run it with `manage.py relay_events` (real mode), or on a thread of the web process (embedded default).
 """
 
@@ -30,10 +32,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 import psycopg
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.utils import timezone
 from redis.exceptions import RedisError
 
 from events.models import Event, RelayCursor
@@ -68,23 +72,43 @@ def sequence_committed(*, limit: int = BATCH) -> int:
     return len(_sequence(limit)[0])
 
 
-def _sequence(limit: int) -> tuple[list[Event], RelayCursor]:
-    """Sequence up to `limit` committed events, in one short transaction; returns them (with their `seq`) and the
-    cursor."""
+def _sequence(limit: int) -> tuple[list[Event], int, int]:
+    """Sequence up to `limit` committed events, in one short transaction; returns them (with their `seq`, in `seq`
+    order) and the cursor's `assigned_seq` and `broadcast_seq` after it.
+
+    Two statements whatever the batch's size: the cursor row locked, then one UPDATE that numbers the events in id
+    order, returns them and (PostgreSQL) moves the cursor; SQLite moves it with a third. The ORM's `bulk_update`
+    compiled a CASE WHEN per event: with the locked SELECT, the SELECT of the events and the cursor's save, it was
+    most of the relay's CPU for the few events a commit brings."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # Never make DDL or a TRUNCATE wait (or deadlock) behind the relay: give up the lock and retry later.
-            with connection.cursor() as db:
-                db.execute("SET LOCAL lock_timeout = '500ms'")
-        cursor = _locked_cursor()
-        events = list(Event.objects.filter(seq__isnull=True).order_by("id")[:limit])
+        assigned, broadcast = _locked_cursor()
+        postgresql = connection.vendor == "postgresql"
+        events = sorted(Event.objects.raw(_NUMBER_AND_MOVE if postgresql else _NUMBER, [assigned, limit]),
+                        key=attrgetter("seq"))
         if events:
-            for n, event in enumerate(events, start=cursor.assigned_seq + 1):
-                event.seq = n
-            Event.objects.bulk_update(events, ["seq"])
-            cursor.assigned_seq += len(events)
-            cursor.save(update_fields=["assigned_seq", "updated_at"])
-    return events, cursor
+            assigned += len(events)  # they were numbered assigned + 1, assigned + 2, ...
+            if not postgresql:
+                RelayCursor.objects.filter(id=1).update(assigned_seq=assigned, updated_at=timezone.now())
+    return events, assigned, broadcast
+
+
+_EVENTS, _CURSOR = Event._meta.db_table, RelayCursor._meta.db_table
+# The committed events without a `seq` (the lock is held: they are numbered once), the next numbers in id order.
+_NUMBER = (
+    f"UPDATE {_EVENTS} AS e SET seq = %s + p.n FROM (SELECT id AS event_id, row_number() OVER (ORDER BY id) AS n "
+    f"FROM {_EVENTS} WHERE seq IS NULL ORDER BY id LIMIT %s) AS p WHERE e.id = p.event_id "
+    "RETURNING id, seq, type, data, user_id, created_at"  # unqualified: SQLite's RETURNING takes no table name
+)
+_NUMBER_AND_MOVE = (
+    f"WITH numbered AS ({_NUMBER}), moved AS (UPDATE {_CURSOR} SET assigned_seq = (SELECT max(seq) FROM numbered), "
+    "updated_at = now() WHERE id = 1 AND EXISTS (SELECT FROM numbered)) SELECT * FROM numbered"
+)
+_MOVE_BROADCAST = f"UPDATE {_CURSOR} SET broadcast_seq = %s WHERE id = 1 AND broadcast_seq < %s"
+# Never make DDL or a TRUNCATE wait (or deadlock) behind the relay: it gives up the lock and retries later.
+_LOCK_CURSOR = {
+    "postgresql": f"SET LOCAL lock_timeout = '500ms'; SELECT assigned_seq, broadcast_seq FROM {_CURSOR} WHERE id = 1 FOR UPDATE",
+    "sqlite": f"SELECT assigned_seq, broadcast_seq FROM {_CURSOR} WHERE id = 1",  # a write locks the database
+}
 
 
 def broadcast_sequenced(*, limit: int = BATCH, stop: threading.Event | None = None) -> int:
@@ -101,23 +125,25 @@ def _broadcast(events: list[Event], stop: threading.Event | None) -> int:
         return 0
     for transport in list(_transports):
         _deliver(transport, events, stop)
-    RelayCursor.objects.filter(id=1, broadcast_seq__lt=events[-1].seq).update(broadcast_seq=events[-1].seq)
+    with connection.cursor() as db:
+        db.execute(_MOVE_BROADCAST, [events[-1].seq] * 2)
     return len(events)
 
 
 def relay_pending(*, stop: threading.Event | None = None) -> int:
     """Sequence and broadcast until nothing is left; returns how many events were broadcast.
 
-    A pass costs eight statements whatever its size: the events just sequenced are broadcast as read (unless a
-    previous relay left some sequenced but not broadcast), and a pass that was not full ends it (an event committed
-    meanwhile wakes the relay again: NOTIFY, or `wake()`), rather than one more empty pass per wake-up."""
+    A pass costs three statements and a transaction whatever its size (and the transports' own): the events just
+    sequenced are broadcast as read (unless a previous relay left some sequenced but not broadcast), and a pass that
+    was not full ends it (an event committed meanwhile wakes the relay again: NOTIFY, or `wake()`), rather than one
+    more empty pass per wake-up."""
     total = 0
     while True:
-        sequenced, cursor = _sequence(BATCH)
-        if sequenced and sequenced[0].seq == cursor.broadcast_seq + 1:
+        sequenced, assigned, broadcast = _sequence(BATCH)
+        if sequenced and sequenced[0].seq == broadcast + 1:
             batch = sequenced
-        elif cursor.assigned_seq > cursor.broadcast_seq:  # sequenced earlier (a relay stopped before broadcasting)
-            batch = _read_sequenced(cursor.broadcast_seq, BATCH)
+        elif assigned > broadcast:  # sequenced earlier (a relay stopped before broadcasting)
+            batch = _read_sequenced(broadcast, BATCH)
         else:
             return total
         total += _broadcast(batch, stop)
@@ -125,12 +151,17 @@ def relay_pending(*, stop: threading.Event | None = None) -> int:
             return total
 
 
-def _locked_cursor() -> RelayCursor:
-    cursor = RelayCursor.objects.select_for_update().filter(id=1).first()
-    if cursor is None:
+def _locked_cursor() -> tuple[int, int]:
+    """Lock the cursor row (created on first use); returns its `assigned_seq` and `broadcast_seq`."""
+    with connection.cursor() as db:
+        db.execute(_LOCK_CURSOR[connection.vendor])
+        if connection.vendor == "postgresql":
+            db.nextset()  # past the SET
+        row = db.fetchone()
+    if row is None:
         RelayCursor.objects.get_or_create(id=1)
-        cursor = RelayCursor.objects.select_for_update().get(id=1)
-    return cursor
+        return _locked_cursor()
+    return row
 
 
 def _deliver(transport: Transport, events: list[Event], stop: threading.Event | None) -> None:
@@ -187,11 +218,17 @@ class _PostgresListener:
         if self.conn is None or self.conn.closed:
             self.conn = self._connect()
 
-    def wait(self, timeout: float) -> None:
+    def wait(self, timeout: float, gather: float) -> bool:
+        """Wait up to `timeout` for a commit, then `gather` more seconds for others; whether one came."""
         self.ready()
         assert self.conn is not None
+        woken = False
         for _ in self.conn.notifies(timeout=timeout, stop_after=1):
-            pass
+            woken = True
+        if woken and gather > 0:
+            for _ in self.conn.notifies(timeout=gather):  # the commits meanwhile join the coming pass
+                pass
+        return woken
 
     def close(self) -> None:
         if self.conn is not None:
@@ -203,9 +240,12 @@ class _LocalWaiter:
     def ready(self) -> None:
         return None
 
-    def wait(self, timeout: float) -> None:
-        _local_wake.wait(timeout)
+    def wait(self, timeout: float, gather: float) -> bool:
+        woken = _local_wake.wait(timeout)
+        if woken and gather > 0:
+            time.sleep(gather)  # the commits meanwhile join the coming pass
         _local_wake.clear()
+        return woken
 
     def close(self) -> None:
         return None
@@ -214,14 +254,14 @@ class _LocalWaiter:
 def run_relay(stop: threading.Event) -> None:
     """The relay loop, until `stop` is set. Database or network failures are waited out, never fatal."""
     waiter = _PostgresListener() if connection.vendor == "postgresql" else _LocalWaiter()
-    poll = settings.EVENT_RELAY_POLL_SECONDS
+    poll, gather = settings.EVENT_RELAY_POLL_SECONDS, settings.EVENT_RELAY_COALESCE_SECONDS
     backoff = 0.5
     try:
         while not stop.is_set():
             try:
                 waiter.ready()  # hold the lock before relaying
                 relay_pending(stop=stop)
-                waiter.wait(poll)
+                waiter.wait(poll, gather)
                 backoff = 0.5
             except RelayStoppedError:
                 return

@@ -11,7 +11,7 @@ from django.db import close_old_connections, connection, transaction
 from events.groups import user_group
 from events.models import Event, RelayCursor
 from events.publisher import publish
-from events.relay import broadcast_sequenced, relay_pending, sequence_committed
+from events.relay import _PostgresListener, broadcast_sequenced, relay_pending, sequence_committed
 from events.transports import MESSAGE_TYPE
 from tests.events.ws import connect, receive_all, token_for
 
@@ -126,3 +126,47 @@ def test_each_transport_gets_the_whole_batch_in_one_call(user, monkeypatch):
     assert relay_pending() == 25
     [seqs] = calls
     assert seqs == sorted(seqs) and len(seqs) == 25
+
+
+def test_a_pass_costs_three_statements_whatever_its_size(user, sent, django_assert_num_queries):
+    """BEGIN, lock the cursor, number and return the events (moving the cursor), COMMIT, move the broadcast cursor:
+    the relay's cost is per pass, not per event (bulk_update compiled a CASE WHEN per event)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite moves the cursor with a statement of its own")
+    relay_pending()  # the cursor row is created
+    for size in (1, 7):
+        for n in range(size):
+            publish("lead.progress", {"n": n}, user_id=user.pk)
+        with django_assert_num_queries(5):
+            assert relay_pending() == size
+    assert [e.seq for e in sent] == list(range(sent[0].seq, sent[0].seq + 8))
+
+
+def test_events_are_numbered_after_the_cursor_in_id_order_across_passes(user, sent):
+    events = [publish("lead.progress", {"n": n}, user_id=user.pk) for n in range(5)]
+    assert sequence_committed(limit=2) == 2
+    assert sequence_committed(limit=2) == 2
+    assert relay_pending() == 5
+    seqs = dict(Event.objects.filter(pk__in=[e.pk for e in events]).values_list("pk", "seq"))
+    first = seqs[events[0].pk]
+    assert [seqs[e.pk] for e in events] == list(range(first, first + 5))
+    assert RelayCursor.objects.get().assigned_seq == RelayCursor.objects.get().broadcast_seq == first + 4
+    assert [e.pk for e in sent] == [e.pk for e in events]
+    assert sent[0].data == {"n": 0} and sent[0].user_id == user.pk and sent[0].created_at is not None
+
+
+def test_the_commits_of_a_burst_wake_one_pass(user):
+    """Woken by a commit, the relay gathers the next ones (EVENT_RELAY_COALESCE_SECONDS) before its pass."""
+    if connection.vendor != "postgresql":
+        pytest.skip("NOTIFY (PostgreSQL)")
+    listener = _PostgresListener()
+    try:
+        listener.ready()
+        publish("lead.progress", {"n": 1}, user_id=user.pk)
+        publish("lead.progress", {"n": 2}, user_id=user.pk)  # a commit (NOTIFY) of its own
+        assert listener.wait(5, gather=0.2)
+        assert not listener.wait(0.2, gather=0)  # the second commit's NOTIFY was gathered into the first wake-up
+        publish("lead.progress", {"n": 3}, user_id=user.pk)
+        assert listener.wait(5, gather=0)  # a commit after the pass wakes the next one
+    finally:
+        listener.close()
