@@ -46,10 +46,39 @@ def setup_django(*, fresh: bool, keep_redis: bool = False) -> None:
     call_command("migrate", verbosity=0)
 
 
+def _stat_fields(pid: str | int) -> list[str] | None:
+    """/proc/<pid>/stat after the command name (Linux), or None for a process that is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of process `pid` so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = _stat_fields(pid) or ["0"] * 13
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def session_cpu_seconds(session_id: int) -> float:
+    """CPU seconds (user + system) spent so far by the processes of session `session_id` (a RealStack process and
+    its children, e.g. prefork or uvicorn workers); those already reaped count in their parent's."""
+    ticks = 0
+    for entry in Path("/proc").iterdir():
+        fields = _stat_fields(entry.name) if entry.name.isdigit() else None
+        if fields and int(fields[3]) == session_id:
+            ticks += sum(int(value) for value in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds() -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to this database (by pid)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        pids = [row[0] for row in cursor.fetchall()]
+    return {pid: cpu_seconds(pid) for pid in pids if _stat_fields(pid)}
 
 
 def setup_real_mode(why: str = "the real mode") -> None:

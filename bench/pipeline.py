@@ -11,7 +11,9 @@ HTTP or database), the stage results applied in memory as the runner applies the
 (from the repository root: Celery puts the working directory on sys.path, and this file is named like the app)
 
 Prints ms/lead for each, the ratio to the bare agents (goal: pipeline ≤ 2 × agents + 20 ms/lead) and the
-concurrency 2 vs 1 speedup (goal ≥ 1.5×), with the load average; and the event relay's CPU time per lead (/proc).
+concurrency 2 vs 1 speedup (goal ≥ 1.5×), with the load average; and the CPU each process spent per lead (worker,
+agent server, event relay, Daphne, PostgreSQL backends; /proc): what the pipeline costs whatever else the machine
+runs.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 import sys
 import time
 
-from _common import ROOT, company_rows, cpu_seconds, seller_user, setup_real_mode
+from _common import ROOT, company_rows, postgres_cpu_seconds, seller_user, session_cpu_seconds, setup_real_mode
 
 # This file is named like the `pipeline` app: the app must win the import.
 sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
@@ -56,9 +58,11 @@ def pipeline_round(stack, owner, count: int, concurrency: int) -> dict[str, floa
 
     name = f"worker-c{concurrency}"
     stack.start_worker(name, concurrency=concurrency)
-    relay = stack.processes["relay"].pid
+    roles = {"worker": name, "agent server": "agent_server", "relay": "relay", "daphne": "daphne"}
+    cpu_before = {role: session_cpu_seconds(stack.processes[process].pid) for role, process in roles.items()}
+    postgres_before = postgres_cpu_seconds()
     try:
-        events_before, relay_before = Event.objects.count(), cpu_seconds(relay)
+        events_before = Event.objects.count()
         started = time.perf_counter()
         report = import_leads(owner=owner, rows=company_rows(count), process=True)
         enqueued = time.perf_counter()
@@ -69,15 +73,19 @@ def pipeline_round(stack, owner, count: int, concurrency: int) -> dict[str, floa
                 raise SystemExit(f"timed out: {done}/{len(ids)} finished\n{stack.log(name)}")
             time.sleep(0.1)
         elapsed = time.perf_counter() - started
-        relay_cpu = cpu_seconds(relay) - relay_before  # the last events may still be on their way: a little low
+        # The last events may still be on their way through the relay: its figure is a little low.
+        cpu = {role: session_cpu_seconds(stack.processes[process].pid) - cpu_before[role]
+               for role, process in roles.items()}
+        cpu["postgres"] = sum(seconds - postgres_before.get(pid, 0.0) for pid, seconds in postgres_cpu_seconds().items())
         events = Event.objects.count() - events_before
         failed = Lead.objects.filter(pk__in=ids, status=Lead.Status.FAILED).count()
         sessions = len(re.findall(r"MCP session to \S+ opened", stack.log(name, tail=10**7)))  # logged by mcp_bridge.client
     finally:
         stack.kill(name)
     return {"ms_per_lead": elapsed * 1000 / count, "seconds": elapsed, "enqueue_ms_per_lead":
-            (enqueued - started) * 1000 / count, "failed": failed, "tasks": count * len(PIPELINE), "sessions": sessions,
-            "relay_cpu_ms_per_lead": relay_cpu * 1000 / count, "events_per_lead": events / count}
+            (enqueued - started) * 1000 / count, "failed": failed, "stages": count * len(PIPELINE), "sessions": sessions,
+            "cpu_ms_per_lead": {role: seconds * 1000 / count for role, seconds in cpu.items()},
+            "events_per_lead": events / count}
 
 
 def main() -> None:
@@ -106,11 +114,12 @@ def main() -> None:
               f"{row['ms_per_lead'] / bare:.1f}x the bare agents; goal ≤ {2 * bare + 20:.1f} ms/lead")
     print(f"speedup concurrency 2 vs 1:   {results[1]['ms_per_lead'] / results[2]['ms_per_lead']:.2f}x (goal ≥ 1.5x)")
     for concurrency, row in results.items():
-        print(f"event relay, concurrency {concurrency}: CPU {row['relay_cpu_ms_per_lead']:.1f} ms/lead for "
-              f"{row['events_per_lead']:.1f} events/lead ({row['relay_cpu_ms_per_lead'] / row['ms_per_lead']:.0%} of a core)")
+        split = ", ".join(f"{role} {ms:.1f}" for role, ms in row["cpu_ms_per_lead"].items())
+        print(f"CPU ms/lead at concurrency {concurrency}: {sum(row['cpu_ms_per_lead'].values()):.1f} in all ({split}); "
+              f"{row['events_per_lead']:.1f} events/lead; bare agents {bare:.1f}")
     for concurrency, row in results.items():
-        print(f"MCP sessions the concurrency-{concurrency} worker opened: {row['sessions']} for {row['tasks']} "
-              f"stage tasks (one per worker process expected)")
+        print(f"MCP sessions the concurrency-{concurrency} worker opened: {row['sessions']} for {row['stages']} "
+              f"stages (one per worker process expected)")
 
 
 if __name__ == "__main__":
