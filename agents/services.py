@@ -12,19 +12,22 @@ burst); failures, and the first success after them, are written at once.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from agents.events import publish_agent_status
 from agents.models import Agent, StageRun
 from agents.status_writer import process_writer
 from nellia.hooks import Hook
+
+logger = logging.getLogger(__name__)
 
 # An agent was started (inside the transaction that started it): the pipeline resumes the leads waiting for it.
 agent_started: Hook[[Agent]] = Hook("agent_started")
@@ -125,7 +128,21 @@ def sync_statuses() -> None:
         update_locked(sync_status, agent_id)
 
 
-_writer = process_writer(lambda agent_id, task: update_locked(sync_status, agent_id, task=task))
+def _write_coalesced(agent_id: uuid.UUID, task: str | None) -> None:
+    """A coalesced write, on its timer thread after the stage's task moved on: best effort. It gives up a lock it
+    cannot get within 500 ms (a TRUNCATE or DDL waiting for the agent row while holding StageRun's table would
+    deadlock with it); the sweeper syncs every agent's status anyway."""
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '500ms'")
+            sync_status(agent=Agent.objects.select_for_update().get(pk=agent_id), task=task)
+    except OperationalError as exc:
+        logger.warning("Status of agent %s not written (%s); the sweeper syncs it", agent_id, exc)
+
+
+_writer = process_writer(_write_coalesced)
 
 
 def mark_working(*, agent: Agent, task: str) -> None:

@@ -1,13 +1,15 @@
 """The coalesced agent-status writes of a worker process (agents.status_writer), on a test clock."""
 
+import threading
 import uuid
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 
 from agents.models import Agent, StageRun
-from agents.services import sync_status, update_locked
+from agents.services import _write_coalesced, sync_status, update_locked
 from agents.status_writer import StatusWriter
 from tests.factories import LeadFactory
 
@@ -96,3 +98,29 @@ def test_a_new_label_alone_waits_for_the_interval_across_processes(settings):
     StageRun.objects.filter(agent=agent).update(status=StageRun.Status.SUCCEEDED)
     update_locked(sync_status, agent.pk)  # nothing runs: `active` at once, whatever the heartbeat
     assert Agent.objects.filter(pk=agent.pk).values_list("status", "current_task").get() == ("active", "")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_coalesced_write_gives_up_a_lock_it_cannot_get(caplog):
+    """A TRUNCATE (or another writer) holding the agent row: the timer's write is dropped after 500 ms, never a
+    deadlock; the sweeper syncs the status later."""
+    agent = Agent.objects.get(stage="analysis")
+    locked, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with transaction.atomic():
+            Agent.objects.select_for_update().get(pk=agent.pk)
+            locked.set()
+            release.wait(10)
+        connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        _write_coalesced(agent.pk, "Analisando X")
+    finally:
+        release.set()
+        holder.join(10)
+    assert "not written" in caplog.text
+    assert Agent.objects.get(pk=agent.pk).current_task != "Analisando X"
