@@ -68,12 +68,16 @@ def stop_agent(*, agent: Agent) -> Agent:
     return agent
 
 
-def update_locked(change: Callable[..., None], agent_id: uuid.UUID, **kwargs: Any) -> None:
+def update_locked(change: Callable[..., None], agent_id: uuid.UUID, *, lock_timeout: str = "", **kwargs: Any) -> None:
     """Apply `change` (`mark_working`, `mark_idle`, `record_failure`) to the agent in a transaction of its own,
     holding its row for two statements. The pipeline calls it after a stage's transaction committed, so the stage
     transactions of every worker never wait on the one row their agent shares; the status is derived under the
-    lock from the committed StageRuns, so concurrent finishes still leave it right."""
+    lock from the committed StageRuns, so concurrent finishes still leave it right. `lock_timeout` (PostgreSQL,
+    e.g. "500ms"): give up a lock not granted within it (OperationalError)."""
     with transaction.atomic():
+        if lock_timeout and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [lock_timeout])
         change(agent=Agent.objects.select_for_update().get(pk=agent_id), **kwargs)
 
 
@@ -133,11 +137,7 @@ def _write_coalesced(agent_id: uuid.UUID, task: str | None) -> None:
     cannot get within 500 ms (a TRUNCATE or DDL waiting for the agent row while holding StageRun's table would
     deadlock with it); the sweeper syncs every agent's status anyway."""
     try:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '500ms'")
-            sync_status(agent=Agent.objects.select_for_update().get(pk=agent_id), task=task)
+        update_locked(sync_status, agent_id, lock_timeout="500ms", task=task)
     except OperationalError as exc:
         logger.warning("Status of agent %s not written (%s); the sweeper syncs it", agent_id, exc)
 
