@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
+from accounts.selectors import request_user
 
 # Internal tables of JWT rotation (every refresh token issued, those revoked): nothing for an operator to do there;
 # logout and rotation manage them. Hidden from the admin (the app is listed before this one, so it registered first).
@@ -59,7 +60,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Deactivate selected users (they can no longer log in or refresh)")
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        count = queryset.exclude(pk=request_user(request).pk).update(is_active=False)
         self.message_user(request, f"Deactivated {count} user(s) (never yourself).", messages.SUCCESS)
 
     @admin.action(description="Give selected users the admin role (see every user's data in the API)")
@@ -69,5 +70,5 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Give selected users the user role")
     def make_user(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = queryset.exclude(pk=request.user.pk).update(role=User.Role.USER)
+        count = queryset.exclude(pk=request_user(request).pk).update(role=User.Role.USER)
         self.message_user(request, f"{count} user(s) now have the user role (never yourself).", messages.SUCCESS)

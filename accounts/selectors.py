@@ -6,6 +6,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from rest_framework.request import Request
+from rest_framework_simplejwt.tokens import Token
 
 from accounts.models import User
 
@@ -25,3 +27,8 @@ def request_user(request: HttpRequest) -> User:
     if not isinstance(user, User):
         raise PermissionDenied("Authentication required.")
     return user
+
+
+def request_token(request: Request) -> Token | None:
+    """The access token `request` was authenticated with (`accounts.authentication`), typed; None without one."""
+    return request.auth if isinstance(request.auth, Token) else None

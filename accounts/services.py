@@ -49,8 +49,9 @@ def _token_pair(refresh: RefreshToken, access_lifetime: timedelta | int | None) 
 def _decode_refresh(raw: str) -> RefreshToken:
     """A refresh token with its signature, expiry and type verified, blacklisted or not (the callers decide)."""
     try:
-        UntypedToken(raw)  # signature and expiry
-        token = RefreshToken(raw, verify=False)
+        # simplejwt annotates `token` as a Token; it is the encoded string.
+        UntypedToken(raw)  # type: ignore[arg-type]  # signature and expiry
+        token = RefreshToken(raw, verify=False)  # type: ignore[arg-type]
         token.verify_token_type()
     except TokenError as exc:
         raise InvalidRefreshToken(str(exc)) from None
@@ -64,7 +65,7 @@ def issue_tokens(user: Any, access_lifetime: timedelta | int | None = None) -> d
     uses 24 h). Records the login time.
     """
     refresh = tokens.start_family(user)
-    update_last_login(None, user)
+    update_last_login(User, user)  # a signal receiver: the sender is the user model
     return _token_pair(refresh, access_lifetime)
 
 

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
+from accounts.selectors import request_token
 from accounts.serializers import (
     LoginResponseSerializer,
     LoginSerializer,
@@ -33,7 +34,7 @@ def check_credentials(request: Request, *, email: str, password: str) -> Any:
     user = authenticate(request._request, email=email, password=password)
     if getattr(request._request, "axes_locked_out", False):
         # This view answers the lockout in its presentation's body: AxesMiddleware must not replace it.
-        request._request.axes_locked_out = False
+        request._request.axes_locked_out = False  # type: ignore[attr-defined]  # django-axes' own request flag
         cool_off = get_cool_off(request._request)
         raise exceptions.Throttled(wait=cool_off.total_seconds() if cool_off else None)
     if user is None or not user.is_active:
@@ -117,7 +118,9 @@ class LogoutView(APIView):
         serializer.is_valid(raise_exception=True)
         try:
             services.logout(
-                user=request.user, access_token=request.auth, refresh_token=serializer.validated_data["refresh_token"]
+                user=request.user,
+                access_token=request_token(request),
+                refresh_token=serializer.validated_data["refresh_token"],
             )
         except services.InvalidRefreshToken as exc:
             raise exceptions.ValidationError({"refresh_token": [str(exc)]}) from None

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import services
-from accounts.selectors import user_by_email
+from accounts.selectors import request_token, user_by_email
 from accounts.views import check_credentials
 from frontend.serializers.auth import (
     AuthResponseSerializer,
@@ -98,7 +98,7 @@ class LogoutView(FrontendView):
         try:
             services.logout(
                 user=request.user,
-                access_token=request.auth,
+                access_token=request_token(request),
                 refresh_token=serializer.validated_data.get("refresh_token") or None,
             )
         except services.InvalidRefreshToken as exc:
