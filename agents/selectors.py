@@ -175,6 +175,7 @@ def _p95(durations: QuerySet[StageRun]) -> float:
         return 0.0
     rank = math.ceil(0.95 * count) - 1
     value = durations.order_by("duration_ms").values_list("duration_ms", flat=True)[rank]
+    assert value is not None, "the caller passes only runs with a duration"
     return float(value)
 
 

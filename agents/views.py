@@ -1,5 +1,8 @@
 """`/api/agents`: list, detail, start/stop (admins), metrics over a window. Thin over selectors/services."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +16,9 @@ from agents import selectors, services
 from agents.models import Agent
 from agents.serializers import AgentSerializer, AgentWindowMetricsSerializer
 from leads.models import Stage
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 class IsAdminRole(permissions.BasePermission):
@@ -46,7 +52,7 @@ class AgentViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Agent]:
         return selectors.agents_list()
 
-    def get_permissions(self) -> list[permissions.BasePermission]:
+    def get_permissions(self) -> Sequence["_SupportsHasPermission"]:
         if self.action in ("start", "stop"):
             return [permissions.IsAuthenticated(), IsAdminRole()]
         return super().get_permissions()

@@ -1,5 +1,6 @@
 import os
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -17,11 +18,11 @@ class PrivateStorage(FileSystemStorage):
         super().__init__(base_url=None)
 
     @property
-    def base_location(self):  # type: ignore[override]
+    def base_location(self) -> Path:
         return settings.PRIVATE_MEDIA_ROOT
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return os.path.abspath(self.base_location)
 
 

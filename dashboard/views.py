@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.selectors import request_user
 from chat.events import message_payload
 from chat.selectors import messages_for, resolve_agent
 from dashboard.selectors import agent_queue_state, dashboard_snapshot
@@ -18,7 +19,7 @@ CHAT_HISTORY = 30
 @never_cache
 @staff_member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    snapshot = dashboard_snapshot(request.user)
+    snapshot = dashboard_snapshot(request_user(request))
     return render(request, "dashboard/dashboard.html", {"snapshot": snapshot, **snapshot})
 
 
