@@ -11,7 +11,7 @@ from business_context import services
 from business_context.models import BusinessContext
 
 
-class LinesField(forms.CharField):
+class LinesField(forms.Field):
     """A list of strings edited as one item per line."""
 
     widget = forms.Textarea(attrs={"rows": 4, "cols": 60})
@@ -48,7 +48,8 @@ class BusinessContextAdminForm(forms.ModelForm):
             self.fields["language"].required = False
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         data = {name: cleaned.get(name) for name in services.EDITABLE_FIELDS if name in self.fields}
         try:
             self.service_data = services.validate_context_data(data, partial=False)

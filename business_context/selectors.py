@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from accounts.models import User
@@ -13,9 +14,9 @@ from business_context.models import CONTENT_FIELDS, BusinessContext
 AGENT_DATA_FIELDS = (*CONTENT_FIELDS, "version")
 
 
-def context_for(user: User) -> BusinessContext | None:
+def context_for(user: User | AnonymousUser) -> BusinessContext | None:
     """`user`'s business context, or None until they save one."""
-    if not getattr(user, "is_authenticated", False) and not getattr(user, "pk", None):
+    if isinstance(user, AnonymousUser):
         return None
     return BusinessContext.objects.filter(owner=user).first()
 
