@@ -1,4 +1,5 @@
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -25,11 +26,11 @@ def pretty_json(value: Any) -> str:
     )
 
 
-def _pretty(name: str):
-    def display(self, obj: Lead) -> str:
+def _pretty(name: str) -> Callable[[Any, Lead], str]:
+    @admin.display(description=name.replace("_", " "))
+    def display(self: Any, obj: Lead) -> str:
         return pretty_json(getattr(obj, name))
 
-    display.short_description = name.replace("_", " ")
     display.__name__ = f"{name}_pretty"
     return display
 
@@ -48,7 +49,8 @@ class LeadAdminForm(forms.ModelForm):
             raise ValidationError(exc.message_dict["website"]) from None
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         owner = cleaned.get("owner") or (self.instance.owner if self.instance.owner_id else None)
         website = cleaned.get("website")
         if owner and website:

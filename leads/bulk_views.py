@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import request_user
 from leads import board, exporting, importing
 from leads.bulk import ACTIONS, MAX_IDS, bulk_action
 from leads.serializers import LeadSerializer
@@ -236,7 +237,7 @@ class LeadBulkView(APIView):
     def post(self, request: Request) -> Response:
         params = BulkRequestSerializer(data=request.data)
         params.is_valid(raise_exception=True)
-        return Response(bulk_action(user=request.user, **params.validated_data))
+        return Response(bulk_action(user=request_user(request), **params.validated_data))
 
 
 # --- by stage -------------------------------------------------------------------------------------------------
@@ -279,7 +280,7 @@ class LeadsByStageView(APIView):
     def get(self, request: Request) -> Response:
         params = ByStageQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        columns = board.leads_by_stage(request.user, **params.validated_data)
+        columns = board.leads_by_stage(request_user(request), **params.validated_data)
         return Response(
             {
                 name: {"count": column["count"], "results": LeadSerializer(column["leads"], many=True).data}

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.management.base import CommandError
 
 from leads.models import Lead
 
 
+class _Progress(Protocol):
+    """What the mixin needs of its command (`nellia.commands.NelliaCommand`)."""
+
+    def progress(self, *, total: int | None, desc: str, unit: str = ...) -> Any: ...
+
+
 class WaitForLeadsMixin:
     """Follow leads until completed, failed or waiting (a stopped agent), with a progress bar."""
 
-    def wait_for_leads(self, lead_ids: Iterable[Any], *, timeout: float, desc: str = "Processing") -> dict[str, int]:
+    def wait_for_leads(
+        self: _Progress, lead_ids: Iterable[Any], *, timeout: float, desc: str = "Processing"
+    ) -> dict[str, int]:
         """Status counts once every lead is final; raises CommandError on timeout (0: no timeout)."""
         final = (Lead.Status.COMPLETED, Lead.Status.FAILED, Lead.Status.WAITING)
         ids = list(lead_ids)

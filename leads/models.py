@@ -87,8 +87,9 @@ class Lead(models.Model):
         COMPLETED = "completed", "Completed"
         FAILED = "failed", "Failed"
 
-    # The stages and `completed`: where the lead is in the pipeline.
-    ProcessingStage = models.TextChoices(  # type: ignore[misc]
+    # The stages and `completed`: where the lead is in the pipeline. (The stubs know only the one-name form of the
+    # functional API.)
+    ProcessingStage = models.TextChoices(  # type: ignore[call-overload]
         "ProcessingStage", [*((stage.name, (stage.value, stage.label)) for stage in Stage), ("COMPLETED", (COMPLETED, "Completed"))]
     )
 

@@ -33,10 +33,11 @@ class LeadResource(resources.ModelResource):
         return [field for field in self.get_import_fields() if field.column_name in importing.IMPORT_FIELDS]
 
     def before_import(self, dataset: Any, **kwargs: Any) -> None:
-        self._owner = kwargs.get("user")
         self._seen: set[str] = set()
-        if self._owner is None:
+        owner = kwargs.get("user")
+        if owner is None:
             raise ValueError("An import needs the importing user.")
+        self._owner = owner
 
     def init_instance(self, row: Any = None) -> Lead:
         data = {importing._column(key): value for key, value in dict(row or {}).items()}

@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from accounts.selectors import request_user
 from leads import selectors, services
 from leads.filters import ORDERING_FIELDS, SEARCH_FIELDS, LeadFilter
 from leads.hooks import COUNTED_FIELDS, known_lead_count
@@ -89,14 +90,16 @@ class LeadViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: BaseSerializer) -> None:
         try:
             serializer.instance = services.create_lead(
-                owner=self.request.user, data=dict(serializer.validated_data), source=Lead.Source.API
+                owner=request_user(self.request), data=dict(serializer.validated_data), source=Lead.Source.API
             )
         except services.DuplicateLead as exc:
             raise duplicate_conflict(exc) from None
 
     def perform_update(self, serializer: BaseSerializer) -> None:
+        lead = serializer.instance
+        assert isinstance(lead, Lead), "UpdateModelMixin binds the lead from get_object"
         try:
-            serializer.instance = services.update_lead(lead=serializer.instance, data=dict(serializer.validated_data))
+            serializer.instance = services.update_lead(lead=lead, data=dict(serializer.validated_data))
         except services.DuplicateLead as exc:
             raise duplicate_conflict(exc) from None
 
