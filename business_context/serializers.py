@@ -62,8 +62,7 @@ class BusinessContextVersionSerializer(serializers.Serializer):
                                       help_text="Who saved it (null: a script or a data migration).")
     change = serializers.SerializerMethodField(help_text="created or changed")
     changed_fields = serializers.SerializerMethodField(help_text="Content fields that differ from the version before.")
-    # DRF's metaclass pops declared fields off the class, so the serializer's `context` property is untouched.
-    context = serializers.SerializerMethodField()  # type: ignore[assignment]
+    context = serializers.SerializerMethodField()  # type: ignore[assignment]  # a declared field, not Field.context
 
     def get_change(self, record: Any) -> str:
         return "created" if record.history_type == "+" else "changed"

@@ -12,7 +12,7 @@ from metrics.selectors import overview
 def _labelled(counts: dict[str, int], choices: type[Lead.Status] | type[Lead.Tier]) -> list[tuple[str, int]]:
     """`{"high_potential": 3}` → `[("High potential", 3)]`: what an operator reads, in the choices' order."""
     labels = dict(choices.choices)
-    return [(labels.get(key, key), count) for key, count in counts.items()]
+    return [(str(labels.get(key, key)), count) for key, count in counts.items()]
 
 
 def _summary(user: Any) -> dict[str, Any]:

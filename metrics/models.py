@@ -11,9 +11,18 @@ never wait for each other; readers fold an owner's rows into one row per group n
 On SQLite (the embedded development mode) there are no triggers and the selectors aggregate the leads directly.
 """
 
+from typing import TypedDict
+
 from django.db import models
 
-SUM_FIELD = {"max_digits": 40, "decimal_places": 20, "default": 0}
+
+class _SumField(TypedDict):
+    max_digits: int
+    decimal_places: int
+    default: int
+
+
+SUM_FIELD: _SumField = {"max_digits": 40, "decimal_places": 20, "default": 0}
 
 
 class LeadCountsDelta(models.Model):

@@ -167,7 +167,8 @@ def compact_lead_counts(*, owner_id: Any = None) -> None:
         )
 
 
-_GROUP_SUMS_COLUMNS = [LeadCountsDelta._meta.get_field(name).column for name in _GROUP_SUMS]
+_COLUMNS = {f.name: f.column for f in LeadCountsDelta._meta.concrete_fields}
+_GROUP_SUMS_COLUMNS = [_COLUMNS[name] for name in _GROUP_SUMS]
 
 
 def uses_lead_counts() -> bool:

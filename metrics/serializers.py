@@ -23,7 +23,7 @@ class ActivityMetadataSerializer(serializers.Serializer):
     company_name = serializers.CharField(required=False)
     status = serializers.CharField(required=False)
     processing_stage = serializers.CharField(required=False)
-    source = serializers.CharField(required=False)
+    source = serializers.CharField(required=False)  # type: ignore[assignment]  # a declared field, not Field.source
     stage = serializers.CharField(required=False)
     qualification_tier = serializers.CharField(required=False, allow_null=True)
     overall_score = serializers.FloatField(required=False, allow_null=True)
