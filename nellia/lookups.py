@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -36,5 +37,5 @@ def get_or_404(queryset: QuerySet[M], pk: Any, *, what: str) -> M:
     there is none or `pk` is not a UUID."""
     try:
         return queryset.get(pk=uuid_or_404(pk, what=what))
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:  # the model's DoesNotExist
         raise Http404(f"No {what} matches the given id.") from None

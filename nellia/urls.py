@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from nellia.api.docs import RedocView, SwaggerView
@@ -13,7 +13,7 @@ admin.site.index_title = "Operations"
 admin.site.site_url = "/dashboard/"
 
 # Each app's urls.py holds its full sub-paths under /api/ (e.g. "leads", "leads/<id>/process").
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("accounts.urls")),
     path("", include("agents.urls")),
     path("", include("pipeline.urls")),

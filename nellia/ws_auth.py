@@ -29,7 +29,8 @@ def authenticated_user(raw: str) -> tuple[Any, float | None]:
     """
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         return AnonymousUser(), None
-    authentication = drf_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()  # accounts.authentication.JWTAuthentication
+    # accounts.authentication.JWTAuthentication (api_settings imports the classes; the stubs type the dotted paths).
+    authentication = drf_settings.DEFAULT_AUTHENTICATION_CLASSES[0]()  # type: ignore[operator]
     try:
         token = authentication.get_validated_token(raw.encode())
         user = authentication.get_user(token)

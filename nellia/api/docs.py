@@ -24,7 +24,7 @@ DOCS_CSP = (
 class _LocalOnly:
     @extend_schema(exclude=True)  # as the views it wraps: a page, not an API operation
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)  # type: ignore[misc]  # a mixin: the Spectacular view's get
         response["Content-Security-Policy"] = DOCS_CSP
         return response
 

@@ -94,7 +94,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, exceptions.Throttled):
-        exc = throttled(exc.wait)
+        exc = throttled(exc.wait)  # type: ignore[attr-defined]  # set by Throttled.__init__; the stubs omit it
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, DjangoValidationError):
@@ -115,5 +115,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)
         return Response({"detail": "Internal server error.", "code": "server_error"}, status=500)
+    assert isinstance(exc, exceptions.APIException), "DRF answers only its own (the others were converted above)"
     response.data = error_body(exc)
     return response

@@ -14,7 +14,7 @@ def ordered_by(model: type[Model], field: str) -> OrderBy:
     of the user instead)."""
     name = field.lstrip("-")
     try:
-        nulls_last = True if model._meta.get_field(name).null else None
+        nulls_last = True if getattr(model._meta.get_field(name), "null", True) else None
     except Exception:  # an annotation or a related path: keep NULLS LAST
         nulls_last = True
     return F(name).desc(nulls_last=nulls_last) if field.startswith("-") else F(name).asc(nulls_last=nulls_last)

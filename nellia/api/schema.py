@@ -1,7 +1,7 @@
 """OpenAPI helpers: the contract's error body, declared once for every endpoint's documentation, and the
 AutoSchema that documents every operation's error statuses by rule."""
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
@@ -114,7 +114,7 @@ class AutoSchema(openapi.AutoSchema):
             serializer = OpenApiResponse(self.error_serializer, description=serializer.description)
         return super()._get_response_for_code(serializer, status_code, media_types, direction)
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for status in self.error_statuses():
             if str(status) not in responses:
