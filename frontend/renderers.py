@@ -1,5 +1,6 @@
 """The one renderer of `/api/v1/`: wraps successful bodies in the envelope and encodes JSON fast (orjson)."""
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -41,7 +42,9 @@ class FrontendRenderer(BaseRenderer):
     format = "json"
     charset = None
 
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: dict | None = None) -> bytes:
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
         context = renderer_context or {}
         response = context.get("response")
         if response is not None and response.status_code == 204:

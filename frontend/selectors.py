@@ -7,7 +7,8 @@ filtering and sorting use it, and list rows are fetched as plain values (no mode
 import functools
 import uuid
 from collections.abc import Collection
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db import connections
 from django.db.models import Avg, Count, Func, Q, QuerySet, TextField
@@ -73,7 +74,16 @@ TIMESTAMP_TEXT = {f"{name}_iso": IsoTimestamp(name) for name in TIMESTAMP_VALUES
 SORTABLE = {"company_name", "relevance_score", "roi_potential_score", "brazilian_market_fit", "created_at", "updated_at"}
 
 
-def presented_leads_for(user: Any) -> QuerySet[Lead]:
+if TYPE_CHECKING:  # django-stubs' type of a Lead with the `presented_stage` annotation (checked by `filter`)
+    from django_stubs_ext import WithAnnotations
+
+    class _Presented(TypedDict):
+        presented_stage: str
+
+    PresentedLead = WithAnnotations[Lead, _Presented]
+
+
+def presented_leads_for(user: Any) -> "QuerySet[PresentedLead]":
     """The caller's leads (admins: all) annotated with `presented_stage`."""
     return leads_for(user).annotate(presented_stage=PRESENTED_STAGE)
 
@@ -216,7 +226,14 @@ ACTIVITY_FILTER = (
 )
 
 
-def recent_activity_events(user: Any, *, limit: int) -> list[dict[str, Any]]:
+class ActivityEvent(TypedDict):
+    id: int
+    type: str
+    data: Any
+    created_at: datetime
+
+
+def recent_activity_events(user: Any, *, limit: int) -> list[ActivityEvent]:
     """The newest activity events `user` may see (their own and global ones; admins: all), newest first."""
     events = Event.objects.filter(ACTIVITY_FILTER)
     if not sees_everything(user):

@@ -163,6 +163,7 @@ class RelayRedisWriter(socketio.RedisManager):
     `LISTENER_WAIT_SECONDS`; after one such wait in vain no more waiting until a web process listens again."""
 
     LISTENER_WAIT_SECONDS = 10.0
+    connected: bool  # RedisManager's: whether `redis` is connected
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

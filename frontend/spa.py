@@ -5,12 +5,13 @@ files. Unset: nothing is served here (404)."""
 from pathlib import Path
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import re_path
 from django.views.static import serve
 
 
-def spa(request: HttpRequest, path: str = "") -> HttpResponse:
+def spa(request: HttpRequest, path: str = "") -> HttpResponseBase:
     if not settings.FRONTEND_DIST_DIR:
         raise Http404("No frontend is served (FRONTEND_DIST_DIR is not set).")
     dist = Path(settings.FRONTEND_DIST_DIR).resolve()

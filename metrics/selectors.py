@@ -176,7 +176,7 @@ def uses_lead_counts() -> bool:
     return connection.vendor == "postgresql"
 
 
-def lead_count(user: Any, **filters: str) -> int | None:
+def lead_count(user: Any, **filters: str | None) -> int | None:
     """How many leads `user` sees with these exact `status`/`processing_stage`/`qualification_tier` values, from
     the lead counts (no scan of the leads); None where there are no counts (SQLite): count the leads instead."""
     if not uses_lead_counts() or not getattr(user, "is_authenticated", False):

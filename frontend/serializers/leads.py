@@ -52,7 +52,7 @@ def _persona(value: Any) -> dict | None:
 def _enrichment(data: Any, strategy: Any, message: Any) -> dict:
     result = dict(data) if isinstance(data, dict) else {}
     if isinstance(strategy, dict) and strategy:
-        sequence = []
+        sequence: list[dict[str, Any]] = []
         for step in _strings(strategy.get("contact_sequence")):
             if isinstance(step, dict):
                 item = {key: value for key, value in step.items() if key != "step"}
@@ -138,7 +138,7 @@ class LeadSerializer(serializers.Serializer):
     board_stage = serializers.CharField(allow_null=True)
     status = serializers.CharField()
     progress = serializers.IntegerField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.source
     persona = typed_field(model_schema(agent_models.Persona, nullable=True), allow_null=True)
     pain_point_analysis = typed_field(output_field_schema(agent_models.AnalysisOutput, "pain_point_analysis"))
     purchase_triggers = typed_field(output_field_schema(agent_models.AnalysisOutput, "purchase_triggers"))
@@ -151,7 +151,7 @@ class LeadSerializer(serializers.Serializer):
 
 
 class LeadPageSerializer(serializers.Serializer):
-    data = LeadSerializer(many=True)
+    data = LeadSerializer(many=True)  # type: ignore[assignment]  # a declared field, not Serializer.data
     total = serializers.IntegerField()
     page = serializers.IntegerField()
     limit = serializers.IntegerField()

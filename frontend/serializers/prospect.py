@@ -107,7 +107,7 @@ class JobResultSerializer(serializers.Serializer):
 
 class JobStatusSerializer(JobSerializer):
     processedAt = serializers.DateTimeField(allow_null=True)  # noqa: N815
-    data = JobDataSerializer()
+    data = JobDataSerializer()  # type: ignore[assignment]  # a declared field, not Serializer.data
     result = JobResultSerializer()
 
 

@@ -3,10 +3,12 @@ parser of settings.REST_FRAMEWORK)."""
 
 from typing import Any
 
+from django.http import HttpRequest
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.schemas.inspectors import ViewInspector
 from rest_framework.views import APIView
 
 from frontend import exceptions as frontend_exceptions
@@ -19,7 +21,7 @@ class FrontendView(APIView):
 
     envelope = True
     renderer_classes = [FrontendRenderer]
-    schema = FrontendAutoSchema()
+    schema: ViewInspector | None = FrontendAutoSchema()
 
     def get_exception_handler(self):
         return frontend_exceptions.exception_handler
@@ -40,7 +42,7 @@ class NotFoundView(FrontendView):
     permission_classes = [AllowAny]
     schema = None
 
-    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def http_method_not_allowed(self, request: HttpRequest | Request, *args: Any, **kwargs: Any) -> Response:
         raise exceptions.NotFound()
 
     get = post = put = patch = delete = http_method_not_allowed

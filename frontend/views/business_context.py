@@ -14,7 +14,7 @@ from nellia.api.schema import errors
 
 class BusinessContextView(FrontendView):
     @property
-    def envelope(self) -> bool:  # GET is RAW (the app reads the bare object); POST/PUT answer ENV
+    def envelope(self) -> bool:  # type: ignore[override]  # GET is RAW (the app reads the bare object); POST/PUT ENV
         request = getattr(self, "request", None)
         return request is None or request.method != "GET"
 

@@ -17,6 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.selectors import request_user
 from frontend.exceptions import BadRequest
 from frontend.renderers import encoded
 from frontend.selectors import (
@@ -100,7 +101,7 @@ def _create(request: Request, data: dict[str, Any]) -> Any:
     if "company_name" not in serializer.validated_data:
         raise exceptions.ValidationError({"company_name": ["This field is required."]})
     try:
-        return services.create_lead(owner=request.user, data=serializer.to_service_data(), source="api")
+        return services.create_lead(owner=request_user(request), data=serializer.to_service_data(), source="api")
     except services.DuplicateLead as exc:
         raise _duplicate(exc) from None
 

@@ -5,6 +5,7 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.selectors import request_user
 from frontend.serializers.prospect import (
     JobSerializer,
     JobStatusSerializer,
@@ -32,7 +33,7 @@ class ProspectStartView(FrontendView):
     def post(self, request: Request) -> Response:
         query = self.body().get("user_search_query")
         try:
-            job = start_job(owner=request.user, search_query=query if isinstance(query, str) else "")
+            job = start_job(owner=request_user(request), search_query=query if isinstance(query, str) else "")
         except StartRefusedError as exc:
             raise as_api_error(exc) from None
         return Response({"jobId": str(job.pk), "status": "started"}, status=status.HTTP_202_ACCEPTED)
@@ -41,13 +42,13 @@ class ProspectStartView(FrontendView):
 class ProspectJobsView(FrontendView):
     @extend_schema(summary="The caller's 50 newest jobs, newest first", responses={200: JobSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        return Response([present_job(job) for job in selectors.jobs_for(request.user)[:JOBS_LISTED]])
+        return Response([present_job(job) for job in selectors.jobs_for(request_user(request))[:JOBS_LISTED]])
 
 
 class ProspectJobStatusView(FrontendView):
     @extend_schema(summary="One job with its data and result", responses={200: JobStatusSerializer})
     def get(self, request: Request, job_id: str) -> Response:
-        return Response(present_job_status(selectors.get_job_for(request.user, job_id)))
+        return Response(present_job_status(selectors.get_job_for(request_user(request), job_id)))
 
 
 class PlanStatusView(FrontendView):
@@ -55,4 +56,4 @@ class PlanStatusView(FrontendView):
 
     @extend_schema(summary="Plan, quota, active job and cooldown (RAW)", responses={200: PlanStatusSerializer})
     def get(self, request: Request) -> Response:
-        return Response(present_plan_status(selectors.plan_status(request.user)))
+        return Response(present_plan_status(selectors.plan_status(request_user(request))))

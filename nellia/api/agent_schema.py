@@ -10,13 +10,15 @@ Schemas are the models' *validation* schemas: a field with a default may be miss
 (an older result, or `{}` before the stage ran).
 """
 
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from drf_spectacular.utils import extend_schema_field
 from pydantic import BaseModel
 from rest_framework import serializers
 
 from mcp_bridge.agent_server import models as agent_models
+
+F = TypeVar("F", bound=serializers.Field)
 
 PREFIX = "Agent"
 _REF = "#/components/schemas/"
@@ -77,6 +79,10 @@ def output_field_schema(model: type[BaseModel], name: str) -> dict[str, Any]:
     return _openapi(schema["properties"][name])
 
 
+@overload
+def typed_field(schema: dict[str, Any], **kwargs: Any) -> serializers.JSONField: ...
+@overload
+def typed_field(schema: dict[str, Any], field: type[F], **kwargs: Any) -> F: ...
 def typed_field(schema: dict[str, Any], field: type[serializers.Field] = serializers.JSONField,
                 **kwargs: Any) -> serializers.Field:
     """A serializer field (a JSONField by default) documented with `schema` (`model_schema`, ...)."""
