@@ -181,7 +181,8 @@ def find_city_state(text: str, phones: list[str] | None = None, name: str = "") 
     cep = next((geo.uf_for_cep(m.group(1) or m.group(3)) for m in _CEP_RE.finditer(text)), "")
     ddd = next((geo.DDD_TO_UF.get(int(p[4:6]), "") for p in phones or [] if p.startswith("+55 ")), "")
     folded = fold(text)
-    city_hits = sorted((m.start(), city, uf) for city, uf in geo.CITIES.items() if (m := _find_word(fold(city), folded)))
+    city_hits = sorted((hit.start(), city, uf) for city, uf in geo.CITIES.items()
+                       if (hit := _find_word(fold(city), folded)))
     known_uf = cep or ddd
     if known_uf and any(uf == known_uf for _, _, uf in city_hits):
         city_hits = [hit for hit in city_hits if hit[2] == known_uf]
@@ -189,7 +190,7 @@ def find_city_state(text: str, phones: list[str] | None = None, name: str = "") 
         return next((city for _, city, uf in city_hits if uf == cep), ""), cep
     if city_hits:
         return city_hits[0][1], city_hits[0][2]
-    state_hits = [(m.start(), uf) for uf, (name_, _) in geo.STATES.items() if (m := _find_word(fold(name_), folded))]
+    state_hits = [(hit.start(), uf) for uf, (name_, _) in geo.STATES.items() if (hit := _find_word(fold(name_), folded))]
     if state_hits:
         return "", min(state_hits)[1]
     lone = _LONE_UF_RE.search(text)

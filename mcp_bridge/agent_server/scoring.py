@@ -228,9 +228,9 @@ def score(p: LeadProfile, ctx: BusinessContextData) -> ScoreCard:
     fit_rules = market_fit_rules(p, ctx)
     fit = min(1.0, sum(r.value for r in fit_rules))
     overall = sum(w * v for w, v in zip(OVERALL_WEIGHTS.values(), (relevance, roi, fit), strict=True))
-    rounded = [round(v, 4) for v in (relevance, roi, fit, overall)]
-    tier = tier_for(rounded[3], rounded[0], rounded[2])
-    if rounded[2] >= MIN_MARKET_FIT:
+    relevance, roi, fit, overall = (round(v, 4) for v in (relevance, roi, fit, overall))
+    tier = tier_for(overall, relevance, fit)
+    if fit >= MIN_MARKET_FIT:
         tier = _gated(tier, p, ctx, {r.name: r for r in relevance_rules})
-    return ScoreCard(*rounded, tier=tier,
+    return ScoreCard(relevance, roi, fit, overall, tier=tier,
                      rules={"relevance": relevance_rules, "roi_potential": roi_rules, "brazilian_market_fit": fit_rules})

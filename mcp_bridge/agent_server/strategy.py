@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from . import geo
 from .grammar import Phrase, lower_first, sentence
-from .models import BusinessContextData, ContactStep, Objection, Persona, Strategy, StrategyOutput
+from .models import BusinessContextData, Channel, ContactStep, Objection, Persona, Strategy, StrategyOutput
 from .profile import LeadProfile, format_measure
 from .seller import Seller, pains_shown, read_seller, stems
 from .text import join_human, pick, sentence_with
@@ -89,11 +89,12 @@ def focus_pains(p: LeadProfile, seller: Seller) -> list[Phrase]:
     return [Phrase(c, seller.lang_pt) for c in seller.sector_challenges(p.sector)]
 
 
-def choose_channels(p: LeadProfile) -> tuple[str, str]:
+def choose_channels(p: LeadProfile) -> tuple[Channel, Channel]:
     f = p.facts
     mobile = any(re.search(r"\s9\d{4}-", x) for x in f.phones)
     linkedin = any("linkedin" in s for s in f.social_profiles)
     small = p.size in ("micro", "small")
+    primary: Channel
     if small and mobile:
         primary = "whatsapp"
     elif f.emails:
@@ -102,9 +103,9 @@ def choose_channels(p: LeadProfile) -> tuple[str, str]:
         primary = "linkedin"
     else:
         primary = "whatsapp" if mobile else "phone"
-    options = (["linkedin"] if not small else []) + (["phone"] if f.phones else []) + \
-        (["whatsapp"] if mobile else []) + (["email"] if f.emails else []) + ["linkedin", "phone"]
-    return primary, next(c for c in options if c != primary)
+    options: list[tuple[bool, Channel]] = [(not small, "linkedin"), (bool(f.phones), "phone"), (mobile, "whatsapp"),
+                                           (bool(f.emails), "email"), (True, "linkedin"), (True, "phone")]
+    return primary, next(channel for usable, channel in options if usable and channel != primary)
 
 
 def best_time(channel: str, p: LeadProfile, lang_pt: bool) -> str:
@@ -136,7 +137,7 @@ def objections(seller: Seller, pains: list[Phrase]) -> list[Objection]:
     return found
 
 
-def sequence(primary: str, secondary: str, tier: str, lang_pt: bool) -> list[ContactStep]:
+def sequence(primary: Channel, secondary: Channel, tier: str, lang_pt: bool) -> list[ContactStep]:
     """3 steps for weak leads, 4 for medium, 5 for high-potential ones; channels alternate."""
     plan = [
         (primary, pick(lang_pt, "Dia 1: abordagem personalizada citando um fato da empresa",
@@ -199,8 +200,8 @@ def plan_strategy(p: LeadProfile, ctx: BusinessContextData, persona: Persona, ti
     if pains:
         goal += pick(pt, f" para diagnosticar {pains[0].definite()}", f" to diagnose {pains[0].noun}")
     strategy = Strategy(
-        primary_channel=primary,  # type: ignore[arg-type]
-        secondary_channel=secondary,  # type: ignore[arg-type]
+        primary_channel=primary,
+        secondary_channel=secondary,
         tone_of_voice=pick(pt, f"Consultivo e próximo; {persona.communication_style[:1].lower()}"
                                f"{persona.communication_style[1:]}",
                            f"Consultative and warm; {persona.communication_style[:1].lower()}"
