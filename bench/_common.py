@@ -100,6 +100,30 @@ def seller_user():
     return owner
 
 
+def agent_calls(count: int, owner) -> tuple[list[tuple[str, dict]], float]:
+    """The five agents called in this process on `count` leads (built in memory, never saved), each stage given the
+    earlier stages' results as the runner gives them (no Celery, HTTP or database): the calls, as (tool,
+    arguments), and their ms/lead."""
+    from business_context.selectors import context_as_agent_data, context_for
+    from leads.importing import build_lead
+    from mcp_bridge.agent_server import agents
+    from pipeline.runner import previous_results
+    from pipeline.stages import SPECS, lead_data, next_stage
+
+    leads = [build_lead(owner=owner, row=row) for row in company_rows(count)]
+    context = context_as_agent_data(context_for(owner))
+    calls = []
+    started = time.perf_counter()
+    for lead in leads:
+        for spec in SPECS.values():
+            arguments = {"lead": lead_data(lead), "business_context": context, "previous": previous_results(lead)}
+            output = getattr(agents, spec.tool)(arguments)
+            spec.apply(lead, spec.output.model_validate(output.model_dump(mode="json")).model_dump(mode="json"))
+            lead.processing_stage = next_stage(spec.name)  # the next stage gets this one's result, as in the runner
+            calls.append((spec.tool, arguments))
+    return calls, (time.perf_counter() - started) * 1000 / count
+
+
 def bench_user(email: str = "bench@nellia.local"):
     from accounts.models import User
 

@@ -24,29 +24,22 @@ import re
 import sys
 import time
 
-from _common import ROOT, company_rows, postgres_cpu_seconds, seller_user, session_cpu_seconds, setup_real_mode
+from _common import (
+    ROOT,
+    agent_calls,
+    company_rows,
+    postgres_cpu_seconds,
+    seller_user,
+    session_cpu_seconds,
+    setup_real_mode,
+)
 
 # This file is named like the `pipeline` app: the app must win the import.
 sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
 
 def bare_agents(count: int, owner) -> float:
     """ms/lead of the five agents called in this process on `count` leads (built in memory, never saved)."""
-    from business_context.selectors import context_as_agent_data, context_for
-    from leads.importing import build_lead
-    from mcp_bridge.agent_server import agents
-    from pipeline.runner import previous_results
-    from pipeline.stages import SPECS, lead_data, next_stage
-
-    leads = [build_lead(owner=owner, row=row) for row in company_rows(count)]
-    context = context_as_agent_data(context_for(owner))
-    started = time.perf_counter()
-    for lead in leads:
-        for spec in SPECS.values():
-            arguments = {"lead": lead_data(lead), "business_context": context, "previous": previous_results(lead)}
-            output = getattr(agents, spec.tool)(arguments)
-            spec.apply(lead, spec.output.model_validate(output.model_dump(mode="json")).model_dump(mode="json"))
-            lead.processing_stage = next_stage(spec.name)  # the next stage gets this one's result, as in the runner
-    return (time.perf_counter() - started) * 1000 / count
+    return agent_calls(count, owner)[1]
 
 
 def pipeline_round(stack, owner, count: int, concurrency: int) -> dict[str, float]:
