@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from frontend.socketio import RelayRedisWriter
 from tests.e2e.harness import live_db  # noqa: F401 - shared by every end-to-end module
 from tests.factories import AdminFactory, BusinessContextFactory, UserFactory
 
@@ -22,6 +23,9 @@ def _isolated_runtime(settings, tmp_path, monkeypatch):
     # PBKDF2 at full strength costs ~1 s per user on CI's cores. Fewer iterations keep the same algorithm, so
     # processes started by e2e tests still verify these passwords (the iteration count is in the hash).
     monkeypatch.setattr(PBKDF2PasswordHasher, "iterations", 1000)
+    # No web process listens on the test process's Socket.IO channel: the relay's writer would wait 10 s for one
+    # on its first emit (whichever test relays first).
+    monkeypatch.setattr(RelayRedisWriter, "LISTENER_WAIT_SECONDS", 0)
 
 
 def auth_client(user) -> APIClient:
