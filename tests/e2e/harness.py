@@ -17,6 +17,7 @@ data (`transactional_db`). Typical use, one stack per module:
 """
 
 import contextlib
+import functools
 import os
 import secrets
 import shutil
@@ -112,7 +113,7 @@ class RealStack:
         self.workers_wanted = workers
         self.flush_redis = flush_redis
         self.processes: dict[str, subprocess.Popen] = {}
-        self._booting: list[tuple[str, Callable[[], bool]]] | None = None  # readiness checks deferred by __enter__
+        self._booting: list[tuple[str, Callable[[], bool]]] | None = None  # readiness checks `start_together` defers
         db = connection.settings_dict
         self.env = {
             **os.environ,
@@ -150,23 +151,16 @@ class RealStack:
         try:
             if self.redis_port is not None:
                 self.start_redis()  # every other process connects to it as it starts
-            # Each process spends seconds importing Django and the project: spawn them all, then wait for each.
-            self._booting = []
-            self.start_agent_server()
-            for index in range(self.workers_wanted):
-                self.start_worker(f"worker{index}")
-            self.start_relay()
+            starts = [self.start_agent_server]
+            starts += [functools.partial(self.start_worker, f"worker{n}") for n in range(self.workers_wanted)]
+            starts.append(self.start_relay)
             if self.beat:
-                self.start_beat()
-            self.start_daphne()
+                starts.append(self.start_beat)
+            starts.append(self.start_daphne)
             if self.http_workers:
-                self.start_http_workers()
-                self.start_proxy()
-            booting, self._booting = self._booting, None
-            for name, ready in booting:
-                self._await(name, ready)
+                starts += [self.start_http_workers, self.start_proxy]
+            self.start_together(*starts)
         except BaseException:
-            self._booting = None
             self.stop()
             raise
         return self
@@ -182,8 +176,21 @@ class RealStack:
         self.processes[name] = process
         return process
 
+    def start_together(self, *starts: Callable[[], None]) -> None:
+        """Call these `start_*` methods, each spawning its process, then wait for every one to be ready: each process
+        spends seconds importing Django and the project, so one after the other took several times as long."""
+        self._booting = []
+        try:
+            for start in starts:
+                start()
+            booting = self._booting
+        finally:
+            self._booting = None
+        for name, ready in booting:
+            self._await(name, ready)
+
     def _start(self, name: str, args: list[str], ready: Callable[[], bool]) -> None:
-        """Spawn `name` and wait until `ready()`; while the stack boots, the wait is left to `__enter__`."""
+        """Spawn `name` and wait until `ready()`; within `start_together` the wait comes after every spawn."""
         self._spawn(name, args)
         if self._booting is None:
             self._await(name, ready)
