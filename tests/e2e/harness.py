@@ -17,6 +17,7 @@ data (`transactional_db`). Typical use, one stack per module:
 """
 
 import contextlib
+import functools
 import os
 import secrets
 import shutil
@@ -112,6 +113,7 @@ class RealStack:
         self.workers_wanted = workers
         self.flush_redis = flush_redis
         self.processes: dict[str, subprocess.Popen] = {}
+        self._booting: list[tuple[str, Callable[[], bool]]] | None = None  # readiness checks `start_together` defers
         db = connection.settings_dict
         self.env = {
             **os.environ,
@@ -148,17 +150,16 @@ class RealStack:
             redis.Redis.from_url(settings.REDIS_URL).flushdb()
         try:
             if self.redis_port is not None:
-                self.start_redis()
-            self.start_agent_server()
-            for index in range(self.workers_wanted):
-                self.start_worker(f"worker{index}")
-            self.start_relay()
+                self.start_redis()  # every other process connects to it as it starts
+            starts = [self.start_agent_server]
+            starts += [functools.partial(self.start_worker, f"worker{n}") for n in range(self.workers_wanted)]
+            starts.append(self.start_relay)
             if self.beat:
-                self.start_beat()
-            self.start_daphne()
+                starts.append(self.start_beat)
+            starts.append(self.start_daphne)
             if self.http_workers:
-                self.start_http_workers()
-                self.start_proxy()
+                starts += [self.start_http_workers, self.start_proxy]
+            self.start_together(*starts)
         except BaseException:
             self.stop()
             raise
@@ -175,6 +176,27 @@ class RealStack:
         self.processes[name] = process
         return process
 
+    def start_together(self, *starts: Callable[[], None]) -> None:
+        """Call these `start_*` methods, each spawning its process, then wait for every one to be ready: each process
+        spends seconds importing Django and the project, so one after the other took several times as long."""
+        self._booting = []
+        try:
+            for start in starts:
+                start()
+            booting = self._booting
+        finally:
+            self._booting = None
+        for name, ready in booting:
+            self._await(name, ready)
+
+    def _start(self, name: str, args: list[str], ready: Callable[[], bool]) -> None:
+        """Spawn `name` and wait until `ready()`; within `start_together` the wait comes after every spawn."""
+        self._spawn(name, args)
+        if self._booting is None:
+            self._await(name, ready)
+        else:
+            self._booting.append((name, ready))
+
     def _await(self, name: str, ready: Callable[[], bool], timeout: float = 60.0) -> None:
         def check() -> bool:
             if self.processes[name].poll() is not None:
@@ -188,26 +210,25 @@ class RealStack:
 
     def start_redis(self) -> None:
         """The stack's own Redis, without persistence: a restart loses every message, as in the fault reports."""
-        self._spawn("redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port), "--save", "",
-                              "--appendonly", "no"])
-        self._await("redis", lambda: _port_open(self.redis_port))
+        self._start("redis", ["redis-server", "--bind", "127.0.0.1", "--port", str(self.redis_port), "--save", "",
+                              "--appendonly", "no"], lambda: _port_open(self.redis_port))
 
     def start_agent_server(self) -> None:
-        self._spawn(
+        self._start(
             "agent_server",
             [sys.executable, "manage.py", "run_agent_server", "--host", "127.0.0.1", "--port", str(self.agent_port),
              f"--token={self.token}"],
+            lambda: _port_open(self.agent_port),
         )
-        self._await("agent_server", lambda: _port_open(self.agent_port))
 
     def start_worker(self, name: str = "worker0", concurrency: int = 2) -> None:
-        self._spawn(
+        self._start(
             name,
             [sys.executable, "-m", "celery", "-A", "nellia", "worker", "-P", "prefork", "-c", str(concurrency),
              "-n", f"{name}-{self.web_port}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
              "-l", "INFO"],
+            lambda: b"ready." in (self.log_dir / f"{name}.log").read_bytes(),
         )
-        self._await(name, lambda: b"ready." in (self.log_dir / f"{name}.log").read_bytes())
 
     def start_beat(self) -> None:
         schedule = self.log_dir / "beat-schedule"
@@ -218,27 +239,27 @@ class RealStack:
         )
 
     def start_relay(self) -> None:
-        self._spawn("relay", [sys.executable, "manage.py", "relay_events"])
-        self._await("relay", lambda: b"listening" in (self.log_dir / "relay.log").read_bytes())
+        self._start("relay", [sys.executable, "manage.py", "relay_events"],
+                    lambda: b"listening" in (self.log_dir / "relay.log").read_bytes())
 
     def start_daphne(self) -> None:
-        self._spawn(
+        self._start(
             "daphne",
             [sys.executable, "-m", "daphne", "--proxy-headers", "-b", "127.0.0.1", "-p", str(self.realtime_port),
              "nellia.asgi:application"],
+            lambda: _port_open(self.realtime_port),
         )
-        self._await("daphne", lambda: _port_open(self.realtime_port))
 
     def start_http_workers(self) -> None:
         """gunicorn + uvicorn workers (gunicorn.conf.py) on `http_port`, access log on."""
         self.env["GUNICORN_ACCESS_LOG"] = "1"
-        self._spawn(
+        started = b"Application startup complete"  # each worker, once it has imported Django
+        self._start(
             "gunicorn",
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-b", f"127.0.0.1:{self.http_port}",
              "-w", str(self.http_workers), "nellia.asgi:application"],
+            lambda: (self.log_dir / "gunicorn.log").read_bytes().count(started) >= self.http_workers,
         )
-        started = b"Application startup complete"  # each worker, once it has imported Django
-        self._await("gunicorn", lambda: (self.log_dir / "gunicorn.log").read_bytes().count(started) >= self.http_workers)
 
     def start_proxy(self) -> None:
         """nginx (Debian's package) with deploy/nginx.conf.template, in front of the HTTP workers and Daphne."""
@@ -249,8 +270,8 @@ class RealStack:
             self.log_dir / "nginx", http=f"127.0.0.1:{self.http_port}", realtime=f"127.0.0.1:{self.realtime_port}",
             listen=f"127.0.0.1:{self.web_port}",
         )
-        self._spawn("nginx", [nginx, "-p", str(config.parent), "-c", str(config), "-e", str(config.parent / "error.log")])
-        self._await("nginx", lambda: _port_open(self.web_port))
+        self._start("nginx", [nginx, "-p", str(config.parent), "-c", str(config), "-e", str(config.parent / "error.log")],
+                    lambda: _port_open(self.web_port))
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Kill a process and its children at once (SIGKILL: no graceful shutdown, as in a crash)."""
@@ -260,15 +281,17 @@ class RealStack:
         process.wait(timeout=30)
 
     def stop(self) -> None:
+        """SIGTERM to every process at once (each shuts down in parallel), then SIGKILL what is left after 10 s."""
+        for process in self.processes.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
         for name in list(self.processes):
-            process = self.processes[name]
-            if process.poll() is None:
-                try:
-                    os.killpg(process.pid, signal.SIGTERM)
-                    process.wait(timeout=10)
-                except (ProcessLookupError, subprocess.TimeoutExpired):
-                    self.kill(name)
-                    continue
+            try:
+                self.processes[name].wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.kill(name)
+                continue
             self.processes.pop(name, None)
 
     # --- helpers for tests -------------------------------------------------------------------------

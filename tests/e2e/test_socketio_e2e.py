@@ -1,6 +1,7 @@
 """Socket.IO end to end (FRONTEND.md §10): python-socketio's client against a live Daphne, a Celery worker on Redis
 and the agent server over HTTP, on the PostgreSQL test database."""
 
+import functools
 import threading
 import time
 from collections import defaultdict
@@ -19,6 +20,15 @@ ORIGIN = "http://localhost:4173"  # an allowed frontend origin (the list exclude
 def make_client(origin: str = ORIGIN) -> socketio.Client:
     # websocket-client sends its own Origin header: replace it (an extra header would make two).
     return socketio.Client(reconnection=False, websocket_extra_options={"origin": origin})
+
+
+def disconnect(client: socketio.Client) -> None:
+    """`client.disconnect()` (DISCONNECT and CLOSE sent) without joining the client's read loop: over polling it sits
+    in a long-poll GET that ends only at the server's next ping or the client's 30 s timeout."""
+    client.eio.disconnect = functools.partial(client.eio.disconnect, abort=True)
+    client.disconnect()
+
+
 EVENTS = ("enrichment-update", "lead-enriched", "lead-created", "lead-stage-update", "job-progress", "job-completed",
           "job-failed", "quota-update", "agent-update", "metrics-update", "lead_enrichment_failed")
 
@@ -56,7 +66,7 @@ class Listener:
             return [name for name, _ in self.received]
 
     def close(self) -> None:
-        self.client.disconnect()
+        disconnect(self.client)
 
 
 def test_refused_without_or_with_a_bad_token(stack):
@@ -78,7 +88,7 @@ def test_polling_transport_and_foreign_origin(stack):
                    transports=["polling"], wait_timeout=10)
     client.emit("subscribe", {"entities": ["leads"]})
     client.emit("join-user-room", {"userId": str(user.id)})
-    client.disconnect()
+    disconnect(client)
     foreign = make_client("http://evil.example")
     with pytest.raises(socketio.exceptions.ConnectionError):
         foreign.connect(stack.base_url, auth={"token": access_token_for(user)}, transports=["websocket"], wait_timeout=10)

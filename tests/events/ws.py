@@ -9,6 +9,7 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connection
 from rest_framework_simplejwt.tokens import AccessToken
 
 from nellia.asgi import application
@@ -70,7 +71,7 @@ async def publish(event_type: str, data: dict, *, user_id: Any = None):
 @contextlib.contextmanager
 def running_relay() -> Iterator[None]:
     """The event relay on a thread, as in the embedded default (for tests whose code publishes on its own)."""
-    from events.relay import run_relay
+    from events.relay import NOTIFY_CHANNEL, run_relay, wake
 
     stop = threading.Event()
     thread = threading.Thread(target=run_relay, args=(stop,), daemon=True)
@@ -79,4 +80,10 @@ def running_relay() -> Iterator[None]:
         yield
     finally:
         stop.set()
+        # Woken, it sees `stop` at once instead of after its poll interval (a second).
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+        else:
+            wake()
         thread.join(10)

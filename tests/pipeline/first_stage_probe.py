@@ -6,6 +6,7 @@ A stage enters the agent server's module graph in two places: the worker thread 
 deadlock (`_DeadlockError`) or hand out a partially initialised module. So one worker thread starts its stage by
 building the arguments (contract models first) while the other is where a stage is once its arguments are built,
 or where a chat reply starts: calling the agent (bridge first). Prints one line per thread; exits 1 if any failed.
+With `--imports-only` it stops before the first task is sent (the embedded worker has not started).
 """
 
 import os
@@ -48,6 +49,8 @@ def first_stage(n: int) -> None:
         outcomes.append(f"{type(exc).__name__}: {exc}")
 
 
+if "--imports-only" in sys.argv:  # a warm-up run: the bytecode of what the process imports before its worker
+    sys.exit(0)
 for n in range(THREADS):
     first_stage.delay(n)
 deadline = time.monotonic() + 120

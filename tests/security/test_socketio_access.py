@@ -37,8 +37,7 @@ def server(django_db_setup, django_db_blocker):
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
     stack = RealStack(flush_redis=False)
     try:
-        stack.start_relay()
-        stack.start_daphne()
+        stack.start_together(stack.start_relay, stack.start_daphne)
         yield stack
     finally:
         stack.stop()
