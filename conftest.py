@@ -1,3 +1,5 @@
+import functools
+
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
@@ -22,11 +24,14 @@ def _flush_by_delete():
     operations = type(connection.ops)
     truncate = operations.sql_flush
 
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        with self.connection.cursor() as cursor:
+    @functools.cache  # the test database's role does not change during the session
+    def superuser(ops) -> bool:
+        with ops.connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('is_superuser') = 'on'")
-            superuser = cursor.fetchone()[0]
-        if reset_sequences or not tables or not superuser:
+            return cursor.fetchone()[0]
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables or not superuser(self):
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
         return ["SET LOCAL session_replication_role = replica",
                 *(f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))}" for table in tables)]
