@@ -338,6 +338,9 @@ STAGE_STALE_AFTER_SECONDS = env.int("STAGE_STALE_AFTER_SECONDS", default=30)
 # succeeds and the next one's agent runs: a lead costs one broker message and one transaction per stage, not three.
 # 1: every stage is a task of its own (the next one queued behind the other leads' tasks).
 PIPELINE_STAGES_PER_TASK = env.int("PIPELINE_STAGES_PER_TASK", default=5)
+# Leads per stage task when a batch is enqueued: their stages run side by side, the tool calls in flight together
+# and each step's writes shared (one transaction and a few statements per batch). 1: a task per lead.
+PIPELINE_BATCH_SIZE = max(1, env.int("PIPELINE_BATCH_SIZE", default=10))
 STAGE_MAX_REQUEUES = env.int("STAGE_MAX_REQUEUES", default=3)  # lost running attempts of one stage before failing
 # Agent server unreachable: the lead waits and is tried again after 5 s, 10 s, 20 s ... up to this.
 AGENT_SERVER_RETRY_MAX_SECONDS = env.int("AGENT_SERVER_RETRY_MAX_SECONDS", default=30)

@@ -1,20 +1,23 @@
-"""The stage runner: the body of the `leads.run_stage` task, one stage of one lead in three steps, and then the
-lead's next stages in the same task (PIPELINE_STAGES_PER_TASK in all).
+"""The stage runner: the body of the stage tasks. A task carries a batch of leads (`leads.run_stages`, as
+enqueueing sends them; `leads.run_stage` is a batch of one) and runs each lead's stage, then its next stages
+(PIPELINE_STAGES_PER_TASK in all), the batch's leads side by side, in three steps per stage:
 
-1. `start`: a short transaction with the lead locked checks the task still applies (its run, its stage, the lead
-   queued or processing); a stopped agent parks the lead (`waiting`); otherwise a `running` StageRun is recorded;
-   then (`prepare`) the agent is noted working (`agents.services.stage_started`: written coalesced, in a
-   transaction of its own): no stage transaction locks the agent row every worker shares;
-2. `call`: the stage's tool on the agent server through `mcp_bridge` (no transaction or lock held), its result
-   validated against the stage's output model;
-3. `finish` (or `fail`): a short transaction with the lead locked again: if our StageRun is still the live one,
-   the result is written on the lead and the stage advanced; in the same transaction the next stage begins as in
-   step 1 (its StageRun recorded, or the lead parked at a stopped agent) and the task goes on with it at step 2,
-   or, its stage budget spent, the next stage's task is queued after commit; or the lead completes.
+1. `start_many`: one short transaction with the batch's leads locked checks the task still applies to each (its
+   run, its stage, the lead queued or processing); a lead whose agent is stopped is parked (`waiting`); the others
+   get a `running` StageRun (one INSERT for all); then (`prepare_many`) the agents are noted working
+   (`agents.services.stage_started`: written coalesced, in a transaction of its own): no stage transaction locks
+   the agent row every worker shares;
+2. `call_many`: each lead's tool on the agent server through `mcp_bridge`, the calls in flight together on the
+   process's one MCP session (no transaction or lock held), each result validated against the stage's output model;
+3. `finish_many`: one short transaction with the leads locked again: where a lead's StageRun is still the live
+   one, its result is written on the lead and its stage advanced (an UPDATE of the lead and one of its run); in the
+   same transaction the next stages begin as in step 1 and the task goes on with them at step 2, or, its stage
+   budget spent, a lead's next stage is queued after commit; or the lead completes. A lead whose call failed is
+   settled on its own (`fail`, `wait_for_agent_server`); the others go on.
 
-So a lead costs one broker message and six short transactions, not five and ten. Each transaction stores its
-events with one INSERT (`events.publisher.batched`); the business context sent to the agents is read again only
-when it changed (`business_context.selectors.agent_data_for`).
+So a batch of B leads costs one broker message and six short transactions, not B and 6 × B. Each transaction
+stores its events with one INSERT (`events.publisher.batched`); the business context sent to the agents is read
+again only when it changed (`business_context.selectors.agent_data_for`).
 
 A redelivered task for a finished stage finds the lead past it and does nothing; one for a stage whose running
 attempt still holds the lead's lease (renewed every third of STAGE_STALE_AFTER_SECONDS while the task runs) does
@@ -28,37 +31,41 @@ retry time the sweeper honours, backing off; only a permanent tool error fails t
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from pydantic import ValidationError as PydanticValidationError
 
 from agents import services as agent_services
 from agents.models import Agent, StageRun
 from business_context.selectors import agent_data_for, context_stamp
-from enrichment.services import enrich_from_website
-from events.publisher import batched
-from leads.events import publish_lead_updated
+from enrichment.services import enrich_many
+from events.publisher import PendingEvent, batched, publish_many
+from leads.events import job_id_for_events, lead_updated, publish_lead_updated, running_job_ids
 from leads.models import COMPLETED, Lead
 from mcp_bridge import client as bridge
 from mcp_bridge.agent_server.models import PreviousResults
 from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
 from metrics.services import notify_metrics_changed
-from pipeline.events import publish_completed, publish_failed, publish_progress
+from pipeline.events import lead_progress, publish_completed, publish_failed, publish_progress
 from pipeline.hooks import on_lead_finished
-from pipeline.services import lease_deadline, mark_waiting, queue_or_park, renew_lease, run_token_for
+from pipeline.services import lease_deadline, mark_waiting, queue_or_park, renew_leases, run_token_for
 from pipeline.stages import PIPELINE, SPECS, Result, StageSpec, lead_data, next_stage, progress_after, stored_results
 
 logger = logging.getLogger(__name__)
+
+Item = tuple["uuid.UUID | str", str, str]  # what a stage task carries per lead: its id, its stage, its run token
 
 
 @dataclass
@@ -67,7 +74,7 @@ class Started:
     agent: Agent
     run: StageRun
     attempts: dict[str, int]  # the lead's StageRuns per stage when this task began (numbers the chained stages')
-    arguments: dict[str, Any] = field(default_factory=dict)  # set by `prepare`, after the commit
+    arguments: dict[str, Any] = field(default_factory=dict)  # set by `prepare_many`, after the commit
     context_version: int | None = None
 
     @property
@@ -75,96 +82,164 @@ class Started:
         return SPECS[self.run.stage]
 
 
+class _Begin(NamedTuple):
+    """A lead (locked) about to begin `stage`."""
+
+    lead: Lead
+    stage: str
+    attempts: dict[str, int]
+    supersede: bool = False  # a redelivered task: a run of this stage is still marked running
+
+
 def run_stage(*, lead_id: uuid.UUID | str, stage: str, run_token: str = "", task_id: str = "") -> str:
-    """Run stage `stage` of one lead, then its next stages in this task (PIPELINE_STAGES_PER_TASK in all) while
-    each succeeds and the next one's agent runs. Returns what happened to the last one, for logs and tests:
+    """`run_stages` of one lead: what happened to it."""
+    return run_stages([(lead_id, stage, run_token)], task_id=task_id)[str(lead_id)]
+
+
+def run_stages(items: Sequence[Item], *, task_id: str = "") -> dict[str, str]:
+    """Run each lead's stage, then its next stages in this task (PIPELINE_STAGES_PER_TASK in all) while each
+    succeeds and the next one's agent runs. Returns what happened to each lead (by id), for logs and tests:
     `skipped` (nothing to do), `waiting`, `done`, `failed` or `discarded`."""
-    if stage not in SPECS:
-        raise ValueError(f"Unknown stage {stage!r}")
-    started = start(lead_id, stage, run_token, task_id)
-    if started is None:
-        lead = Lead.objects.filter(pk=lead_id).only("status").first()
-        return "waiting" if lead is not None and lead.status == Lead.Status.WAITING else "skipped"
+    for _, stage, _ in items:
+        if stage not in SPECS:
+            raise ValueError(f"Unknown stage {stage!r}")
+    started = start_many(items, task_id)
+    outcomes = _not_started({str(lead_id) for lead_id, _, _ in items} - {str(one.lead.pk) for one in started})
     stages_left = settings.PIPELINE_STAGES_PER_TASK
-    with keep_lease(started.lead.pk):  # a slow site or tool must not look like a dead worker
-        while started is not None:
+    with keep_leases([one.lead.pk for one in started]), _calls_in_flight(len(started)) as pool:
+        while started:  # a slow site or tool must not look like a dead worker: the leases are kept meanwhile
             stages_left -= 1
-            prepare(started)
-            try:
-                result = call(started)
-            except AgentServerUnavailable as exc:
-                wait_for_agent_server(started, str(exc))
-                return "waiting"
-            except AgentToolError as exc:
-                fail(started, f"{started.agent.display_name} failed: {exc}")
-                return "failed"
-            except Exception as exc:  # a bug must not leave the lead processing forever
-                logger.exception("Stage %s of lead %s crashed", started.run.stage, lead_id)
-                fail(started, f"Internal error in stage {started.run.stage}: {type(exc).__name__}: {exc}")
-                return "failed"
-            saved, started = finish(started, result, go_on=stages_left > 0)
-            if not saved:
-                return "discarded"
-    return "done"
+            prepare_many(started)
+            succeeded = []
+            for one, outcome in zip(started, call_many(started, pool), strict=True):
+                if isinstance(outcome, Exception):
+                    outcomes[str(one.lead.pk)] = _settle_failed_call(one, outcome)
+                else:
+                    succeeded.append((one, outcome))
+            discarded, started = finish_many(succeeded, go_on=stages_left > 0)
+            for one, _ in succeeded:
+                outcomes[str(one.lead.pk)] = "discarded" if one.lead.pk in discarded else "done"
+    return outcomes
+
+
+def _not_started(lead_ids: set[str]) -> dict[str, str]:
+    """The outcome of leads `start_many` did not begin: `waiting` when parked (now or before), else `skipped`."""
+    if not lead_ids:
+        return {}
+    waiting = {str(pk) for pk in Lead.objects.filter(pk__in=lead_ids, status=Lead.Status.WAITING)
+               .values_list("pk", flat=True)}
+    return {lead_id: "waiting" if lead_id in waiting else "skipped" for lead_id in lead_ids}
+
+
+def _settle_failed_call(started: Started, exc: Exception) -> str:
+    """A lead whose call failed: parked for the agent server, or failed for good. Returns its outcome."""
+    if isinstance(exc, AgentServerUnavailable):
+        wait_for_agent_server(started, str(exc))
+        return "waiting"
+    if isinstance(exc, AgentToolError):
+        fail(started, f"{started.agent.display_name} failed: {exc}")
+        return "failed"
+    # A bug must not leave the lead processing forever.
+    logger.error("Stage %s of lead %s crashed", started.run.stage, started.lead.pk, exc_info=exc)
+    fail(started, f"Internal error in stage {started.run.stage}: {type(exc).__name__}: {exc}")
+    return "failed"
 
 
 # ---- 1. start -------------------------------------------------------------------------------------------------
 
 
-def start(lead_id: uuid.UUID | str, stage: str, run_token: str, task_id: str) -> Started | None:
-    """Decide whether this task applies and record its StageRun. None: nothing to do (or the lead was parked)."""
+def start_many(items: Sequence[Item], task_id: str) -> list[Started]:
+    """Decide for which leads of `items` this task applies and record their StageRuns (the others were skipped or
+    parked), in one transaction."""
     with transaction.atomic(), batched():
-        lead = _applicable_lead(lead_id, stage, run_token)
-        if lead is None:
-            return None
-        attempts, running = _attempts(lead)
-        if running.get(stage) and _lease_live(lead):
-            logger.info("Stage %s of lead %s: running elsewhere (lease held), duplicate ignored", stage, lead_id)
-            return None
-        return _begin(lead, stage, task_id, attempts, supersede=bool(running.get(stage)))
+        locked = _locked_leads(lead_id for lead_id, _, _ in items)
+        applicable: dict[uuid.UUID, tuple[Lead, str]] = {}
+        for lead_id, stage, run_token in items:
+            lead = _applicable_lead(locked.get(str(lead_id)), lead_id, stage, run_token)
+            if lead is not None:
+                applicable.setdefault(lead.pk, (lead, stage))
+        if not applicable:
+            return []
+        attempts, running = _attempts(applicable)
+        begins = []
+        for lead, stage in applicable.values():
+            if running[lead.pk].get(stage) and _lease_live(lead):
+                logger.info("Stage %s of lead %s: running elsewhere (lease held), duplicate ignored", stage, lead.pk)
+                continue
+            begins.append(_Begin(lead, stage, attempts[lead.pk], supersede=bool(running[lead.pk].get(stage))))
+        return _begin_many(begins, task_id)
 
 
-def _begin(lead: Lead, stage: str, task_id: str, attempts: dict[str, int], *, supersede: bool = False,
-           lease_saved: bool = False) -> Started | None:
-    """In the caller's transaction, `lead` locked at `stage`: park it there if the stage's agent is stopped (None),
+def _begin_many(begins: list[_Begin], task_id: str, *, lease_saved: bool = False) -> list[Started]:
+    """In the caller's transaction, each lead locked at its stage: park it there if the stage's agent is stopped,
     else record a `running` StageRun under a fresh lease (`lease_saved`: the caller saved it with the lead)."""
-    agent = Agent.objects.get(stage=stage)  # not locked: shared by every worker (see agents.status_writer)
-    if agent.is_stopped:
-        mark_waiting(lead, agent)
-        return None
-    run = _record_run(lead, agent, stage, task_id, attempt=attempts.get(stage, 0) + 1, supersede=supersede)
-    if lead.status != Lead.Status.PROCESSING:
-        lead.status, lead.lease_expires_at = Lead.Status.PROCESSING, lease_deadline()
-        lead.save(update_fields=["status", "lease_expires_at", "updated_at"])
-        publish_lead_updated(lead, ["status"])
-    elif not lease_saved:
-        lead.lease_expires_at = lease_deadline()
-        lead.save(update_fields=["lease_expires_at", "updated_at"])
-    publish_progress(lead, stage, "running", agent)
-    return Started(lead, agent, run, attempts)
+    if not begins:
+        return []
+    # Not locked: shared by every worker (see agents.status_writer).
+    agents = {agent.stage: agent for agent in Agent.objects.filter(stage__in={begin.stage for begin in begins})}
+    now = timezone.now()
+    started: list[Started] = []
+    for lead, stage, attempts, supersede in begins:
+        agent = agents[stage]
+        if agent.is_stopped:
+            mark_waiting(lead, agent)
+            continue
+        if supersede:
+            StageRun.objects.filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING).update(
+                status=StageRun.Status.FAILED, finished_at=now, error="Superseded by a redelivered task."
+            )
+        run = StageRun(lead=lead, agent=agent, stage=stage, status=StageRun.Status.RUNNING,
+                       attempt=attempts.get(stage, 0) + 1, task_id=task_id or "", started_at=now)
+        started.append(Started(lead, agent, run, attempts))
+    StageRun.objects.bulk_create([one.run for one in started])
+    resumed = {one.lead.pk for one in started if one.lead.status != Lead.Status.PROCESSING}
+    leased = [one.lead for one in started if one.lead.pk in resumed or not lease_saved]
+    if leased:
+        lease = lease_deadline(now)
+        Lead.objects.filter(pk__in=[lead.pk for lead in leased]).update(
+            status=Lead.Status.PROCESSING, lease_expires_at=lease, updated_at=now)
+        for lead in leased:
+            lead.status, lead.lease_expires_at, lead.updated_at = Lead.Status.PROCESSING, lease, now
+    running_jobs = running_job_ids(one.lead.prospect_job_id for one in started)
+    events: list[PendingEvent] = []
+    for one in started:
+        if one.lead.pk in resumed:
+            events.append(lead_updated(one.lead, ["status"]))
+        events.append(lead_progress(one.lead, one.run.stage, "running", one.agent,
+                                    job_id=job_id_for_events(one.lead, running_jobs)))
+    publish_many(events)
+    return started
 
 
-def prepare(started: Started) -> None:
-    """After the commit that began the stage: the agent noted working, the website visited (intake) and the tool's
-    arguments built. The business context is read again only when its stamp, read with the locked lead, says it
-    changed since this process last read it."""
-    lead, stage = started.lead, started.run.stage
-    agent_services.stage_started(started.agent, task=f"{started.spec.task_label} {lead.company_name}")
-    if stage == PIPELINE[0]:
-        enrich_from_website(lead)  # network, so outside any transaction: the site's text joins what intake reads
-    context = agent_data_for(lead.owner_id, stamp=lead.context_stamp)  # type: ignore[attr-defined]  # annotated
-    started.arguments = {"lead": lead_data(lead), "business_context": context, "previous": previous_results(lead)}
-    started.context_version = context["version"] if context else None
+def prepare_many(started: list[Started]) -> None:
+    """After the commit that began the stages: the agents noted working, the websites visited (intake) and the
+    tools' arguments built. The business context is read again only when its stamp, read with the locked lead,
+    says it changed since this process last read it."""
+    for one in started:
+        agent_services.stage_started(one.agent, task=f"{one.spec.task_label} {one.lead.company_name}")
+    # Network, so outside any transaction: the site's text joins what intake reads.
+    enrich_many([one.lead for one in started if one.run.stage == PIPELINE[0]])
+    for one in started:
+        lead = one.lead
+        context = agent_data_for(lead.owner_id, stamp=lead.context_stamp)  # type: ignore[attr-defined]  # annotated
+        one.arguments = {"lead": lead_data(lead), "business_context": context, "previous": previous_results(lead)}
+        one.context_version = context["version"] if context else None
 
 
-def _locked_lead(**lookup: Any) -> Lead | None:
-    """The lead, locked, with its owner's `context_stamp` (`prepare` reads the context by it)."""
-    return Lead.objects.select_for_update().annotate(context_stamp=context_stamp()).filter(**lookup).first()
+def _locked_leads(lead_ids: Iterable[uuid.UUID | str], *, with_live_run: bool = False) -> dict[str, Lead]:
+    """The leads, locked in primary-key order (two batches cannot deadlock), with their owner's `context_stamp`
+    (`prepare_many` reads the context by it), by id. `with_live_run`: and `live_run_id`, their StageRun running
+    at their current stage (every change of a lead's StageRuns is made with the lead locked: it stays true)."""
+    leads = Lead.objects.select_for_update().annotate(context_stamp=context_stamp())
+    if with_live_run:
+        live = StageRun.objects.filter(lead=OuterRef("pk"), stage=OuterRef("processing_stage"),
+                                       status=StageRun.Status.RUNNING)
+        leads = leads.annotate(live_run_id=Subquery(live.values("pk")[:1]))
+    return {str(lead.pk): lead for lead in leads.filter(pk__in=list(lead_ids)).order_by("pk")}
 
 
-def _applicable_lead(lead_id: uuid.UUID | str, stage: str, run_token: str) -> Lead | None:
-    """The lead, locked (with its owner's `context_stamp`), if a task of this run for this stage still applies."""
-    lead = _locked_lead(pk=lead_id)
+def _applicable_lead(lead: Lead | None, lead_id: uuid.UUID | str, stage: str, run_token: str) -> Lead | None:
+    """`lead` (locked) if a task of this run for this stage still applies to it."""
     if lead is None:
         logger.info("Stage %s of lead %s: the lead is gone", stage, lead_id)
         return None
@@ -178,12 +253,20 @@ def _applicable_lead(lead_id: uuid.UUID | str, stage: str, run_token: str) -> Le
     return lead
 
 
-def _attempts(lead: Lead) -> tuple[dict[str, int], dict[str, int]]:
-    """The lead's StageRuns per stage, and those of them running (one statement)."""
-    rows = StageRun.objects.filter(lead=lead).values("stage").annotate(
+def _attempts(lead_ids: Iterable[uuid.UUID]) -> tuple[dict[uuid.UUID, dict[str, int]], dict[uuid.UUID, dict[str, int]]]:
+    """Each lead's StageRuns per stage, and those of them running (one statement)."""
+    attempts: dict[uuid.UUID, dict[str, int]] = {}
+    running: dict[uuid.UUID, dict[str, int]] = {}
+    ids = list(lead_ids)
+    for lead_id in ids:
+        attempts[lead_id], running[lead_id] = {}, {}
+    rows = StageRun.objects.filter(lead_id__in=ids).values("lead_id", "stage").annotate(
         total=Count("pk"), running=Count("pk", filter=Q(status=StageRun.Status.RUNNING))
     )
-    return {row["stage"]: row["total"] for row in rows}, {row["stage"]: row["running"] for row in rows}
+    for row in rows:
+        attempts[row["lead_id"]][row["stage"]] = row["total"]
+        running[row["lead_id"]][row["stage"]] = row["running"]
+    return attempts, running
 
 
 def _lease_live(lead: Lead) -> bool:
@@ -192,23 +275,15 @@ def _lease_live(lead: Lead) -> bool:
                 and lead.lease_expires_at > timezone.now())
 
 
-def _record_run(lead: Lead, agent: Agent, stage: str, task_id: str, *, attempt: int, supersede: bool) -> StageRun:
-    """A `running` StageRun; a redelivered task (worker lost, visibility timeout) supersedes one still running."""
-    now = timezone.now()
-    if supersede:
-        StageRun.objects.filter(lead=lead, stage=stage, status=StageRun.Status.RUNNING).update(
-            status=StageRun.Status.FAILED, finished_at=now, error="Superseded by a redelivered task."
-        )
-    return StageRun.objects.create(
-        lead=lead, agent=agent, stage=stage, status=StageRun.Status.RUNNING, attempt=attempt,
-        task_id=task_id or "", started_at=now,
-    )
-
-
 def previous_results(lead: Lead) -> dict[str, Result | None]:
     """Earlier stage results for the agent server (None for stages not done, or when what the lead stores no
     longer fits the contract, e.g. an operator typed a free-form company size)."""
     previous = stored_results(lead)
+    try:
+        PreviousResults.model_validate(previous)
+        return previous  # the usual case: one validation, not one per stage
+    except PydanticValidationError:
+        pass
     for stage, value in previous.items():
         if value is not None:
             try:
@@ -220,8 +295,11 @@ def previous_results(lead: Lead) -> dict[str, Result | None]:
 
 
 @contextlib.contextmanager
-def keep_lease(lead_id: uuid.UUID) -> Iterator[None]:
-    """Renew the lead's lease every third of its length on a thread while the body runs (the tool call)."""
+def keep_leases(lead_ids: list[uuid.UUID]) -> Iterator[None]:
+    """Renew the leads' leases every third of their length on a thread while the body runs (the tool calls)."""
+    if not lead_ids:
+        yield
+        return
     stop = threading.Event()
     every = settings.STAGE_STALE_AFTER_SECONDS / 3
 
@@ -229,15 +307,15 @@ def keep_lease(lead_id: uuid.UUID) -> Iterator[None]:
         try:
             while not stop.wait(every):
                 try:
-                    if not renew_lease(lead_id):
+                    if not renew_leases(lead_ids):
                         return
                 except Exception as exc:  # the database is away: the next beat tries again
-                    logger.warning("Lead %s: lease not renewed (%s)", lead_id, exc)
+                    logger.warning("Leads %s...: leases not renewed (%s)", lead_ids[0], exc)
                     connection.close()
         finally:
             connection.close()
 
-    thread = threading.Thread(target=renew, name=f"lease-{lead_id}", daemon=True)
+    thread = threading.Thread(target=renew, name=f"lease-{lead_ids[0]}", daemon=True)
     thread.start()
     try:
         yield
@@ -247,6 +325,30 @@ def keep_lease(lead_id: uuid.UUID) -> Iterator[None]:
 
 
 # ---- 2. call --------------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _calls_in_flight(size: int) -> Iterator[ThreadPoolExecutor | None]:
+    """Threads that make a batch's calls together (each waits on the bridge's loop); none for one lead."""
+    if size <= 1:
+        yield None
+        return
+    with ThreadPoolExecutor(max_workers=size, thread_name_prefix="stage-call") as pool:
+        yield pool
+
+
+def call_many(started: list[Started], pool: ThreadPoolExecutor | None) -> list[Result | Exception]:
+    """Each lead's `call`, in flight together on `pool`: its result, or the exception it raised."""
+    if pool is None or len(started) == 1:
+        return [_result_or_error(one) for one in started]
+    return list(pool.map(_result_or_error, started))
+
+
+def _result_or_error(started: Started) -> Result | Exception:
+    try:
+        return call(started)
+    except Exception as exc:
+        return exc
 
 
 def call(started: Started) -> Result:
@@ -267,53 +369,77 @@ def call(started: Started) -> Result:
 
 # ---- 3. finish or fail ----------------------------------------------------------------------------------------
 
-
-def finish(started: Started, result: Result, *, go_on: bool = False) -> tuple[bool, Started | None]:
-    """Save the result and advance, unless this attempt was superseded meanwhile. Returns whether it was saved and,
-    `go_on`, the next stage begun in the same transaction (None: the lead completed, was parked, or its next stage
-    was queued)."""
-    saved, following = _save_result(started, result, go_on)
-    agent_services.stage_succeeded(started.agent)
-    return saved, following
+_CLOSED_RUN_FIELDS = ["status", "finished_at", "duration_ms", "prompt_tokens", "completion_tokens", "total_tokens"]
 
 
-def _save_result(started: Started, result: Result, go_on: bool) -> tuple[bool, Started | None]:
-    stage = started.run.stage
-    usage = result.get("usage") or {}
-    following = None
+def finish_many(succeeded: list[tuple[Started, Result]], *, go_on: bool = False
+                ) -> tuple[set[uuid.UUID], list[Started]]:
+    """Save each result and advance its lead, unless its attempt was superseded meanwhile. Returns the leads whose
+    result was discarded and, `go_on`, the next stages begun in the same transaction (a lead that completed, was
+    parked, or had its next stage queued is not among them)."""
+    if not succeeded:
+        return set(), []
+    discarded, following = _save_results(succeeded, go_on)
+    for one, _ in succeeded:
+        agent_services.stage_succeeded(one.agent)
+    return discarded, following
+
+
+def _save_results(succeeded: list[tuple[Started, Result]], go_on: bool) -> tuple[set[uuid.UUID], list[Started]]:
+    discarded: set[uuid.UUID] = set()
+    advanced: list[tuple[Started, Lead, list[str]]] = []
     with transaction.atomic(), batched():
-        lead = _locked_lead(pk=started.lead.pk)
-        if lead is None:  # deleted while the tool ran (its StageRuns with it)
-            return False, None
-        run = started.run
-        _close_run(run, usage)
-        live = lead.processing_stage == stage and lead.status == Lead.Status.PROCESSING
-        if not (live and _succeed(run)):
-            _discard(run.pk, usage)
-            return False, None
-        _advance(lead, started, result, finished_at=run.finished_at or timezone.now())
-        publish_progress(lead, stage, "done", started.agent, run.duration_ms)
+        locked = _locked_leads((one.lead.pk for one, _ in succeeded), with_live_run=True)
+        for one, result in succeeded:
+            run, usage = one.run, result.get("usage") or {}
+            _close_run(run, usage)
+            lead = locked.get(str(one.lead.pk))
+            if lead is None:  # deleted while the tool ran (its StageRuns with it)
+                discarded.add(one.lead.pk)
+                continue
+            if not (lead.live_run_id == run.pk and lead.status == Lead.Status.PROCESSING):  # type: ignore[attr-defined]
+                _discard(run.pk, usage)
+                discarded.add(lead.pk)
+                continue
+            run.status = StageRun.Status.SUCCEEDED
+            advanced.append((one, lead, _advance(lead, one, result, finished_at=run.finished_at or timezone.now())))
+        if not advanced:
+            return discarded, []
+        for one, _, _ in advanced:
+            StageRun.objects.filter(pk=one.run.pk).update(**{name: getattr(one.run, name) for name in _CLOSED_RUN_FIELDS})
+        _save_advanced(advanced)
+        return discarded, _after_advance(advanced, go_on)
+
+
+def _after_advance(advanced: list[tuple[Started, Lead, list[str]]], go_on: bool) -> list[Started]:
+    """The events of the saved stages, then each lead completed, its next stage begun (`go_on`) or queued."""
+    running_jobs = running_job_ids(lead.prospect_job_id for _, lead, _ in advanced)
+    events: list[PendingEvent] = []
+    for one, lead, changed in advanced:
+        events.append(lead_updated(lead, changed))
+        events.append(lead_progress(lead, one.run.stage, "done", one.agent, one.run.duration_ms,
+                                    job_id=job_id_for_events(lead, running_jobs)))
+    publish_many(events)
+    begins, completed = [], []
+    for one, lead, _ in advanced:
         if lead.status == Lead.Status.COMPLETED:
             total_ms = _ms_between(lead.queued_at, lead.processed_at) if lead.queued_at and lead.processed_at else None
             publish_completed(lead, total_ms)
-            _finished(lead)
-        elif go_on:  # the next stage's lease was saved with the lead by `_advance`
-            following = _begin(lead, lead.processing_stage, run.task_id, started.attempts, lease_saved=True)
+            completed.append(lead)
+        elif go_on:  # the next stage's lease was saved with the lead
+            begins.append(_Begin(lead, lead.processing_stage, one.attempts))
         else:
             queue_or_park(lead, Agent.objects.get(stage=lead.processing_stage), lease_until=lead.lease_expires_at,
                           lease_saved=True)
-    return True, following
+    _finished(completed)
+    task_id = advanced[0][0].run.task_id
+    return _begin_many(begins, task_id, lease_saved=True)
 
 
-def _succeed(run: StageRun) -> bool:
-    """Mark `run` (closed by `_close_run`) succeeded if it is still running, in one statement; whether it was.
-    Every change of a lead's StageRuns is made with the lead locked, as the caller holds it."""
-    closed = ["finished_at", "duration_ms", "prompt_tokens", "completion_tokens", "total_tokens"]
-    if not StageRun.objects.filter(pk=run.pk, status=StageRun.Status.RUNNING).update(
-            status=StageRun.Status.SUCCEEDED, **{name: getattr(run, name) for name in closed}):
-        return False
-    run.status = StageRun.Status.SUCCEEDED
-    return True
+def _save_advanced(advanced: list[tuple[Started, Lead, list[str]]]) -> None:
+    """Each lead's changed fields, one UPDATE each (Django's `bulk_update` costs more CPU than the saves)."""
+    for _, lead, changed in advanced:
+        lead.save(update_fields=[*dict.fromkeys([*changed, "last_error", "lease_expires_at"]), "updated_at"])
 
 
 def _discard(run_id: uuid.UUID, usage: dict[str, Any]) -> None:
@@ -334,8 +460,9 @@ def _close_run(run: StageRun, usage: dict[str, Any]) -> None:
     run.total_tokens = int(usage.get("total_tokens") or 0)
 
 
-def _advance(lead: Lead, started: Started, result: Result, *, finished_at: datetime) -> None:
-    """Write the stage's result on the lead (locked) and move it to the next stage, or complete it."""
+def _advance(lead: Lead, started: Started, result: Result, *, finished_at: datetime) -> list[str]:
+    """Write the stage's result on the lead (locked; saved by the caller) and move it to the next stage, or complete
+    it. Returns the fields changed."""
     stage = started.run.stage
     changed = started.spec.apply(lead, result)
     lead.context_version = started.context_version
@@ -349,8 +476,7 @@ def _advance(lead: Lead, started: Started, result: Result, *, finished_at: datet
         changed += ["status", "processed_at"]
     else:
         lead.lease_expires_at = lease_deadline()  # the next stage's, saved here rather than by queue_stage
-    lead.save(update_fields=[*dict.fromkeys([*changed, "last_error", "lease_expires_at"]), "updated_at"])
-    publish_lead_updated(lead, list(dict.fromkeys(changed)))
+    return list(dict.fromkeys(changed))
 
 
 def fail(started: Started, error: str) -> None:
@@ -408,13 +534,16 @@ def fail_lead(lead: Lead, stage: str, error: str, agent: Agent | None) -> None:
     publish_lead_updated(lead, ["status", "last_error"])
     publish_progress(lead, stage, "failed", agent)
     publish_failed(lead, stage, error)
-    _finished(lead)
+    _finished([lead])
 
 
-def _finished(lead: Lead) -> None:
-    """A lead completed or failed: metrics change now, the `on_lead_finished` receivers run after commit."""
-    notify_metrics_changed(user_id=lead.owner_id)
-    transaction.on_commit(lambda: on_lead_finished(lead))
+def _finished(leads: list[Lead]) -> None:
+    """Leads completed or failed: their owners' metrics change now (once per owner), the `on_lead_finished`
+    receivers run after commit."""
+    for owner_id in dict.fromkeys(lead.owner_id for lead in leads):
+        notify_metrics_changed(user_id=owner_id)
+    for lead in leads:
+        transaction.on_commit(functools.partial(on_lead_finished, lead))
 
 
 def _ms_between(start: datetime, end: datetime) -> int:

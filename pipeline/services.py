@@ -30,7 +30,8 @@ from nellia.tasks import queue_after_commit, send_after_commit
 from pipeline.events import lead_progress
 from pipeline.stages import PIPELINE
 
-RUN_STAGE_TASK = "leads.run_stage"
+RUN_STAGE_TASK = "leads.run_stage"  # one lead
+RUN_STAGES_TASK = "leads.run_stages"  # a batch of leads (PIPELINE_BATCH_SIZE at most)
 
 
 def run_token_for(lead: Lead) -> str:
@@ -52,9 +53,9 @@ def queue_stage(lead: Lead, stage: str, *, lease_until: datetime | None = None, 
     queue_after_commit(RUN_STAGE_TASK, str(lead.pk), stage, run_token_for(lead))
 
 
-def renew_lease(lead_id: uuid.UUID | str) -> bool:
-    """The running task is alive: push the lead's lease back. False when the lead is no longer processing."""
-    return bool(Lead.objects.filter(pk=lead_id, status=Lead.Status.PROCESSING).update(lease_expires_at=lease_deadline()))
+def renew_leases(lead_ids: list[uuid.UUID]) -> int:
+    """The running task is alive: push its leads' leases back. Returns how many leads are still processing."""
+    return Lead.objects.filter(pk__in=lead_ids, status=Lead.Status.PROCESSING).update(lease_expires_at=lease_deadline())
 
 
 ENQUEUE_CHUNK = 500  # leads per transaction, SQL statement and broker round trip of enqueue_many()
@@ -94,7 +95,7 @@ def enqueue_many(lead_ids: Iterable[uuid.UUID], *, restart: bool = False) -> Enq
     Skipped (`busy`): a lead processing, or queued when `restart` is not asked (a restart of a queued lead starts a
     new run: the message already queued belongs to the old one and is ignored). ENQUEUE_CHUNK leads at a time,
     each chunk in one transaction with a constant number of SQL statements (lock, update, events) and one broker
-    round trip for its stage tasks, sent after commit.
+    round trip for its stage tasks, sent after commit: a task per PIPELINE_BATCH_SIZE leads (`pipeline.runner`).
     """
     ordered = list(dict.fromkeys(lead_ids))
     result = Enqueued()
@@ -138,7 +139,9 @@ def _enqueue_chunk(lead_ids: list[uuid.UUID], restart: bool, result: Enqueued) -
     _save_enqueued(queued, restart=restart, now=now)
     _save_enqueued(parked, restart=restart, now=now)
     publish_many(events)
-    send_after_commit(RUN_STAGE_TASK, [(str(lead.pk), lead.processing_stage, run_token_for(lead)) for lead in queued])
+    items = [(str(lead.pk), lead.processing_stage, run_token_for(lead)) for lead in queued]
+    size = settings.PIPELINE_BATCH_SIZE
+    send_after_commit(RUN_STAGES_TASK, [(items[start : start + size],) for start in range(0, len(items), size)])
     result.leads.extend(leads)
 
 

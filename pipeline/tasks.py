@@ -13,11 +13,21 @@ from pipeline import runner, sweeper
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
 
 
-@shared_task(name="leads.run_stage", bind=True, ignore_result=True, acks_late=True, reject_on_worker_lost=True,
-             autoretry_for=TRANSIENT_ERRORS, retry_backoff=1, retry_backoff_max=20, max_retries=8)
+STAGE_TASK_OPTIONS = {"bind": True, "ignore_result": True, "acks_late": True, "reject_on_worker_lost": True,
+                      "autoretry_for": TRANSIENT_ERRORS, "retry_backoff": 1, "retry_backoff_max": 20, "max_retries": 8}
+
+
+@shared_task(name="leads.run_stage", **STAGE_TASK_OPTIONS)
 def run_stage(self, lead_id: str, stage: str, run_token: str = "") -> str:
-    """Run one pipeline stage of one lead; the runner queues the next stage after its commit."""
+    """Run one lead's pipeline stage (and its next ones, see `pipeline.runner`)."""
     return runner.run_stage(lead_id=lead_id, stage=stage, run_token=run_token, task_id=self.request.id or "")
+
+
+@shared_task(name="leads.run_stages", **STAGE_TASK_OPTIONS)
+def run_stages(self, items: list[list[str]]) -> dict[str, str]:
+    """Run the stages of a batch of leads, `[lead_id, stage, run_token]` each, side by side."""
+    return runner.run_stages([(lead_id, stage, token) for lead_id, stage, token in items],
+                             task_id=self.request.id or "")
 
 
 @shared_task(name="leads.sweep_stale_stages", ignore_result=True)

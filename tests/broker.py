@@ -15,3 +15,12 @@ def on_send(monkeypatch: Any, task: Any, handle: Callable[..., object]) -> None:
         monkeypatch.setattr(f"{task}.apply_async", apply_async)
     else:
         monkeypatch.setattr(task, "apply_async", apply_async)
+
+
+def on_stage_send(monkeypatch: Any, handle: Callable[..., object]) -> None:
+    """Instead of sending stage tasks, call `handle(lead_id, stage, run_token)` for each lead they carry: a
+    `leads.run_stage` message carries one, a `leads.run_stages` message a batch."""
+    from pipeline import tasks
+
+    on_send(monkeypatch, tasks.run_stage, handle)
+    on_send(monkeypatch, tasks.run_stages, lambda items: [handle(*item) for item in items])

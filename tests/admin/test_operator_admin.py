@@ -12,8 +12,7 @@ from events.relay import relay_pending
 from leads import importing
 from leads.models import Lead
 from metrics.models import LeadCountsDelta
-from pipeline import tasks as lead_tasks
-from tests.broker import on_send
+from tests.broker import on_stage_send
 from tests.factories import BusinessContextFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +84,7 @@ def test_process_this_lead_button(staff, admin_user, monkeypatch, django_capture
     page = staff.get(reverse("admin:leads_lead_change", args=[lead.pk])).content.decode()
     assert 'id="process-lead-form"' in page and "Process this lead" in page
     sent = []
-    on_send(monkeypatch, lead_tasks.run_stage, lambda *args: sent.append(args))
+    on_stage_send(monkeypatch, lambda *args: sent.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(reverse("admin:leads_lead_changelist"),
                               {"action": "process_selected", "_selected_action": str(lead.pk)}, follow=True)

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from leads.models import Lead
-from tests.broker import on_send
+from tests.broker import on_stage_send
 
 
 def run(*args: str) -> str:
@@ -45,7 +45,7 @@ def test_errors(user, tmp_path):
 
 def test_process_flag_queues(user, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
     sent = []
-    on_send(monkeypatch, "pipeline.tasks.run_stage", lambda *args: sent.append(args))
+    on_stage_send(monkeypatch, lambda *args: sent.append(args))
     path = tmp_path / "leads.csv"
     path.write_text("company_name\nA\nB\n")
     with django_capture_on_commit_callbacks(execute=True):

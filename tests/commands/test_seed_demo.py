@@ -11,8 +11,7 @@ from django.core.management.base import CommandError
 from business_context.models import BusinessContext
 from leads.models import Lead
 from pipeline import runner
-from pipeline import tasks as pipeline_tasks
-from tests.broker import on_send
+from tests.broker import on_stage_send
 
 
 def seed(*args: str) -> str:
@@ -43,8 +42,7 @@ def test_idempotent_users_context_and_leads(db):
 
 def test_processes_some_leads_end_to_end(db, monkeypatch, django_capture_on_commit_callbacks):
     # The worker: each stage message runs the real pipeline stage (in-process agent server) right away.
-    on_send(monkeypatch, pipeline_tasks.run_stage,
-        lambda lead_id, stage, token: runner.run_stage(lead_id=lead_id, stage=stage, run_token=token),
+    on_stage_send(monkeypatch, lambda lead_id, stage, token: runner.run_stage(lead_id=lead_id, stage=stage, run_token=token),
     )
     with django_capture_on_commit_callbacks(execute=True):
         seed("--process", "2", "--no-wait")

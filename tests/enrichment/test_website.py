@@ -9,10 +9,9 @@ from django.core.cache import cache
 from django.test import override_settings
 
 from enrichment import website
-from enrichment.services import SECTION, enrich_from_website
+from enrichment.services import SECTION, enrich_many
 from pipeline import runner, services
-from pipeline import tasks as pipeline_tasks
-from tests.broker import on_send
+from tests.broker import on_stage_send
 from tests.factories import BusinessContextFactory, LeadFactory
 
 SITE = Path(__file__).parent / "site"
@@ -147,7 +146,7 @@ def test_visits_are_cached_per_site(site):
 def _run_intake(lead, capture, monkeypatch):
     """Queue `lead` and run its intake stage here, alone (the real pipeline and in-process agent server)."""
     BusinessContextFactory(owner=lead.owner)
-    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: None)
+    on_stage_send(monkeypatch, lambda *args: None)
     with capture(execute=True):
         services.enqueue_processing(lead=lead)
     lead.refresh_from_db()
@@ -165,7 +164,7 @@ def test_intake_reads_the_site(site, user, django_capture_on_commit_callbacks, m
     assert "comercial@transportescerrado.com.br" in lead.enrichment_data["emails"]
     assert lead.contact_email == "comercial@transportescerrado.com.br"
     # Again (a restart): the site's section is replaced, not appended twice.
-    enrich_from_website(lead)
+    enrich_many([lead])
     assert lead.source_text.count(SECTION) == 1
 
 

@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 
 from leads.models import Lead
-from tests.broker import on_send
+from tests.broker import on_stage_send
 from tests.factories import LeadFactory
 from tests.frontend.conftest import assert_error, env
 
@@ -70,7 +70,7 @@ def test_process_is_202_env_and_idempotent_when_busy(api, user, django_capture_o
     """Acceptance: the app retries a failed/timed-out mutation once and toasts on 409; a lead already queued or
     processing answers 202 with its current state in /api/v1 (the /api/ route keeps its 409)."""
     lead = LeadFactory(owner=user)
-    with mock.patch("pipeline.tasks.run_stage.apply_async"), django_capture_on_commit_callbacks() as enqueued:
+    with mock.patch("pipeline.tasks.run_stages.apply_async"), django_capture_on_commit_callbacks() as enqueued:
         body = env(api.post(f"/api/v1/leads/{lead.id}/process"), 202)
         assert body["id"] == str(lead.id) and body["status"] == "queued"
         queued_at = Lead.objects.get(pk=lead.id).queued_at
@@ -80,7 +80,7 @@ def test_process_is_202_env_and_idempotent_when_busy(api, user, django_capture_o
         assert legacy.status_code == 409 and legacy.json()["code"] == "already_processing"
     assert Lead.objects.get(pk=lead.id).queued_at == queued_at  # the retry changed nothing
     assert len(enqueued) >= 1  # the first POST enqueued the pipeline
-    with mock.patch("pipeline.tasks.run_stage.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
+    with mock.patch("pipeline.tasks.run_stages.apply_async") as send, django_capture_on_commit_callbacks(execute=True):
         env(api.post(f"/api/v1/leads/{lead.id}/process"), 202)
     send.assert_not_called()  # nothing enqueued twice
 
@@ -88,7 +88,7 @@ def test_process_is_202_env_and_idempotent_when_busy(api, user, django_capture_o
 def test_bulk_process_enqueues_once_and_reports_each_item(api, user, other_user, monkeypatch,
                                                           django_capture_on_commit_callbacks):
     sent = []
-    on_send(monkeypatch, "pipeline.tasks.run_stage", lambda *args: sent.append(args))
+    on_stage_send(monkeypatch, lambda *args: sent.append(args))
     new, second = LeadFactory(owner=user), LeadFactory(owner=user)
     busy = LeadFactory(owner=user, status="processing", processing_stage="persona")
     theirs = LeadFactory(owner=other_user)

@@ -4,7 +4,7 @@ import uuid
 
 from events.models import Event
 from leads.models import Lead
-from tests.broker import on_send
+from tests.broker import on_stage_send
 from tests.factories import LeadFactory
 
 
@@ -26,7 +26,7 @@ def test_delete_mine_and_skip_others(api, user, other_user):
 
 def test_process(api, user, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    on_send(monkeypatch, "pipeline.tasks.run_stage", lambda *args: sent.append(args))
+    on_stage_send(monkeypatch, lambda *args: sent.append(args))
     new = LeadFactory(owner=user)
     busy = LeadFactory(owner=user, status="processing")
     with django_capture_on_commit_callbacks(execute=True):

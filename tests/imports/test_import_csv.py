@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from events.models import Event
 from leads.models import Lead
-from tests.broker import on_send
+from tests.broker import on_stage_send
 from tests.factories import LeadFactory
 
 
@@ -143,7 +143,7 @@ def test_requires_auth(client):
 @pytest.mark.parametrize("process", ["true", "1"])
 def test_process_flag_queues_created_leads(api, user, process, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    on_send(monkeypatch, "pipeline.tasks.run_stage", lambda *args: sent.append(args))
+    on_stage_send(monkeypatch, lambda *args: sent.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         body = upload(api, b"company_name,website\nA,a.com.br\nB,b.com.br\n", process=process).json()
     assert body["created"] == 2

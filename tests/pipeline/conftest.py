@@ -2,9 +2,10 @@
 
 import pytest
 
+from agents import services as agent_services
+from agents.status_writer import StatusWriter
 from pipeline import runner
-from pipeline import tasks as pipeline_tasks
-from tests.broker import on_send
+from tests.broker import on_stage_send
 from tests.factories import LeadFactory
 
 
@@ -34,7 +35,7 @@ class StageQueue:
 @pytest.fixture
 def stage_queue(monkeypatch, django_capture_on_commit_callbacks):
     queue = StageQueue(django_capture_on_commit_callbacks)
-    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: queue.sent.append(args))
+    on_stage_send(monkeypatch, lambda *args: queue.sent.append(args))
     return queue
 
 
@@ -57,3 +58,13 @@ def lead(user, context):
         contact_phone="",
         market_region="",
     )
+
+
+@pytest.fixture
+def coalesced(settings, monkeypatch):
+    """Agent-status writes coalesced as in a worker; the timers they set are run by the test (`timers`)."""
+    settings.AGENT_STATUS_WRITE_SECONDS = 60
+    timers: list = []
+    writer = StatusWriter(agent_services._writer._write, schedule=lambda delay, flush: timers.append(flush))
+    monkeypatch.setattr(agent_services, "_writer", writer)
+    return timers

@@ -51,11 +51,12 @@ def broker_queue():
 
 
 def _sent_stage_tasks(client) -> list[tuple]:
-    """The `run_stage` messages in the broker's queue, oldest first: (lead_id, stage, run_token)."""
+    """The leads of the `run_stages` messages in the broker's queue, oldest first: (lead_id, stage, run_token)."""
     messages = [json.loads(raw) for raw in reversed(client.lrange("celery", 0, -1))]
     bodies = [json.loads(base64.b64decode(message["body"])) for message in messages]  # the Redis transport's encoding
-    assert all(message["headers"]["task"] == "leads.run_stage" for message in messages)
-    return [tuple(body[0]) for body in bodies]
+    assert all(message["headers"]["task"] == "leads.run_stages" for message in messages)
+    assert all(len(body[0][0]) <= settings.PIPELINE_BATCH_SIZE for body in bodies)
+    return [tuple(item) for body in bodies for item in body[0][0]]
 
 
 def _enqueue_counted(django_capture_on_commit_callbacks, lead_ids, **kwargs):

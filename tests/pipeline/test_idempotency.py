@@ -39,8 +39,7 @@ def test_task_of_an_earlier_run_is_ignored(stage_queue, lead):
 def test_redelivery_while_running_supersedes_the_lost_attempt_once_its_lease_ran_out(stage_queue, lead):
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     message = stage_queue.sent[0]
-    started = runner.start(lead.pk, "intake", message[2], "task-1")  # a worker dies after this
-    assert started is not None
+    [started] = runner.start_many([(lead.pk, "intake", message[2])], "task-1")  # a worker dies after this
     assert stage_queue.run_next() == "skipped"  # a duplicate while the attempt holds the lease: ignored
     Lead.objects.filter(pk=lead.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     stage_queue.sent.append(message)
@@ -49,7 +48,7 @@ def test_redelivery_while_running_supersedes_the_lost_attempt_once_its_lease_ran
     assert [(r.status, r.attempt) for r in runs] == [("failed", 1), ("succeeded", 2)]
     assert "Superseded" in runs[0].error
     # Should the first attempt come back after all, its result is discarded, not written twice.
-    runner.finish(started, {"lead_updates": {}, "enrichment_data": {"emails": ["x@y.z"]}})
+    runner.finish_many([(started, {"lead_updates": {}, "enrichment_data": {"emails": ["x@y.z"]}})])
     lead.refresh_from_db()
     assert lead.enrichment_data["emails"] == ["comercial@translog.com.br"]
     assert lead.processing_stage == "analysis"

@@ -5,8 +5,7 @@ from django.core.management import CommandError, call_command
 
 from leads.models import Lead
 from pipeline import runner
-from pipeline import tasks as pipeline_tasks
-from tests.broker import on_send
+from tests.broker import on_stage_send
 from tests.factories import LeadFactory
 
 
@@ -40,8 +39,7 @@ def test_unknown_id_is_an_error(stage_queue):
 
 def test_wait_follows_the_leads_to_the_end(live_db, user, monkeypatch, capsys):
     """With --wait the command returns once every lead finished (here a worker runs each stage as it is sent)."""
-    on_send(monkeypatch, pipeline_tasks.run_stage,
-        lambda lead_id, stage, token: runner.run_stage(lead_id=lead_id, stage=stage, run_token=token),
+    on_stage_send(monkeypatch, lambda lead_id, stage, token: runner.run_stage(lead_id=lead_id, stage=stage, run_token=token),
     )
     leads = [LeadFactory(owner=user) for _ in range(2)]
     call_command("process_leads", "--ids", *[str(lead.pk) for lead in leads], "--wait", "--timeout", "60")

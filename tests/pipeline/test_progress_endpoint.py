@@ -30,7 +30,7 @@ def test_running_then_done(api, lead, stage_queue, one_stage_per_task):
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_next()
     _, stage, token = stage_queue.sent.pop(0)
-    runner.start(lead.pk, stage, token, "t")
+    runner.start_many([(lead.pk, stage, token)], "t")
     body = api.get(url(lead)).json()
     assert body["status"] == "processing" and body["processing_stage"] == "analysis" and body["progress"] == 20
     intake, analysis = body["stages"][:2]

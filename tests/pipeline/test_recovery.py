@@ -15,7 +15,7 @@ from leads.models import Lead
 from pipeline import runner, sweeper
 from pipeline import services as pipeline_services
 from pipeline import tasks as pipeline_tasks
-from tests.broker import on_send
+from tests.broker import on_stage_send
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_stage_per_task")]
 
@@ -41,13 +41,13 @@ def test_a_failed_send_after_commit_is_logged_not_raised_and_recovered(lead, set
     def broker_down(*args):
         raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    on_send(monkeypatch, pipeline_tasks.run_stage, broker_down)
+    on_stage_send(monkeypatch, broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         pipeline_services.enqueue_processing(lead=lead)  # no exception: the change is committed
     lead.refresh_from_db()
     assert lead.status == Lead.Status.QUEUED and lead.lease_expires_at is not None
     sent = []
-    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: sent.append(args))
+    on_stage_send(monkeypatch, lambda *args: sent.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         sweeper.sweep_stale_stages(now=_later(31))
     assert [message[1] for message in sent] == ["intake"]
@@ -57,12 +57,12 @@ def test_a_killed_workers_running_stage_is_requeued_once_its_lease_runs_out(stag
     settings.STAGE_STALE_AFTER_SECONDS = 30
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     _, stage, token = stage_queue.sent.pop(0)
-    started = runner.start(lead.pk, stage, token, "killed")
+    [started] = runner.start_many([(lead.pk, stage, token)], "killed")
     assert stage_queue.call(sweeper.sweep_stale_stages, now=_later(20)) == {"requeued": 0, "failed": 0}
     assert stage_queue.call(sweeper.sweep_stale_stages, now=_later(31)) == {"requeued": 1, "failed": 0}
     assert stage_queue.run_all() == ["done"] * 5
     # The killed attempt's result, should it arrive after all, is not written.
-    assert runner.finish(started, {"lead_updates": {}, "enrichment_data": {"x": 1}}) == (False, None)
+    assert runner.finish_many([(started, {"lead_updates": {}, "enrichment_data": {"x": 1}})]) == ({lead.pk}, [])
     assert StageRun.objects.filter(lead=lead, stage="intake", status="succeeded").count() == 1
 
 
@@ -70,7 +70,7 @@ def test_a_killed_workers_running_stage_is_requeued_once_its_lease_runs_out(stag
 def test_the_running_task_renews_the_lease(lead, settings):
     settings.STAGE_STALE_AFTER_SECONDS = 0.3
     Lead.objects.filter(pk=lead.pk).update(status=Lead.Status.PROCESSING, lease_expires_at=timezone.now())
-    with runner.keep_lease(lead.pk):
+    with runner.keep_leases([lead.pk]):
         time.sleep(0.5)
         lead.refresh_from_db()
         assert lead.lease_expires_at > timezone.now()

@@ -6,9 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agents import services as agent_services
 from agents.models import Agent
-from agents.status_writer import StatusWriter
 from business_context import selectors
 from business_context.services import save_context
 from events.models import Event
@@ -23,16 +21,6 @@ pytestmark = pytest.mark.django_db
 MAX_STATEMENTS_PER_STAGE = 15  # start: 8 (BEGIN … COMMIT), finish: 7; was 33 (agent status twice, an INSERT per event)
 # One task for the five stages: start 8, then per stage one transaction (8) that finishes it and begins the next.
 MAX_STATEMENTS_PER_LEAD = 8 + 8 * len(PIPELINE)
-
-
-@pytest.fixture
-def coalesced(settings, monkeypatch):
-    """Agent-status writes coalesced as in a worker; the timers they set are run by the test (`timers`)."""
-    settings.AGENT_STATUS_WRITE_SECONDS = 60
-    timers: list = []
-    writer = StatusWriter(agent_services._writer._write, schedule=lambda delay, flush: timers.append(flush))
-    monkeypatch.setattr(agent_services, "_writer", writer)
-    return timers
 
 
 def _run_counted(stage_queue) -> list[list[str]]:

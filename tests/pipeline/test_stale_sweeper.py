@@ -17,7 +17,7 @@ def _stall(stage_queue, lead):
     """The worker picks the first stage, records its run, then dies."""
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     _, stage, token = stage_queue.sent.pop(0)
-    assert runner.start(lead.pk, stage, token, "lost-task") is not None
+    assert runner.start_many([(lead.pk, stage, token)], "lost-task")
 
 
 def _later(seconds):
@@ -50,7 +50,7 @@ def test_gives_up_after_the_allowed_requeues(stage_queue, lead, settings):
     _stall(stage_queue, lead)
     assert stage_queue.call(sweeper.sweep_stale_stages, now=_later(61))["requeued"] == 1
     _, stage, token = stage_queue.sent.pop(0)
-    runner.start(lead.pk, stage, token, "lost-again")
+    runner.start_many([(lead.pk, stage, token)], "lost-again")
     assert stage_queue.call(sweeper.sweep_stale_stages, now=_later(61))["failed"] == 1
     lead.refresh_from_db()
     assert lead.status == Lead.Status.FAILED

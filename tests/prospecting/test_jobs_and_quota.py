@@ -9,13 +9,12 @@ from django.utils import timezone
 from events.models import Event
 from leads.models import Lead, ProspectJob
 from mcp_bridge.errors import AgentServerUnavailable
-from pipeline import tasks as pipeline_tasks
 from prospecting import selectors as prospecting_selectors
 from prospecting import services as prospecting
 from prospecting.api import as_api_error
 from prospecting.errors import JobRunning
 from prospecting.tasks import run_prospect_job
-from tests.broker import on_send
+from tests.broker import on_send, on_stage_send
 from tests.factories import LeadFactory
 from tests.frontend.conftest import assert_error, env
 
@@ -32,7 +31,7 @@ CANDIDATES = [
 @pytest.fixture
 def stage_queue(monkeypatch):
     sent: list = []
-    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: sent.append(args))
+    on_stage_send(monkeypatch, lambda *args: sent.append(args))
     return sent
 
 

@@ -6,12 +6,11 @@ import pytest
 from django.db.models import Q
 
 from leads.models import Lead, ProspectJob
-from pipeline import tasks as pipeline_tasks
 from prospecting.selectors import plan_status
 from prospecting.tasks import run_prospect_job
 from registry.models import Establishment
 from registry.sectors import divisions_for_focus
-from tests.broker import on_send
+from tests.broker import on_send, on_stage_send
 from tests.factories import BusinessContextFactory
 
 
@@ -19,7 +18,7 @@ from tests.factories import BusinessContextFactory
 def queues(monkeypatch):
     stages: list = []
     jobs: list = []
-    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: stages.append(args))
+    on_stage_send(monkeypatch, lambda *args: stages.append(args))
     on_send(monkeypatch, run_prospect_job, lambda *args: jobs.append(args))
     return stages, jobs
 

@@ -1,10 +1,9 @@
 import pytest
 
 from leads.models import Lead
-from pipeline import tasks as pipeline_tasks
 from prospecting.selectors import plan_status
 from registry.models import Establishment, Municipio
-from tests.broker import on_send
+from tests.broker import on_stage_send
 from tests.factories import LeadFactory
 
 URL = "/api/registry/companies/to-leads"
@@ -89,7 +88,7 @@ def test_filters_take_ibge_codes(api, user, registry):
 
 def test_process_true_queues_the_pipeline(api, registry, django_capture_on_commit_callbacks, monkeypatch):
     sent = []
-    on_send(monkeypatch, pipeline_tasks.run_stage, lambda *args: sent.append(args))
+    on_stage_send(monkeypatch, lambda *args: sent.append(args))
     cnpjs = _with_email(2)
     with django_capture_on_commit_callbacks(execute=True):
         body = api.post(URL, {"cnpjs": cnpjs, "process": True}, format="json").json()
