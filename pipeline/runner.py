@@ -10,8 +10,8 @@ enqueueing sends them; `leads.run_stage` is a batch of one) and runs each lead's
 2. `call_many`: each lead's tool on the agent server through `mcp_bridge`, the calls in flight together on the
    process's one MCP session (no transaction or lock held), each result validated against the stage's output model;
 3. `finish_many`: one short transaction with the leads locked again: where a lead's StageRun is still the live
-   one, its result is written on the lead and its stage advanced (an UPDATE of the lead and one of its run); in the
-   same transaction the next stages begin as in step 1 and the task goes on with them at step 2, or, its stage
+   one, its result is written on the lead and its stage advanced (an UPDATE of each lead, one of the batch's runs);
+   in the same transaction the next stages begin as in step 1 and the task goes on with them at step 2, or, its stage
    budget spent, a lead's next stage is queued after commit; or the lead completes. A lead whose call failed is
    settled on its own (`fail`, `wait_for_agent_server`); the others go on.
 
@@ -390,9 +390,10 @@ def _save_results(succeeded: list[tuple[Started, Result]], go_on: bool) -> tuple
     advanced: list[tuple[Started, Lead, list[str]]] = []
     with transaction.atomic(), batched():
         locked = _locked_leads((one.lead.pk for one, _ in succeeded), with_live_run=True)
+        finished_at = timezone.now()  # saved together: the batch's runs began together too
         for one, result in succeeded:
             run, usage = one.run, result.get("usage") or {}
-            _close_run(run, usage)
+            _close_run(run, usage, finished_at)
             lead = locked.get(str(one.lead.pk))
             if lead is None:  # deleted while the tool ran (its StageRuns with it)
                 discarded.add(one.lead.pk)
@@ -402,11 +403,10 @@ def _save_results(succeeded: list[tuple[Started, Result]], go_on: bool) -> tuple
                 discarded.add(lead.pk)
                 continue
             run.status = StageRun.Status.SUCCEEDED
-            advanced.append((one, lead, _advance(lead, one, result, finished_at=run.finished_at or timezone.now())))
+            advanced.append((one, lead, _advance(lead, one, result, finished_at=finished_at)))
         if not advanced:
             return discarded, []
-        for one, _, _ in advanced:
-            StageRun.objects.filter(pk=one.run.pk).update(**{name: getattr(one.run, name) for name in _CLOSED_RUN_FIELDS})
+        _save_runs([one.run for one, _, _ in advanced])
         _save_advanced(advanced)
         return discarded, _after_advance(advanced, go_on)
 
@@ -436,6 +436,16 @@ def _after_advance(advanced: list[tuple[Started, Lead, list[str]]], go_on: bool)
     return _begin_many(begins, task_id, lease_saved=True)
 
 
+def _save_runs(runs: list[StageRun]) -> None:
+    """The succeeded runs, one UPDATE per set of closing values (usually one: begun and closed together, with the
+    same token usage, e.g. none without a language model)."""
+    groups: dict[tuple, list[uuid.UUID]] = {}
+    for run in runs:
+        groups.setdefault(tuple(getattr(run, name) for name in _CLOSED_RUN_FIELDS), []).append(run.pk)
+    for values, ids in groups.items():
+        StageRun.objects.filter(pk__in=ids).update(**dict(zip(_CLOSED_RUN_FIELDS, values, strict=True)))
+
+
 def _save_advanced(advanced: list[tuple[Started, Lead, list[str]]]) -> None:
     """Each lead's changed fields, one UPDATE each (Django's `bulk_update` costs more CPU than the saves)."""
     for _, lead, changed in advanced:
@@ -452,8 +462,8 @@ def _discard(run_id: uuid.UUID, usage: dict[str, Any]) -> None:
     run.save()
 
 
-def _close_run(run: StageRun, usage: dict[str, Any]) -> None:
-    run.finished_at = timezone.now()
+def _close_run(run: StageRun, usage: dict[str, Any], finished_at: datetime | None = None) -> None:
+    run.finished_at = finished_at or timezone.now()
     run.duration_ms = _ms_between(run.started_at, run.finished_at)
     run.prompt_tokens = int(usage.get("prompt_tokens") or 0)
     run.completion_tokens = int(usage.get("completion_tokens") or 0)
