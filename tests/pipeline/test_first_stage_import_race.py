@@ -43,5 +43,5 @@ def test_worker_threads_starting_their_first_stage_at_once_all_succeed(tmp_path)
     # The trials are independent processes: at once, as a race within each is all they look for.
     trials = [_probe(tmp_path / f"trial-{trial}", pycache) for trial in range(TRIALS)]
     for trial, probe in enumerate(trials):
-        stdout, stderr = probe.communicate(timeout=180)
+        stdout, stderr = probe.communicate(timeout=400)
         assert probe.returncode == 0, f"trial {trial}:\n{stdout}\n{stderr[-3000:]}"
