@@ -73,10 +73,10 @@ def run(host: str | None = None, port: int | None = None, token: str | None = No
                        token=base.token if token is None else token)
     if settings.workers == 1:
         uvicorn.run(build_app(settings), host=settings.host, port=settings.port, http=NoDelayHttpProtocol,
-                    log_level="info")
+                    log_level="info", access_log=settings.access_log)
         return
     # Worker processes build the app from the environment: what the command line gave goes there.
     os.environ.update(AGENT_SERVER_HOST=settings.host, AGENT_SERVER_PORT=str(settings.port),
                       AGENT_SERVER_TOKEN=settings.token)
     uvicorn.run(f"{__name__}:build_app", factory=True, workers=settings.workers, host=settings.host,
-                port=settings.port, http=NoDelayHttpProtocol, log_level="info")
+                port=settings.port, http=NoDelayHttpProtocol, log_level="info", access_log=settings.access_log)

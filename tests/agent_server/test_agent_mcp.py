@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import anyio
 from mcp import Client
 from mcp.client._memory import InMemoryTransport
 from mcp.types import CallToolResult
+from pydantic import Field
 
 import mcp_bridge.agent_server as pkg
 from mcp_bridge.agent_server import build_server
@@ -77,3 +78,44 @@ def test_package_never_imports_django() -> None:
         names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not any(name.split(".")[0] == "django" for name in names), path
+
+
+def test_only_a_tool_declaring_an_mcp_param_header_has_its_headers_checked(agent_settings: Settings) -> None:
+    """The SDK checks `Mcp-Param-*` headers against the schema its lookup gives before each call: our tools, which
+    declare none, skip that walk; a tool that declares one keeps the check."""
+    server = build_server(agent_settings)
+
+    def regional(region: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Region"})]) -> dict[str, str]:
+        return {"region": region}
+
+    server.add_tool(regional, name="regional", structured_output=True)
+    lookup = server._lowlevel_server.get_tool_input_schema  # what the SDK's HTTP transport calls per request
+    assert lookup is not None
+    assert all(lookup(name) is None for name in TOOLS)
+    assert lookup("regional")["properties"]["region"]["x-mcp-header"] == "Region"
+    assert lookup("no-such-tool") is None
+
+
+def test_offline_stages_run_on_the_event_loop_and_model_calls_on_threads(agent_settings: Settings) -> None:
+    """Offline, a stage is a millisecond of CPU: no worker-thread hand-off. A model's network waits (and chat,
+    harvests) keep the thread, so they never block the server's loop."""
+    from dataclasses import replace
+    from inspect import iscoroutinefunction
+
+    from mcp_bridge.agent_server.server import _adapter
+
+    def adapted(name: str, settings: Settings) -> Any:
+        fn, input_model, output_model, _ = TOOLS[name]
+        return _adapter(name, fn, input_model, output_model, settings)
+
+    offline = replace(agent_settings, llm_provider="")
+    with_model = replace(agent_settings, llm_provider="openai")
+    assert iscoroutinefunction(adapted("analyze_lead", offline))
+    assert not iscoroutinefunction(adapted("analyze_lead", with_model))
+    assert not iscoroutinefunction(adapted("chat", offline))
+    assert not iscoroutinefunction(adapted("harvest_leads", offline))
+
+
+def test_the_access_log_is_off_unless_asked_for() -> None:
+    assert Settings.from_env({}).access_log is False
+    assert Settings.from_env({"AGENT_SERVER_ACCESS_LOG": "1"}).access_log is True
