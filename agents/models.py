@@ -80,3 +80,31 @@ class StageRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} of {self.lead_id} ({self.status})"
+
+
+class AgentRunCounts(models.Model):
+    """Signed changes of an agent's finished-run numbers (PostgreSQL; `nellia.deltas`).
+
+    Database triggers on `agents_stagerun` (migration 0003) append, in the statement that changed the runs, one row
+    per agent whose numbers it changed: closing runs, failing them, deleting them (a lead's cascade), whatever
+    wrote them. The numbers of an agent are the sum of its rows, so `agents.selectors.metrics_for_agents` reads a
+    few rows per agent instead of aggregating its whole history on every status broadcast. On SQLite (the embedded
+    default) there are no triggers and the runs are aggregated.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    # Not a foreign key: an agent with runs cannot be deleted (StageRun.agent is PROTECT), and rows stay appends.
+    agent_id = models.UUIDField(db_index=True)
+    succeeded = models.BigIntegerField(default=0)
+    failed = models.BigIntegerField(default=0)
+    timed = models.BigIntegerField(default=0)  # succeeded runs with a duration
+    duration_ms = models.BigIntegerField(default=0)  # their summed duration
+    prompt_tokens = models.BigIntegerField(default=0)  # token sums over finished runs
+    completion_tokens = models.BigIntegerField(default=0)
+    total_tokens = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "agent run counts"
+
+    def __str__(self) -> str:
+        return f"{self.agent_id}: {self.succeeded:+d} succeeded, {self.failed:+d} failed"

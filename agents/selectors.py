@@ -17,12 +17,14 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDay, TruncHour, TruncMinute
 from django.utils import timezone
 
-from agents.models import Agent, StageRun
+from agents.models import Agent, AgentRunCounts, StageRun
 from leads.models import Lead, Stage
+from nellia.deltas import fold_delta_rows
 
 WINDOWS: dict[str, timedelta] = {
     "1h": timedelta(hours=1),
@@ -99,15 +101,15 @@ def queue_depths() -> dict[str, int]:
 
 
 def metrics_for_agents(agents: list[Agent], *, now: datetime | None = None) -> dict[Any, dict[str, Any]]:
-    """The API's `metrics` dict for each agent, keyed by agent id: two aggregate queries for any number of agents."""
+    """The API's `metrics` dict for each agent, keyed by agent id: a constant number of queries for any number of
+    agents, none of which reads the agents' whole history on PostgreSQL (`finished_totals`)."""
     now = now or timezone.now()
     ids = [agent.pk for agent in agents]
-    rows = (
-        StageRun.objects.filter(agent_id__in=ids, status__in=FINISHED)
-        .values("agent_id")
-        .annotate(**_run_aggregates(last_hour=Count("id", filter=Q(finished_at__gte=now - timedelta(hours=1)))))
+    by_agent = finished_totals(ids)
+    last_hour = dict(
+        StageRun.objects.filter(agent_id__in=ids, finished_at__gte=now - timedelta(hours=1), status__in=FINISHED)
+        .values("agent_id").annotate(n=Count("*")).values_list("agent_id", "n")
     )
-    by_agent = {row["agent_id"]: row for row in rows}
     depths = queue_depths()
     result = {}
     for agent in agents:
@@ -119,12 +121,33 @@ def metrics_for_agents(agents: list[Agent], *, now: datetime | None = None) -> d
             "processed_count": processed,
             "error_count": failed,
             "success_rate": round(succeeded / processed, 4) if processed else 0.0,
-            "throughput_per_hour": float(row.get("last_hour", 0)),
+            "throughput_per_hour": float(last_hour.get(agent.pk, 0)),
             "avg_processing_time_ms": _ms(row.get("avg_ms")),
             "llm_usage": {key: int(row.get(key, 0)) for key in _empty_usage()},
             "llm_token_limit": agent.llm_token_limit,
         }
     return result
+
+
+# An agent's AgentRunCounts rows read before they are folded into one (a row per closing statement of its runs).
+FOLD_AFTER_ROWS = 500
+_TOTALS = ("succeeded", "failed", "timed", "duration_ms", "prompt_tokens", "completion_tokens", "total_tokens")
+
+
+def finished_totals(ids: list[Any]) -> dict[Any, dict[str, Any]]:
+    """Per agent id: its finished runs' `succeeded`, `failed` and token sums, and `avg_ms` of the succeeded ones.
+    PostgreSQL: from the trigger-kept AgentRunCounts rows (folded when they grow long); SQLite: one aggregate."""
+    if connection.vendor != "postgresql":
+        rows = StageRun.objects.filter(agent_id__in=ids, status__in=FINISHED).values("agent_id").annotate(
+            **_run_aggregates())
+        return {row["agent_id"]: row for row in rows}
+    rows = list(AgentRunCounts.objects.filter(agent_id__in=ids).values("agent_id").annotate(
+        rows=Count("*"), **{name: Sum(name) for name in _TOTALS}))
+    long = [row["agent_id"] for row in rows if row["rows"] > FOLD_AFTER_ROWS]
+    if long:
+        fold_delta_rows(AgentRunCounts, ["agent_id"], _TOTALS, where="agent_id = ANY(%s)", params=[long])
+    return {row["agent_id"]: {**row, "avg_ms": row["duration_ms"] / row["timed"] if row["timed"] else None}
+            for row in rows}
 
 
 def agent_metrics(agent: Agent, window: str | timedelta | None = None) -> dict[str, Any]:

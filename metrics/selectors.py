@@ -31,7 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
@@ -44,6 +44,7 @@ from leads.models import Lead
 from leads.selectors import leads_for
 from metrics.models import LeadCountsDelta
 from metrics.services import cache_version
+from nellia.deltas import fold_delta_rows
 from nellia.lookups import sees_everything
 
 RANGES: dict[str, tuple[str, int]] = {"24h": ("hour", 24), "7d": ("day", 7), "30d": ("day", 30), "90d": ("day", 90)}
@@ -148,27 +149,9 @@ def _counted_groups(user: Any) -> list[dict[str, Any]]:
 
 
 def compact_lead_counts(*, owner_id: Any = None) -> None:
-    """Fold the `LeadCountsDelta` rows of `owner_id` (None: every owner) into one row per group.
-
-    One statement: it sums exactly the rows it deleted, so rows appended meanwhile by writers (which never
-    update or delete) are kept, and a concurrent compaction of the same rows folds each row once.
-    """
-    table = LeadCountsDelta._meta.db_table
-    columns = ", ".join(_GROUP_SUMS_COLUMNS)
-    where, params = ("WHERE owner_id = %s", [owner_id]) if owner_id is not None else ("", [])
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH gone AS (DELETE FROM {table} {where} RETURNING *) "
-            f"INSERT INTO {table} (owner_id, status, processing_stage, qualification_tier, {columns}) "
-            f"SELECT owner_id, status, processing_stage, qualification_tier, "
-            f"{', '.join(f'SUM({c})' for c in _GROUP_SUMS_COLUMNS)} FROM gone GROUP BY 1, 2, 3, 4 "
-            f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in _GROUP_SUMS_COLUMNS)}",
-            params,
-        )
-
-
-_COLUMNS = {f.name: f.column for f in LeadCountsDelta._meta.concrete_fields}
-_GROUP_SUMS_COLUMNS = [_COLUMNS[name] for name in _GROUP_SUMS]
+    """Fold the `LeadCountsDelta` rows of `owner_id` (None: every owner) into one row per group."""
+    where, params = ("owner_id = %s", [owner_id]) if owner_id is not None else ("", [])
+    fold_delta_rows(LeadCountsDelta, ["owner_id", *COUNTED_FIELDS], _GROUP_SUMS, where=where, params=params)
 
 
 def uses_lead_counts() -> bool:

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
-from agents.models import Agent
+from agents.models import Agent, AgentRunCounts
 from events.relay import relay_pending
 from leads import importing
 from leads.models import Lead
@@ -46,7 +46,7 @@ def test_pipeline_agents_can_be_started_and_stopped_but_not_added_or_deleted(sta
 
 
 def test_internal_tables_are_not_in_the_admin(staff):
-    for model in (OutstandingToken, BlacklistedToken, LeadCountsDelta):
+    for model in (OutstandingToken, BlacklistedToken, LeadCountsDelta, AgentRunCounts):
         assert not admin.site.is_registered(model), model
     page = staff.get(reverse("admin:index")).content.decode()
     assert "Outstanding tokens" not in page and "Lead counts" not in page
