@@ -7,7 +7,9 @@ machine measures the server (`--client python-socketio`: the former clients, 4 p
 30 s passed), each client's frames are counted.
 
 - latency: arrival time minus the frame's `timestamp` (the event's `created_at`, written in the transaction of the
-  change), over every timestamped frame of every client: p50 / p99 / max;
+  change), over every timestamped frame of every client: p50 / p99 / max. Twice for the raw clients: arrival at the
+  client's socket (the kernel's receive time: what a client on another machine would see) and when the client
+  process read it (its own CPU backlog on this shared machine included; python-socketio clients: this one only);
 - lost: every client must get one `enrichment-update` `agent_end` per stage of every lead (5 × M);
 - `agent-update` frames per client (global, coalesced per agent);
 - clients the server dropped (or that dropped out) before the end;
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import multiprocessing
 import os
 import statistics
@@ -33,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from _common import ROOT, access_token, company_rows, cpu_seconds, seller_user, setup_real_mode
+from _common import ROOT, access_token, company_rows, cpu_seconds, seller_user, session_cpu_seconds, setup_real_mode
 from socketio_load import connect_all
 
 sys.path[:] = [str(ROOT), *(entry for entry in sys.path if os.path.abspath(entry or ".") != str(ROOT / "bench"))]
@@ -72,17 +75,17 @@ class ClientProcess:
     """`count` clients of kind `kind` in a process of their own, forked before any client (thread) exists, so their
     CPU is counted apart from the bench's and the stack's."""
 
-    def __init__(self, kind: str, url: str, token: str, count: int) -> None:
+    def __init__(self, kind: str, url: str, token: str, count: int, spread: bool) -> None:
         context = multiprocessing.get_context("fork")
         self.conn, child = context.Pipe()
-        target = _run_raw_clients if kind == "raw" else _run_socketio_clients
+        target = functools.partial(_run_raw_clients, spread=spread) if kind == "raw" else _run_socketio_clients
         self.process = context.Process(target=target, args=(url, token, count, child), daemon=True)
         self.process.start()
 
     def ready(self) -> None:
         assert self.conn.recv() == "ready"
 
-    def results(self) -> list[tuple[list[float], Counter[str]]]:
+    def results(self) -> list[tuple[list[float], list[float], Counter[str]]]:
         return self.conn.recv()
 
 
@@ -97,23 +100,23 @@ def _run_socketio_clients(url: str, token: str, count: int, conn) -> None:
     time.sleep(1)
     for client in clients:
         client.counts["dropped"] = int(not client.sio.connected)
-    conn.send([(client.latencies, client.counts) for client in clients])
+    conn.send([(client.latencies, client.latencies, client.counts) for client in clients])  # read time only
     conn.recv()  # measured: now disconnect
     for client in clients:
         client.sio.disconnect()
 
 
-def _run_raw_clients(url: str, token: str, count: int, conn) -> None:
-    asyncio.run(_raw_clients(url, token, count, conn))
+def _run_raw_clients(url: str, token: str, count: int, conn, spread: bool = False) -> None:
+    asyncio.run(_raw_clients(url, token, count, conn, spread))
 
 
-async def _raw_clients(url: str, token: str, count: int, conn) -> None:
+async def _raw_clients(url: str, token: str, count: int, conn, spread: bool) -> None:
     async def message() -> object:
         while not conn.poll():
             await asyncio.sleep(0.05)
         return conn.recv()
 
-    clients = await connect_all(url, token, ORIGIN, count)
+    clients = await connect_all(url, token, ORIGIN, count, spread=spread)
     conn.send("ready")
     expected = await message()
     settle = time.perf_counter()
@@ -122,7 +125,7 @@ async def _raw_clients(url: str, token: str, count: int, conn) -> None:
     await asyncio.sleep(1)
     for client in clients:
         client.counts["dropped"] = int(client.closed.done())
-    conn.send([(client.latencies, client.counts) for client in clients])
+    conn.send([(client.latencies, client.read_latencies, client.counts) for client in clients])
     await message()
     for client in clients:
         client.close()
@@ -154,6 +157,9 @@ def main() -> None:
     parser.add_argument("--client-processes", type=int,
                         help="processes the clients are spread over (default: 1 raw, 4 python-socketio)")
     parser.add_argument("--profile", type=Path, help="directory for cProfile files of the relay and Daphne")
+    parser.add_argument("--realtime-processes", type=int, default=1,
+                        help="Daphne processes behind nginx (deploy/nginx.conf.template's ip_hash); the raw clients "
+                             "then come from addresses of their own, as clients on many networks do")
     args = parser.parse_args()
     processes = args.client_processes or (1 if args.client == "raw" else 4)
     setup_real_mode()
@@ -164,19 +170,24 @@ def main() -> None:
 
     owner = seller_user()
     load_before = os.getloadavg()
-    stack = RealStack(workers=1, extra_env={"LOG_LEVEL": "INFO"})
+    stack = RealStack(workers=1, extra_env={"LOG_LEVEL": "INFO"}, realtime_processes=args.realtime_processes)
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
         profiled(stack, args.profile.resolve())
     with stack:
         token = access_token(owner)
         shares = [args.clients // processes + (n < args.clients % processes) for n in range(processes)]
-        groups = [ClientProcess(args.client, stack.base_url, token, share) for share in shares if share]
+        spread = args.realtime_processes > 1
+        groups = [ClientProcess(args.client, stack.base_url, token, share, spread) for share in shares if share]
         for group in groups:
             group.ready()
-        pids = {name: stack.processes[name].pid for name in ("relay", "daphne")}
+        pids = {name: process.pid for name, process in stack.processes.items()
+                if name == "relay" or name.startswith(("daphne", "nginx"))}
         pids |= {f"clients{n}": group.process.pid for n, group in enumerate(groups)}
-        cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        def spent(name: str) -> float:  # a stack process with its children (nginx's workers); a client process
+            return cpu_seconds(pids[name]) if name.startswith("clients") else session_cpu_seconds(pids[name])
+
+        cpu_before = {name: spent(name) for name in pids}
         events_before = Event.objects.count()
         started = time.perf_counter()
         report = import_leads(owner=owner, rows=company_rows(args.leads), process=True)
@@ -188,25 +199,34 @@ def main() -> None:
         for group in groups:
             group.conn.send(expected)
         clients = [result for group in groups for result in group.results()]
-        cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in pids.items()}
+        cpu = {name: spent(name) - cpu_before[name] for name in pids}
         cpu["clients"] = sum(value for name, value in cpu.items() if name.startswith("clients"))
+        cpu["daphne"] = sum(value for name, value in cpu.items() if name.startswith("daphne"))
         events = Event.objects.count() - events_before
         for group in groups:
             group.conn.send("bye")
             group.process.join(30)
-    latencies = [value for client_latencies, _ in clients for value in client_latencies]
-    lost = sum(max(0, expected - counts["agent_end"]) for _, counts in clients)
-    agent_updates = statistics.mean(counts["agent-update"] for _, counts in clients)
-    dropped = sum(counts["dropped"] for _, counts in clients)
-    frames = sum(total for _, counts in clients for name, total in counts.items() if name not in ("agent_end", "dropped"))
+    latencies = [value for client_latencies, _, _ in clients for value in client_latencies]
+    read_latencies = [value for _, client_latencies, _ in clients for value in client_latencies]
+    lost = sum(max(0, expected - counts["agent_end"]) for _, _, counts in clients)
+    agent_updates = statistics.mean(counts["agent-update"] for _, _, counts in clients)
+    dropped = sum(counts["dropped"] for _, _, counts in clients)
+    frames = sum(total for _, _, counts in clients for name, total in counts.items() if name not in ("agent_end", "dropped"))
     print(f"{args.clients} clients, {args.leads} leads in {batch:.1f} s; load average before {load_before[0]:.2f}, "
           f"after {os.getloadavg()[0]:.2f}")
-    print(f"latency from the event's timestamp: p50 {percentile(latencies, 0.5):.0f} ms, "
-          f"p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies):.0f} ms ({len(latencies)} frames)")
+    for what, values in (("received by the client's socket", latencies), ("read by the client process", read_latencies)):
+        print(f"latency from the event's timestamp, {what}: p50 {percentile(values, 0.5):.0f} ms, "
+              f"p99 {percentile(values, 0.99):.0f} ms, max {max(values):.0f} ms ({len(values)} frames)")
     print(f"lost: {lost} of {expected * len(clients)} agent_end frames; clients dropped: {dropped}; agent-update "
           f"frames per client: {agent_updates:.0f}; frames per client: {frames / len(clients):.0f}")
+    kinds: Counter[str] = Counter()
+    for _, _, counts in clients:
+        kinds.update({name: total for name, total in counts.items() if name not in ("agent_end", "dropped")})
+    print("frames per client by event: " + ", ".join(f"{name} {total / len(clients):.1f}"
+                                                      for name, total in kinds.most_common()))
     print(f"CPU per relayed event ({events} events): relay {1000 * cpu['relay'] / events:.2f} ms, "
-          f"Daphne {1000 * cpu['daphne'] / events:.2f} ms (relay {cpu['relay']:.1f} s, Daphne {cpu['daphne']:.1f} s, "
+          f"Daphne {1000 * cpu['daphne'] / events:.2f} ms (relay {cpu['relay']:.1f} s, Daphne {cpu['daphne']:.1f} s "
+          f"in {args.realtime_processes} processes, nginx {cpu.get('nginx', 0.0):.1f} s, "
           f"the {args.client} clients {cpu['clients']:.1f} s in {len(groups)} processes = "
           f"{1e6 * cpu['clients'] / max(frames, 1):.0f} µs per frame, over {time.perf_counter() - started:.1f} s)")
 

@@ -6,11 +6,18 @@ Each client does what the frontend's does on this transport and nothing more: it
 `agent_end` updates) and keeps the latency from the payload's `timestamp`. python-socketio's client spent ~290 µs
 of CPU per frame (threads, a queue and its packet classes per frame); at 300 clients the bench's own clients took
 the machine's two cores and measured their own backlog.
+
+Two arrival times per frame: when the client read it (`read_latencies`: what the bench's client process saw, its own
+CPU backlog included, since it shares the machine with the server), and when the kernel received it on the client's
+socket (`latencies`: `SO_TIMESTAMPNS` on each read, the time of the read's last segment, so never early): the
+delivery a client on another machine would see. The sockets are read with `recvmsg` for that (no asyncio transport).
 """
 
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 from collections import Counter
 from datetime import datetime
 from functools import lru_cache
@@ -22,6 +29,8 @@ from wsproto import ConnectionType, WSConnection
 from wsproto.events import AcceptConnection, CloseConnection, Ping, RejectConnection, Request, TextMessage
 
 PATH = "/socket.io/?EIO=4&transport=websocket"
+SO_TIMESTAMPNS = 35  # Linux (asm-generic/socket.h); Python's socket module does not name it
+_CMSG_SPACE = socket.CMSG_SPACE(16)  # struct timespec
 
 
 @lru_cache(maxsize=4096)
@@ -30,42 +39,57 @@ def _epoch(stamp: str) -> float:
     return datetime.fromisoformat(stamp).timestamp()
 
 
-class LoadClient(asyncio.Protocol):
-    """One Socket.IO client. `connected` resolves once namespace `/` is connected (or fails with the refusal);
-    `closed` once the websocket is gone (a drop during the run is counted by the bench)."""
+class LoadClient:
+    """One Socket.IO client on a connected non-blocking socket. `connected` resolves once namespace `/` is connected
+    (or fails with the refusal); `closed` once the websocket is gone (a drop during the run is counted by the bench)."""
 
-    def __init__(self, host: str, token: str, origin: str) -> None:
+    def __init__(self, sock: socket.socket, host: str, token: str, origin: str) -> None:
         self.ws = WSConnection(ConnectionType.CLIENT)
         self.host = host
         self.auth = "40" + orjson.dumps({"token": token}).decode()
         self.origin = origin
-        self.transport: asyncio.Transport | None = None
-        loop = asyncio.get_running_loop()
+        self.sock = sock
+        self._loop = loop = asyncio.get_running_loop()
         self.connected: asyncio.Future[None] = loop.create_future()
         self.closed: asyncio.Future[None] = loop.create_future()
-        self.latencies: list[float] = []
+        self.latencies: list[float] = []  # from the kernel's receive time
+        self.read_latencies: list[float] = []  # from when this process read the frame
         self.counts: Counter[str] = Counter()
         self._partial: list[str] = []
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self._open = True
+        sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        loop.add_reader(sock.fileno(), self._readable)
         self._send(Request(host=self.host, target=PATH, extra_headers=[(b"origin", self.origin.encode())]))
 
-    def connection_lost(self, exc: Exception | None) -> None:
+    def _readable(self) -> None:
+        try:
+            data, ancillary, _flags, _address = self.sock.recvmsg(1 << 18, _CMSG_SPACE)
+        except BlockingIOError:
+            return
+        except OSError as exc:
+            self._lost(exc)
+            return
+        if not data:
+            self._lost(None)
+            return
+        read = time()
+        received = next((seconds + nanoseconds / 1e9 for level, kind, value in ancillary
+                         if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS
+                         for seconds, nanoseconds in [struct.unpack("qq", value[:16])]), read)
+        self._data_received(data, received, read)
+
+    def _lost(self, exc: Exception | None) -> None:
+        self.close()
         if not self.connected.done():
             self.connected.set_exception(ConnectionError(f"closed before connecting: {exc}"))
-        if not self.closed.done():
-            self.closed.set_result(None)
 
-    def data_received(self, data: bytes) -> None:
-        now = time()  # the frames of one read arrived together
+    def _data_received(self, data: bytes, received: float, read: float) -> None:
         self.ws.receive_data(data)
         for event in self.ws.events():
             if isinstance(event, TextMessage):
                 self._partial.append(event.data)
                 if event.message_finished:
-                    self._on_packet("".join(self._partial), now)
+                    self._on_packet("".join(self._partial), received, read)
                     self._partial.clear()
             elif isinstance(event, Ping):
                 self._send(event.response())
@@ -78,11 +102,11 @@ class LoadClient(asyncio.Protocol):
             elif isinstance(event, AcceptConnection):
                 pass  # Engine.IO's open packet follows
 
-    def _on_packet(self, packet: str, now: float) -> None:
+    def _on_packet(self, packet: str, received: float, read: float) -> None:
         kind = packet[:1]
         if kind == "4":  # a Socket.IO packet
             if packet.startswith("42"):
-                self._on_event(packet, now)
+                self._on_event(packet, received, read)
             elif packet.startswith("40"):
                 self.connected.set_result(None)
             elif packet.startswith("44") and not self.connected.done():
@@ -94,7 +118,7 @@ class LoadClient(asyncio.Protocol):
         elif kind == "1":
             self.close()
 
-    def _on_event(self, packet: str, now: float) -> None:
+    def _on_event(self, packet: str, received: float, read: float) -> None:
         name, data = orjson.loads(packet[2:])[:2]
         self.counts[name] += 1
         if isinstance(data, dict):
@@ -102,33 +126,45 @@ class LoadClient(asyncio.Protocol):
                 self.counts["agent_end"] += 1
             stamp = data.get("timestamp")
             if stamp:
-                self.latencies.append((now - _epoch(stamp)) * 1000)
+                self.latencies.append((received - _epoch(stamp)) * 1000)
+                self.read_latencies.append((read - _epoch(stamp)) * 1000)
 
     def _text(self, text: str) -> None:
         self._send(TextMessage(data=text))
 
     def _send(self, event: object) -> None:
-        if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(self.ws.send(event))  # type: ignore[arg-type]
+        if self._open:  # handshakes, pongs and closes: a few bytes, sent in order by the loop
+            self._loop.create_task(self._loop.sock_sendall(self.sock, self.ws.send(event)))  # type: ignore[arg-type]
 
     def close(self) -> None:
-        if self.transport is not None:
-            self.transport.close()
+        if self._open:
+            self._open = False
+            self._loop.remove_reader(self.sock.fileno())
+            self.sock.close()
+        if not self.closed.done():
+            self.closed.set_result(None)
 
 
-async def connect_all(url: str, token: str, origin: str, count: int, at_once: int = 20) -> list[LoadClient]:
-    """`count` connected clients, `at_once` handshakes in flight (the server validates each token)."""
+async def connect_all(url: str, token: str, origin: str, count: int, at_once: int = 20,
+                      spread: bool = False) -> list[LoadClient]:
+    """`count` connected clients, `at_once` handshakes in flight (the server validates each token). `spread`: each
+    from a source address of its own /24 in 127.0.0.0/8, as clients on many networks are (a proxy's ip_hash then
+    spreads them over the real-time processes)."""
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     gate = asyncio.Semaphore(at_once)
     loop = asyncio.get_running_loop()
 
-    async def one() -> LoadClient:
+    async def one(index: int) -> LoadClient:
         async with gate:
-            _transport, client = await loop.create_connection(
-                lambda: LoadClient(f"{host}:{port}", token, origin), host, port
-            )
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            if spread:
+                sock.bind((f"127.{1 + index // 250}.{index % 250}.1", 0))
+            sock.setblocking(False)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            await loop.sock_connect(sock, (host, port))
+            client = LoadClient(sock, f"{host}:{port}", token, origin)
             await asyncio.wait_for(client.connected, 30)
             return client
 
-    return list(await asyncio.gather(*(one() for _ in range(count))))
+    return list(await asyncio.gather(*(one(index) for index in range(count))))

@@ -58,7 +58,7 @@ def test_every_app_service_shares_the_real_mode_environment():
 
 @pytest.mark.skipif(not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()), reason="nginx not installed")
 def test_nginx_accepts_the_proxy_configuration(tmp_path):
-    config = write_proxy_config(tmp_path / "nginx", http="127.0.0.1:9", realtime="127.0.0.1:9", listen="127.0.0.1:9")
+    config = write_proxy_config(tmp_path / "nginx", http="127.0.0.1:9", realtime=["127.0.0.1:9"], listen="127.0.0.1:9")
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     result = subprocess.run([nginx, "-t", "-p", str(config.parent), "-c", str(config), "-e", str(tmp_path / "e.log")],
                             capture_output=True, text=True)

@@ -97,16 +97,19 @@ class RealStack:
 
     def __init__(
         self, *, extra_env: dict[str, str] | None = None, workers: int = 1, flush_redis: bool = True, http_workers: int = 0,
-        own_redis: bool = False, beat: bool = False,
+        own_redis: bool = False, beat: bool = False, realtime_processes: int = 1,
     ):
         """`own_redis`: a redis-server of the stack's own on a free port (a fault test may restart it; the shared
-        one is never touched). `beat`: run Celery beat (the sweeper)."""
+        one is never touched). `beat`: run Celery beat (the sweeper). `realtime_processes` > 1: that many Daphne
+        processes behind the proxy (nginx's ip_hash keeps each client address on one of them)."""
         self.token = secrets.token_urlsafe(16)
         self.agent_port = free_port()
         self.web_port = free_port()  # Daphne's, or the proxy's with `http_workers`
         self.http_workers = http_workers
         self.http_port = free_port() if http_workers else None
-        self.realtime_port = free_port() if http_workers else self.web_port
+        self.proxied = bool(http_workers) or realtime_processes > 1
+        self.realtime_ports = [free_port() for _ in range(realtime_processes)] if self.proxied else [self.web_port]
+        self.realtime_port = self.realtime_ports[0]
         self.redis_port = free_port() if own_redis else None
         self.beat = beat
         self.log_dir = Path(tempfile.mkdtemp(prefix="nellia-e2e-"))
@@ -158,7 +161,9 @@ class RealStack:
                 starts.append(self.start_beat)
             starts.append(self.start_daphne)
             if self.http_workers:
-                starts += [self.start_http_workers, self.start_proxy]
+                starts.append(self.start_http_workers)
+            if self.proxied:
+                starts.append(self.start_proxy)
             self.start_together(*starts)
         except BaseException:
             self.stop()
@@ -243,12 +248,14 @@ class RealStack:
                     lambda: b"listening" in (self.log_dir / "relay.log").read_bytes())
 
     def start_daphne(self) -> None:
-        self._start(
-            "daphne",
-            [sys.executable, "-m", "daphne", "--proxy-headers", "-b", "127.0.0.1", "-p", str(self.realtime_port),
-             "nellia.asgi:application"],
-            lambda: _port_open(self.realtime_port),
-        )
+        """The real-time service: process `daphne`, then `daphne1`, ... (`realtime_processes`)."""
+        for n, port in enumerate(self.realtime_ports):
+            self._start(
+                f"daphne{n or ''}",
+                [sys.executable, "-m", "daphne", "--proxy-headers", "-b", "127.0.0.1", "-p", str(port),
+                 "nellia.asgi:application"],
+                functools.partial(_port_open, port),
+            )
 
     def start_http_workers(self) -> None:
         """gunicorn + uvicorn workers (gunicorn.conf.py) on `http_port`, access log on."""
@@ -267,8 +274,8 @@ class RealStack:
         if nginx is None:
             pytest.skip("nginx is not installed (apt-get install nginx-light)")
         config = write_proxy_config(
-            self.log_dir / "nginx", http=f"127.0.0.1:{self.http_port}", realtime=f"127.0.0.1:{self.realtime_port}",
-            listen=f"127.0.0.1:{self.web_port}",
+            self.log_dir / "nginx", http=f"127.0.0.1:{self.http_port or self.realtime_port}",
+            realtime=[f"127.0.0.1:{port}" for port in self.realtime_ports], listen=f"127.0.0.1:{self.web_port}",
         )
         self._start("nginx", [nginx, "-p", str(config.parent), "-c", str(config), "-e", str(config.parent / "error.log")],
                     lambda: _port_open(self.web_port))
@@ -308,14 +315,15 @@ class RealStack:
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=timeout)
 
 
-def write_proxy_config(directory: Path, *, http: str, realtime: str, listen: str) -> Path:
-    """deploy/nginx.conf.template filled in as docker-compose's nginx image does, inside a main configuration
-    that runs nginx in the foreground with every file under `directory`."""
+def write_proxy_config(directory: Path, *, http: str, realtime: list[str], listen: str) -> Path:
+    """deploy/nginx.conf.template filled in as docker-compose's nginx image does (`realtime`: the real-time
+    servers, as compose's DNS gives every replica of the service), inside a main configuration that runs nginx in
+    the foreground with every file under `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o777)  # nginx's workers (nobody when started by root) write their buffers here
     server = string.Template((ROOT / "deploy" / "nginx.conf.template").read_text()).safe_substitute(
-        NELLIA_HTTP_UPSTREAM=http, NELLIA_REALTIME_UPSTREAM=realtime, NELLIA_PROXY_PORT=listen
-    )
+        NELLIA_HTTP_UPSTREAM=http, NELLIA_REALTIME_UPSTREAM=realtime[0], NELLIA_PROXY_PORT=listen
+    ).replace(f"server {realtime[0]};", " ".join(f"server {address};" for address in realtime))
     (directory / "nellia.conf").write_text(server)
     temp = " ".join(f"{kind}_temp_path {directory / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     config = directory / "nginx.conf"

@@ -1,6 +1,7 @@
 """The docker-compose web tier as local processes (issue 14): nginx (deploy/nginx.conf.template) in front of gunicorn
-with two uvicorn workers for HTTP and Daphne for `/ws/` and `/socket.io/`; a Celery worker and the agent server on
-Redis/PostgreSQL. Clients only know the proxy's address."""
+with two uvicorn workers for HTTP and two Daphne processes for `/ws/` and `/socket.io/` (the real-time service scaled
+to two); a Celery worker and the agent server on Redis/PostgreSQL. Clients know the proxy's address; the test also
+connects to each Daphne process directly, to see every one of them deliver."""
 
 import pytest
 
@@ -14,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.m
 
 @pytest.fixture(scope="module")
 def stack(django_db_setup, django_db_blocker):
-    with RealStack(http_workers=2) as running:
+    with RealStack(http_workers=2, realtime_processes=2) as running:
         yield running
 
 
@@ -36,7 +37,9 @@ def test_events_published_by_a_celery_worker_reach_every_transport_through_the_p
     BusinessContextFactory(owner=owner)
     token = access_token_for(owner)
     websocket_io = Listener(stack.base_url, token)
-    polling_io = Listener(stack.base_url, token, transports=("polling",))
+    polling_io = Listener(stack.base_url, token, transports=("polling",))  # ip_hash keeps its requests on one
+    on_each_process = [Listener(f"http://127.0.0.1:{port}", token) for port in stack.realtime_ports]
+    listeners = [websocket_io, polling_io, *on_each_process]
     channels = LiveSocket(stack, "/ws/events/", token=token)
     try:
         with stack.client(owner, timeout=15) as http:
@@ -48,15 +51,15 @@ def test_events_published_by_a_celery_worker_reach_every_transport_through_the_p
             assert created.status_code == 201, created.text
             lead_id = created.json()["id"]
             # Published by the HTTP worker that served the POST:
-            wait_for(lambda: websocket_io.by_name["lead-created"], timeout=15, what="lead-created over websocket")
-            wait_for(lambda: polling_io.by_name["lead-created"], timeout=15, what="lead-created over polling")
+            for listener in listeners:
+                wait_for(lambda listener=listener: listener.by_name["lead-created"], timeout=15, what="lead-created")
             assert http.post(f"/api/leads/{lead_id}/process").status_code == 202
         # Published by the Celery worker, delivered by Daphne:
         channels.until(is_lead_event(lead_id, "lead.completed"), timeout=90, what="lead.completed over /ws/events/")
-        for listener in (websocket_io, polling_io):
+        for listener in listeners:
             enriched = wait_for(lambda listener=listener: listener.by_name["lead-enriched"], timeout=30, what="lead-enriched")
             assert enriched[0]["lead"]["id"] == lead_id and enriched[0]["lead"]["pipeline_stage"] == "completed"
     finally:
-        websocket_io.close()
-        polling_io.close()
+        for listener in listeners:
+            listener.close()
         channels.close()
