@@ -1,4 +1,5 @@
 import functools
+import os
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -58,6 +59,15 @@ def _isolated_runtime(settings, tmp_path, monkeypatch):
     # No web process listens on the test process's Socket.IO channel: the relay's writer would wait 10 s for one
     # on its first emit (whichever test relays first).
     monkeypatch.setattr(RelayRedisWriter, "LISTENER_WAIT_SECONDS", 0)
+
+
+@pytest.fixture
+def postgresql_only() -> None:
+    """Skip a test of what PostgreSQL alone keeps (triggers), except where REQUIRE_REAL_SERVICES promises it."""
+    if connection.vendor != "postgresql":
+        if os.environ.get("REQUIRE_REAL_SERVICES"):
+            pytest.fail("REQUIRE_REAL_SERVICES is set but the database is not PostgreSQL")
+        pytest.skip("kept by PostgreSQL triggers")
 
 
 def auth_client(user) -> APIClient:

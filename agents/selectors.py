@@ -138,9 +138,9 @@ def finished_totals(ids: list[Any]) -> dict[Any, dict[str, Any]]:
     """Per agent id: its finished runs' `succeeded`, `failed` and token sums, and `avg_ms` of the succeeded ones.
     PostgreSQL: from the trigger-kept AgentRunCounts rows (folded when they grow long); SQLite: one aggregate."""
     if connection.vendor != "postgresql":
-        rows = StageRun.objects.filter(agent_id__in=ids, status__in=FINISHED).values("agent_id").annotate(
+        aggregated = StageRun.objects.filter(agent_id__in=ids, status__in=FINISHED).values("agent_id").annotate(
             **_run_aggregates())
-        return {row["agent_id"]: row for row in rows}
+        return {row["agent_id"]: row for row in aggregated}
     rows = list(AgentRunCounts.objects.filter(agent_id__in=ids).values("agent_id").annotate(
         rows=Count("*"), **{name: Sum(name) for name in _TOTALS}))
     long = [row["agent_id"] for row in rows if row["rows"] > FOLD_AFTER_ROWS]

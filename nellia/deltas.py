@@ -7,7 +7,7 @@ Used by `metrics.LeadCountsDelta` (the dashboard's lead numbers) and `agents.Age
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -33,3 +33,42 @@ def fold_delta_rows(model: type[models.Model], keys: Sequence[str], sums: Sequen
             f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in sum_columns)}",
             list(params),
         )
+
+
+# Statement-level triggers with transition tables: event → (REFERENCING clause, tables of rows added, of rows removed).
+_TRIGGERS = {
+    "insert": ("NEW TABLE AS new_rows", ["new_rows"], []),
+    "update": ("OLD TABLE AS old_rows NEW TABLE AS new_rows", ["new_rows"], ["old_rows"]),
+    "delete": ("OLD TABLE AS old_rows", [], ["old_rows"]),
+}
+
+
+def create_delta_triggers(schema_editor: Any, *, name: str, table: str, deltas: str,
+                          append: Callable[[list[str], list[str]], str]) -> None:
+    """Triggers `name_<event>` on `table` running `append(added, removed)` (an INSERT INTO `deltas` of the signed
+    change, given the transition tables of rows added and removed) once per statement; TRUNCATE of `table` empties
+    `deltas`; the rows `table` holds already are appended at once. For a migration; PostgreSQL only."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for event, (referencing, added, removed) in _TRIGGERS.items():
+        _create_trigger(schema_editor, f"{name}_{event}", f"AFTER {event.upper()} ON {table} REFERENCING {referencing}",
+                        append(added, removed))
+    _create_trigger(schema_editor, f"{name}_truncate", f"AFTER TRUNCATE ON {table}", f"DELETE FROM {deltas}")
+    # The rows that exist already (the triggers hold their lock on `table` until the migration commits).
+    schema_editor.execute(append([table], []))
+
+
+def _create_trigger(schema_editor: Any, function: str, when: str, body: str) -> None:
+    schema_editor.execute(
+        f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$"
+    )
+    schema_editor.execute(f"CREATE TRIGGER {function} {when} FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
+
+
+def drop_delta_triggers(schema_editor: Any, *, name: str, table: str) -> None:
+    """Undo `create_delta_triggers`."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for event in [*_TRIGGERS, "truncate"]:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{event} ON {table}")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}_{event}()")

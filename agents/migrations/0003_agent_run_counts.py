@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from nellia.deltas import create_delta_triggers, drop_delta_triggers
+
 # Triggers that keep agents_agentruncounts equal, per agent, to the aggregate of its finished runs in
 # agents_stagerun (see agents/models.py). PostgreSQL only: statement-level triggers with transition tables, so the
 # UPDATE that closes a batch of runs appends one row per agent, not one per run.
@@ -26,44 +28,13 @@ def _append(added: list[str], removed: list[str]) -> str:
     )
 
 
-TRIGGERS = {
-    # event: (transition tables, rows added, rows removed)
-    "insert": ("NEW TABLE AS new_rows", ["new_rows"], []),
-    "update": ("OLD TABLE AS old_rows NEW TABLE AS new_rows", ["new_rows"], ["old_rows"]),
-    "delete": ("OLD TABLE AS old_rows", [], ["old_rows"]),
-}
-
-
 def create_triggers(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for event, (referencing, added, removed) in TRIGGERS.items():
-        schema_editor.execute(
-            f"CREATE FUNCTION agents_run_counts_{event}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {_append(added, removed)}; RETURN NULL; END $$"
-        )
-        schema_editor.execute(
-            f"CREATE TRIGGER agents_run_counts_{event} AFTER {event.upper()} ON agents_stagerun "
-            f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION agents_run_counts_{event}()"
-        )
-    schema_editor.execute(
-        "CREATE FUNCTION agents_run_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN DELETE FROM agents_agentruncounts; RETURN NULL; END $$"
-    )
-    schema_editor.execute(
-        "CREATE TRIGGER agents_run_counts_truncate AFTER TRUNCATE ON agents_stagerun "
-        "FOR EACH STATEMENT EXECUTE FUNCTION agents_run_counts_truncate()"
-    )
-    # The runs that exist already (the trigger holds its lock on agents_stagerun until this migration commits).
-    schema_editor.execute(_append(["agents_stagerun"], []))
+    create_delta_triggers(schema_editor, name="agents_run_counts", table="agents_stagerun",
+                          deltas="agents_agentruncounts", append=_append)
 
 
 def drop_triggers(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for event in [*TRIGGERS, "truncate"]:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS agents_run_counts_{event} ON agents_stagerun")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS agents_run_counts_{event}()")
+    drop_delta_triggers(schema_editor, name="agents_run_counts", table="agents_stagerun")
 
 
 class Migration(migrations.Migration):

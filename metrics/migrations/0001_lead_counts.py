@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from nellia.deltas import create_delta_triggers, drop_delta_triggers
+
 # Triggers that keep metrics_leadcountsdelta equal, per (owner, status, stage, tier), to the aggregate of leads_lead
 # (see metrics/models.py). PostgreSQL only: statement-level triggers with transition tables, so a COPY or an UPDATE
 # of many rows appends one row per changed group, not one per lead.
@@ -40,46 +42,17 @@ def _append(sources: list[str]) -> str:
     )
 
 
-TRIGGERS = {
-    # event: (transition tables, rows added, rows removed)
-    "insert": ("NEW TABLE AS new_rows", ["new_rows"], []),
-    "update": ("OLD TABLE AS old_rows NEW TABLE AS new_rows", ["new_rows"], ["old_rows"]),
-    "delete": ("OLD TABLE AS old_rows", [], ["old_rows"]),
-}
+def _signed_change(added: list[str], removed: list[str]) -> str:
+    return _append([_signed_rows(t, "+") for t in added] + [_signed_rows(t, "-") for t in removed])
 
 
 def create_triggers(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for event, (referencing, added, removed) in TRIGGERS.items():
-        sources = [_signed_rows(t, "+") for t in added] + [_signed_rows(t, "-") for t in removed]
-        schema_editor.execute(
-            f"CREATE FUNCTION metrics_lead_counts_{event}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {_append(sources)}; RETURN NULL; END $$"
-        )
-        schema_editor.execute(
-            f"CREATE TRIGGER metrics_lead_counts_{event} AFTER {event.upper()} ON leads_lead "
-            f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION metrics_lead_counts_{event}()"
-        )
-    # TRUNCATE of the leads empties the numbers too.
-    schema_editor.execute(
-        "CREATE FUNCTION metrics_lead_counts_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        "BEGIN DELETE FROM metrics_leadcountsdelta; RETURN NULL; END $$"
-    )
-    schema_editor.execute(
-        "CREATE TRIGGER metrics_lead_counts_truncate AFTER TRUNCATE ON leads_lead "
-        "FOR EACH STATEMENT EXECUTE FUNCTION metrics_lead_counts_truncate()"
-    )
-    # The leads that exist already (the trigger holds its lock on leads_lead until this migration commits).
-    schema_editor.execute(_append([_signed_rows("leads_lead", "+")]))
+    create_delta_triggers(schema_editor, name="metrics_lead_counts", table="leads_lead",
+                          deltas="metrics_leadcountsdelta", append=_signed_change)
 
 
 def drop_triggers(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for event in [*TRIGGERS, "truncate"]:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS metrics_lead_counts_{event} ON leads_lead")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS metrics_lead_counts_{event}()")
+    drop_delta_triggers(schema_editor, name="metrics_lead_counts", table="leads_lead")
 
 
 class Migration(migrations.Migration):

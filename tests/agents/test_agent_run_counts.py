@@ -2,7 +2,6 @@
 runs, after every kind of write: creating runs, closing a batch in one UPDATE, failing, a lead's cascade delete;
 and folding keeps them. PostgreSQL only."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -14,15 +13,7 @@ from agents import selectors
 from agents.models import Agent, AgentRunCounts, StageRun
 from tests.factories import LeadFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        if os.environ.get("REQUIRE_REAL_SERVICES"):
-            pytest.fail("REQUIRE_REAL_SERVICES is set but the database is not PostgreSQL")
-        pytest.skip("agent run counts are kept by PostgreSQL triggers")
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("postgresql_only")]
 
 
 def _both(agents: list[Agent], monkeypatch) -> tuple[dict, dict]:

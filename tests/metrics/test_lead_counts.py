@@ -1,7 +1,6 @@
 """The trigger-maintained lead counts (metrics.models.LeadCountsDelta) equal the aggregate of the leads after every
 kind of write: services, QuerySet.update/delete, the pipeline's saves, bulk import (COPY), cascades. PostgreSQL only."""
 
-import os
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,11 +22,7 @@ NOW = datetime(2025, 3, 10, 15, 30, tzinfo=SP)
 
 
 @pytest.fixture(autouse=True)
-def _postgresql_only():
-    if connection.vendor != "postgresql":
-        if os.environ.get("REQUIRE_REAL_SERVICES"):
-            pytest.fail("REQUIRE_REAL_SERVICES is set but the database is not PostgreSQL")
-        pytest.skip("lead counts are kept by PostgreSQL triggers")
+def _fresh_cache(postgresql_only):
     cache.clear()
     yield
     cache.clear()
