@@ -59,7 +59,7 @@ class NoDelayHttpProtocol(HttpToolsProtocol):
 def build_app(settings: Settings | None = None) -> ASGIApp:
     """The ASGI app served by `run` (stateless JSON responses: any worker can answer any request)."""
     settings = settings or Settings.from_env()
-    starlette_app = build_server(settings).streamable_http_app(
+    starlette_app = build_server(settings, inline_stages=True).streamable_http_app(
         streamable_http_path=MCP_PATH, stateless_http=True, json_response=True, host=settings.host)
     return BearerAuth(starlette_app, settings.token)
 

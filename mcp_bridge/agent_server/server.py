@@ -70,12 +70,13 @@ class AgentMCPServer(MCPServer):
 
 
 def _adapter(name: str, fn: Callable[..., BaseModel], input_model: type[BaseModel], output_model: type[BaseModel],
-             settings: Settings) -> Callable[..., Any]:
+             settings: Settings, *, inline_stages: bool = False) -> Callable[..., Any]:
     """A tool function whose signature mirrors the input model's fields, so MCP publishes and validates them.
 
-    Offline, a pipeline stage is about a millisecond of pure Python: it runs on the server's event loop, since the
-    SDK's hand-off of a sync tool to a worker thread costs more than that and buys no parallelism under the GIL.
-    With a model (network waits) and for chat and harvests (longer), the tool runs on a worker thread."""
+    `inline_stages` (the HTTP server): offline, a pipeline stage is about a millisecond of pure Python, so it runs
+    on the server's event loop; the SDK's hand-off of a sync tool to a worker thread costs more than that and buys
+    no parallelism under the GIL. With a model (network waits), for chat and harvests (longer), and in process (the
+    embedded default, where the loop is the bridge's, shared by the worker's threads), a worker thread."""
 
     def run(arguments: dict[str, Any]) -> BaseModel:
         try:
@@ -83,7 +84,7 @@ def _adapter(name: str, fn: Callable[..., BaseModel], input_model: type[BaseMode
         except AgentError as exc:
             raise ToolError(str(exc)) from exc  # a readable isError result, not a generic crash
 
-    if settings.llm_enabled or input_model is not StageInput:
+    if not inline_stages or settings.llm_enabled or input_model is not StageInput:
         def tool(**arguments: Any) -> BaseModel:
             return run(arguments)
     else:
@@ -100,15 +101,16 @@ def _adapter(name: str, fn: Callable[..., BaseModel], input_model: type[BaseMode
     return tool
 
 
-def build_server(settings: Settings | None = None) -> MCPServer:
-    """An MCP server exposing every agent tool with published input and output schemas."""
+def build_server(settings: Settings | None = None, *, inline_stages: bool = False) -> MCPServer:
+    """An MCP server exposing every agent tool with published input and output schemas (`inline_stages`: see
+    `_adapter`)."""
     settings = settings or Settings.from_env()
     server: MCPServer = AgentMCPServer(
         name="nellia-agents", version="1.0.0",
         instructions="Nellia Prospector agents: the five lead-pipeline stages, chat and harvest_leads.",
     )
     for name, (fn, input_model, output_model, description) in TOOLS.items():
-        server.add_tool(_adapter(name, fn, input_model, output_model, settings), name=name, description=description,
+        server.add_tool(_adapter(name, fn, input_model, output_model, settings, inline_stages=inline_stages), name=name, description=description,
                         structured_output=True)
 
     @server.custom_route("/health", methods=["GET"])

@@ -96,17 +96,19 @@ def test_only_a_tool_declaring_an_mcp_param_header_has_its_headers_checked(agent
     assert lookup("no-such-tool") is None
 
 
-def test_offline_stages_run_on_the_event_loop_and_model_calls_on_threads(agent_settings: Settings) -> None:
-    """Offline, a stage is a millisecond of CPU: no worker-thread hand-off. A model's network waits (and chat,
-    harvests) keep the thread, so they never block the server's loop."""
+def test_the_http_servers_offline_stages_run_on_the_event_loop_and_model_calls_on_threads(
+        agent_settings: Settings) -> None:
+    """Served over HTTP, an offline stage is a millisecond of CPU: no worker-thread hand-off. A model's network
+    waits (and chat, harvests) keep the thread, so they never block the server's loop; so does every tool of the
+    in-process server, whose loop is the bridge's."""
     from dataclasses import replace
     from inspect import iscoroutinefunction
 
     from mcp_bridge.agent_server.server import _adapter
 
-    def adapted(name: str, settings: Settings) -> Any:
+    def adapted(name: str, settings: Settings, inline_stages: bool = True) -> Any:
         fn, input_model, output_model, _ = TOOLS[name]
-        return _adapter(name, fn, input_model, output_model, settings)
+        return _adapter(name, fn, input_model, output_model, settings, inline_stages=inline_stages)
 
     offline = replace(agent_settings, llm_provider="")
     with_model = replace(agent_settings, llm_provider="openai")
@@ -114,6 +116,7 @@ def test_offline_stages_run_on_the_event_loop_and_model_calls_on_threads(agent_s
     assert not iscoroutinefunction(adapted("analyze_lead", with_model))
     assert not iscoroutinefunction(adapted("chat", offline))
     assert not iscoroutinefunction(adapted("harvest_leads", offline))
+    assert not iscoroutinefunction(adapted("analyze_lead", offline, inline_stages=False))
 
 
 def test_the_access_log_is_off_unless_asked_for() -> None:

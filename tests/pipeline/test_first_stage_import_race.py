@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROBE = Path(__file__).with_name("first_stage_probe.py")
 TRIALS = 3  # without the fix about 5 trials in 6 fail, so three in a row pass by chance about once in 200 runs
 
@@ -35,6 +37,7 @@ def _probe(tmp: Path, pycache: Path, *args: str, write_bytecode: bool = False) -
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.timeout(600)  # the probe's own wait (300 s) must end first: its output says what happened
 def test_worker_threads_starting_their_first_stage_at_once_all_succeed(tmp_path):
     pycache = tmp_path / "pycache"
     warm = _probe(tmp_path / "warm-up", pycache, "--imports-only", write_bytecode=True)
