@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, migrations, models, transaction
 
 
 def fold_delta_rows(model: type[models.Model], keys: Sequence[str], sums: Sequence[str], *, where: str = "",
@@ -43,19 +43,31 @@ _TRIGGERS = {
 }
 
 
-def create_delta_triggers(schema_editor: Any, *, name: str, table: str, deltas: str,
-                          append: Callable[[list[str], list[str]], str]) -> None:
-    """Triggers `name_<event>` on `table` running `append(added, removed)` (an INSERT INTO `deltas` of the signed
-    change, given the transition tables of rows added and removed) once per statement; TRUNCATE of `table` empties
-    `deltas`; the rows `table` holds already are appended at once. For a migration; PostgreSQL only."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for event, (referencing, added, removed) in _TRIGGERS.items():
-        _create_trigger(schema_editor, f"{name}_{event}", f"AFTER {event.upper()} ON {table} REFERENCING {referencing}",
-                        append(added, removed))
-    _create_trigger(schema_editor, f"{name}_truncate", f"AFTER TRUNCATE ON {table}", f"DELETE FROM {deltas}")
-    # The rows that exist already (the triggers hold their lock on `table` until the migration commits).
-    schema_editor.execute(append([table], []))
+def delta_triggers(*, name: str, table: str, deltas: str,
+                   append: Callable[[list[str], list[str]], str]) -> migrations.RunPython:
+    """A migration operation creating triggers `name_<event>` on `table` that run `append(added, removed)` (an INSERT
+    INTO `deltas` of the signed change, given the transition tables of rows added and removed) once per statement;
+    TRUNCATE of `table` empties `deltas`; the rows `table` holds already are appended at once. Reversible.
+    PostgreSQL only: elsewhere it does nothing."""
+
+    def create(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for event, (referencing, added, removed) in _TRIGGERS.items():
+            _create_trigger(schema_editor, f"{name}_{event}",
+                            f"AFTER {event.upper()} ON {table} REFERENCING {referencing}", append(added, removed))
+        _create_trigger(schema_editor, f"{name}_truncate", f"AFTER TRUNCATE ON {table}", f"DELETE FROM {deltas}")
+        # The rows that exist already (the triggers hold their lock on `table` until the migration commits).
+        schema_editor.execute(append([table], []))
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for event in [*_TRIGGERS, "truncate"]:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{event} ON {table}")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}_{event}()")
+
+    return migrations.RunPython(create, drop)
 
 
 def _create_trigger(schema_editor: Any, function: str, when: str, body: str) -> None:
@@ -63,12 +75,3 @@ def _create_trigger(schema_editor: Any, function: str, when: str, body: str) -> 
         f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body}; RETURN NULL; END $$"
     )
     schema_editor.execute(f"CREATE TRIGGER {function} {when} FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
-
-
-def drop_delta_triggers(schema_editor: Any, *, name: str, table: str) -> None:
-    """Undo `create_delta_triggers`."""
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for event in [*_TRIGGERS, "truncate"]:
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_{event} ON {table}")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}_{event}()")

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from nellia.deltas import create_delta_triggers, drop_delta_triggers
+from nellia.deltas import delta_triggers
 
 # Triggers that keep agents_agentruncounts equal, per agent, to the aggregate of its finished runs in
 # agents_stagerun (see agents/models.py). PostgreSQL only: statement-level triggers with transition tables, so the
@@ -26,15 +26,6 @@ def _append(added: list[str], removed: list[str]) -> str:
         f"SELECT agent_id, {', '.join(f'SUM({name})' for name in SUMS)} FROM ({' UNION ALL '.join(rows)}) AS change "
         f"GROUP BY agent_id HAVING {' OR '.join(f'SUM({name}) <> 0' for name in SUMS)}"
     )
-
-
-def create_triggers(apps, schema_editor) -> None:
-    create_delta_triggers(schema_editor, name="agents_run_counts", table="agents_stagerun",
-                          deltas="agents_agentruncounts", append=_append)
-
-
-def drop_triggers(apps, schema_editor) -> None:
-    drop_delta_triggers(schema_editor, name="agents_run_counts", table="agents_stagerun")
 
 
 class Migration(migrations.Migration):
@@ -61,5 +52,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'agent run counts',
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        delta_triggers(name="agents_run_counts", table="agents_stagerun", deltas="agents_agentruncounts",
+                       append=_append),
     ]

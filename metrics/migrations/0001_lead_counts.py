@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from nellia.deltas import create_delta_triggers, drop_delta_triggers
+from nellia.deltas import delta_triggers
 
 # Triggers that keep metrics_leadcountsdelta equal, per (owner, status, stage, tier), to the aggregate of leads_lead
 # (see metrics/models.py). PostgreSQL only: statement-level triggers with transition tables, so a COPY or an UPDATE
@@ -30,8 +30,9 @@ def _signed_rows(table: str, sign: str) -> str:
     )
 
 
-def _append(sources: list[str]) -> str:
+def _append(added: list[str], removed: list[str]) -> str:
     """One INSERT of the netted change per group; groups whose numbers did not change (a progress tick) add nothing."""
+    sources = [_signed_rows(t, "+") for t in added] + [_signed_rows(t, "-") for t in removed]
     sums = ["n", "timed", "run_time_us", "relevance_sum", "relevance_n", "roi_potential_sum", "roi_potential_n",
             "brazilian_market_fit_sum", "brazilian_market_fit_n"]
     return (
@@ -40,19 +41,6 @@ def _append(sources: list[str]) -> str:
         f"FROM ({' UNION ALL '.join(sources)}) AS change GROUP BY 1, 2, 3, 4 "
         f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in sums)}"
     )
-
-
-def _signed_change(added: list[str], removed: list[str]) -> str:
-    return _append([_signed_rows(t, "+") for t in added] + [_signed_rows(t, "-") for t in removed])
-
-
-def create_triggers(apps, schema_editor) -> None:
-    create_delta_triggers(schema_editor, name="metrics_lead_counts", table="leads_lead",
-                          deltas="metrics_leadcountsdelta", append=_signed_change)
-
-
-def drop_triggers(apps, schema_editor) -> None:
-    drop_delta_triggers(schema_editor, name="metrics_lead_counts", table="leads_lead")
 
 
 class Migration(migrations.Migration):
@@ -83,5 +71,6 @@ class Migration(migrations.Migration):
                 ('brazilian_market_fit_n', models.BigIntegerField(default=0)),
             ],
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        delta_triggers(name="metrics_lead_counts", table="leads_lead", deltas="metrics_leadcountsdelta",
+                       append=_append),
     ]
