@@ -6,7 +6,7 @@ leads (the default).
 N leads are imported, queued, and their stage tasks run here one after the other through the real runner
 (`pipeline.runner.run_stages`) against PostgreSQL (BENCH_DB) and Redis (REDIS_URL, cache), the agent server in
 process. Each task runs under `CaptureQueriesContext`; the wall time of `runner.call_many` (the tools and their
-validation, in flight together in a batch) is subtracted. A queued next stage is recorded instead of going to the
+validation, one MCP call for a batch) is subtracted. A queued next stage is recorded instead of going to the
 broker. Website enrichment is off (network).
 
     REDIS_URL=redis://127.0.0.1:6379/<db> BENCH_DB=nellia_bench_<name> .venv/bin/python bench/stage_cost.py --leads 50
@@ -67,12 +67,12 @@ def main() -> None:
     tool_seconds = 0.0
     real_call_many = runner.call_many
 
-    def timed_call_many(started, pool):
-        """The tool calls of a step (in flight together in a batch): their wall time is not the pipeline's."""
+    def timed_call_many(started):
+        """The tool calls of a step (one MCP call for a batch): their wall time is not the pipeline's."""
         nonlocal tool_seconds
         begin = time.perf_counter()
         try:
-            return real_call_many(started, pool)
+            return real_call_many(started)
         finally:
             tool_seconds += time.perf_counter() - begin
 

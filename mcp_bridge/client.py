@@ -1,4 +1,5 @@
-"""The one MCP client of the project: every caller reaches the agent server through `call_tool()`.
+"""The one MCP client of the project: every caller reaches the agent server through `call_tool()`, or
+`call_tools()` for a batch of stage calls (one `run_stage_batch` call when the server has that tool).
 
 Real mode (`settings.MCP_SERVER_URL` set): streamable HTTP with `Authorization: Bearer AGENT_SERVER_TOKEN`.
 Embedded default (empty URL): the bundled agent server (`mcp_bridge.agent_server.build_server()`) in process,
@@ -24,13 +25,15 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from django.conf import settings
 
-from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
+from mcp_bridge.agent_server.models import STAGE_BATCH_TOOL
+from mcp_bridge.errors import AgentBridgeError, AgentServerUnavailable, AgentToolError
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +94,7 @@ class AgentBridge:
         self._stop_session: asyncio.Event | None = None
         self._owner_task: asyncio.Task | None = None
         self._last_http_status: int | None = None
+        self._batch_tool: bool | None = None  # the server lists run_stage_batch (None: not asked this session)
         self._closed = False
 
     @property
@@ -121,6 +125,41 @@ class AgentBridge:
         raise AgentServerUnavailable(
             f"Agent server unreachable ({self.target}): {last_reason} after {attempts} attempts", attempts=attempts
         )
+
+    def call_tools(self, calls: Sequence[tuple[str, dict[str, Any]]], *, timeout: float | None = None
+                   ) -> list[dict[str, Any] | AgentBridgeError]:
+        """Several stage calls: each one's structured output, or the bridge error it ended in, in order. In one
+        `run_stage_batch` call when the server has that tool (its per-call cost paid once), else side by side."""
+        if len(calls) > 1 and self._has_batch_tool():
+            batch = {"calls": [{"tool": tool, "arguments": arguments} for tool, arguments in calls]}
+            try:
+                output = self.call_tool(STAGE_BATCH_TOOL, batch, timeout=timeout)
+            except AgentServerUnavailable as exc:
+                return [exc] * len(calls)
+            except AgentToolError as exc:  # e.g. a server swapped for one without the tool: ask it one by one
+                logger.warning("Batch of %d stage calls refused (%s); calling one by one", len(calls), exc)
+                self._batch_tool = None
+            else:
+                return _batch_outcomes(calls, output)
+        if len(calls) == 1:
+            return [self._outcome(calls[0], timeout)]
+        with ThreadPoolExecutor(max_workers=len(calls), thread_name_prefix="mcp-call") as pool:
+            return list(pool.map(lambda call: self._outcome(call, timeout), calls))
+
+    def _outcome(self, call: tuple[str, dict[str, Any]], timeout: float | None) -> dict[str, Any] | AgentBridgeError:
+        try:
+            return self.call_tool(*call, timeout=timeout)
+        except AgentBridgeError as exc:
+            return exc
+
+    def _has_batch_tool(self) -> bool:
+        """Whether the server lists `run_stage_batch` (asked once per session; not known while it is unreachable)."""
+        if self._batch_tool is None:
+            try:
+                self._batch_tool = STAGE_BATCH_TOOL in self.list_tools()
+            except AgentServerUnavailable:
+                return False
+        return self._batch_tool
 
     def list_tools(self, *, timeout: float = 5.0) -> list[str]:
         """Names of the server's tools (one attempt; used by the health check)."""
@@ -210,6 +249,7 @@ class AgentBridge:
                     await stack.enter_async_context(http_client)
                 await stack.enter_async_context(client)
                 self._client = client
+                self._batch_tool = None
                 logger.info("MCP session to %s opened (process %d)", self.target, os.getpid())
                 if not ready.done():
                     ready.set_result(client)
@@ -315,6 +355,23 @@ class AgentBridge:
         return [tool.name for tool in listing.tools]
 
 
+def _batch_outcomes(calls: Sequence[tuple[str, dict[str, Any]]], output: dict[str, Any]
+                    ) -> list[dict[str, Any] | AgentBridgeError]:
+    """The outcome of each call of a batch, from `run_stage_batch`'s output."""
+    results = output.get("results")
+    if not isinstance(results, list) or len(results) != len(calls):
+        error = AgentToolError(f"Agent tool {STAGE_BATCH_TOOL} answered {len(results or [])} results for "
+                               f"{len(calls)} calls", tool=STAGE_BATCH_TOOL)
+        return [error] * len(calls)
+    outcomes: list[dict[str, Any] | AgentBridgeError] = []
+    for (tool, _), item in zip(calls, results, strict=True):
+        if item.get("error") is not None or not isinstance(item.get("result"), dict):
+            outcomes.append(AgentToolError(f"Agent tool {tool} failed: {item.get('error') or 'no result'}", tool=tool))
+        else:
+            outcomes.append(item["result"])
+    return outcomes
+
+
 def import_agent_modules() -> None:
     """Import, in the calling thread, every module an agent call and its contract need.
 
@@ -377,6 +434,13 @@ def _forget_after_fork() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_after_fork)
+
+
+def call_tools(calls: Sequence[tuple[str, dict[str, Any]]], *, timeout: float | None = None
+               ) -> list[dict[str, Any] | AgentBridgeError]:
+    """Several stage calls (tool, arguments) at once: each one's structured output or its `AgentServerUnavailable`
+    / `AgentToolError`, in order."""
+    return get_bridge().call_tools(calls, timeout=timeout)
 
 
 def call_tool(tool: str, arguments: dict[str, Any], *, timeout: float | None = None) -> dict[str, Any]:

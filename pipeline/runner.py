@@ -7,7 +7,7 @@ enqueueing sends them; `leads.run_stage` is a batch of one) and runs each lead's
    get a `running` StageRun (one INSERT for all); then (`prepare_many`) the agents are noted working
    (`agents.services.stage_started`: written coalesced, in a transaction of its own): no stage transaction locks
    the agent row every worker shares;
-2. `call_many`: each lead's tool on the agent server through `mcp_bridge`, the calls in flight together on the
+2. `call_many`: each lead's tool on the agent server through `mcp_bridge`, the batch's calls in one MCP call on the
    process's one MCP session (no transaction or lock held), each result validated against the stage's output model;
 3. `finish_many`: one short transaction with the leads locked again: where a lead's StageRun is still the live
    one, its result is written on the lead and its stage advanced (an UPDATE of each lead, one of the batch's runs);
@@ -36,7 +36,6 @@ import logging
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -106,12 +105,12 @@ def run_stages(items: Sequence[Item], *, task_id: str = "") -> dict[str, str]:
     started = start_many(items, task_id)
     outcomes = _not_started({str(lead_id) for lead_id, _, _ in items} - {str(one.lead.pk) for one in started})
     stages_left = settings.PIPELINE_STAGES_PER_TASK
-    with keep_leases([one.lead.pk for one in started]), _calls_in_flight(len(started)) as pool:
+    with keep_leases([one.lead.pk for one in started]):
         while started:  # a slow site or tool must not look like a dead worker: the leases are kept meanwhile
             stages_left -= 1
             prepare_many(started)
             succeeded = []
-            for one, outcome in zip(started, call_many(started, pool), strict=True):
+            for one, outcome in zip(started, call_many(started), strict=True):
                 if isinstance(outcome, Exception):
                     outcomes[str(one.lead.pk)] = _settle_failed_call(one, outcome)
                 else:
@@ -327,44 +326,27 @@ def keep_leases(lead_ids: list[uuid.UUID]) -> Iterator[None]:
 # ---- 2. call --------------------------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _calls_in_flight(size: int) -> Iterator[ThreadPoolExecutor | None]:
-    """Threads that make a batch's calls together (each waits on the bridge's loop); none for one lead."""
-    if size <= 1:
-        yield None
-        return
-    with ThreadPoolExecutor(max_workers=size, thread_name_prefix="stage-call") as pool:
-        yield pool
-
-
-def call_many(started: list[Started], pool: ThreadPoolExecutor | None) -> list[Result | Exception]:
-    """Each lead's `call`, in flight together on `pool`: its result, or the exception it raised."""
-    if pool is None or len(started) == 1:
-        return [_result_or_error(one) for one in started]
-    return list(pool.map(_result_or_error, started))
-
-
-def _result_or_error(started: Started) -> Result | Exception:
+def call_many(started: list[Started]) -> list[Result | Exception]:
+    """Each lead's stage tool on the agent server, the batch's calls in one MCP call (`mcp_bridge.client.call_tools`):
+    its result validated against the stage's output model, or the exception it ended in."""
     try:
-        return call(started)
-    except Exception as exc:
-        return exc
+        outcomes = bridge.call_tools([(one.spec.tool, one.arguments) for one in started])
+    except Exception as exc:  # a bug in the bridge: every call of the batch ended in it
+        return [exc] * len(started)
+    return [outcome if isinstance(outcome, Exception) else _validated(one.spec, outcome)
+            for one, outcome in zip(started, outcomes, strict=True)]
 
 
-def call(started: Started) -> Result:
-    """The stage's tool on the agent server; its result validated against the stage's output model."""
-    spec = started.spec
-    result = bridge.call_tool(spec.tool, started.arguments)
+def _validated(spec: StageSpec, result: dict[str, Any]) -> Result | AgentToolError:
+    """`result` as the stage's output model reads it, or why it breaks the contract."""
     try:
         return spec.output.model_validate(result).model_dump(mode="json")
     except PydanticValidationError as exc:
         errors = exc.errors()
         where = ".".join(str(part) for part in errors[0]["loc"]) if errors else ""
         message = errors[0]["msg"] if errors else "invalid"
-        raise AgentToolError(
-            f"Agent tool {spec.tool} returned data that breaks the contract ({where}: {message})",
-            tool=spec.tool,
-        ) from None
+        return AgentToolError(
+            f"Agent tool {spec.tool} returned data that breaks the contract ({where}: {message})", tool=spec.tool)
 
 
 # ---- 3. finish or fail ----------------------------------------------------------------------------------------

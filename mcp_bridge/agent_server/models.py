@@ -217,6 +217,32 @@ class StageInput(_In):
     previous: PreviousResults = Field(default_factory=PreviousResults)
 
 
+
+# ---- a batch of stage calls (one MCP call for many leads: the per-call cost of MCP over HTTP is paid once) ---
+
+STAGE_BATCH_TOOL = "run_stage_batch"
+StageTool = Literal["intake_lead", "analyze_lead", "create_persona", "build_strategy", "craft_message"]
+
+
+class StageCall(_In):
+    tool: StageTool
+    arguments: dict[str, Any]
+
+
+class StageBatchInput(_In):
+    calls: list[StageCall] = Field(min_length=1, max_length=100)
+
+
+class StageCallResult(BaseModel):
+    """A call's structured output, or why it failed (what the tool alone would have answered as `isError`)."""
+
+    result: dict[str, Any] | None = None
+    error: str | None = None
+
+
+class StageBatchOutput(BaseModel):
+    results: list[StageCallResult]  # in the order of the calls
+
 # ---- chat ---------------------------------------------------------------------------------------------------
 
 

@@ -1,15 +1,19 @@
-"""The MCP server: one tool per agent, each a thin adapter over a plain function in agents.py."""
+"""The MCP server: one tool per agent, each a thin adapter over a plain function in agents.py, and
+`run_stage_batch`, several stage calls in one (the per-call cost of MCP over HTTP, paid once)."""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
+import logging
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -17,6 +21,7 @@ from . import agents
 from .config import Settings
 from .llm import AgentError
 from .models import (
+    STAGE_BATCH_TOOL,
     AnalysisOutput,
     ChatInput,
     ChatOutput,
@@ -25,9 +30,14 @@ from .models import (
     IntakeOutput,
     MessageOutput,
     PersonaOutput,
+    StageBatchOutput,
+    StageCall,
+    StageCallResult,
     StageInput,
     StrategyOutput,
 )
+
+logger = logging.getLogger(__name__)
 
 # name -> (direct callable, input model, output model, description)
 TOOLS: dict[str, tuple[Callable[..., BaseModel], type[BaseModel], type[BaseModel], str]] = {
@@ -69,7 +79,15 @@ class AgentMCPServer(MCPServer):
         return schema if known[1] else None
 
 
-def _adapter(name: str, fn: Callable[..., BaseModel], input_model: type[BaseModel], output_model: type[BaseModel],
+def _run_tool(name: str, arguments: dict[str, Any], settings: Settings) -> BaseModel:
+    fn, input_model, _, _ = TOOLS[name]
+    try:
+        return fn(input_model.model_validate(arguments), settings)
+    except AgentError as exc:
+        raise ToolError(str(exc)) from exc  # a readable isError result, not a generic crash
+
+
+def _adapter(name: str, input_model: type[BaseModel], output_model: type[BaseModel],
              settings: Settings, *, inline_stages: bool = False) -> Callable[..., Any]:
     """A tool function whose signature mirrors the input model's fields, so MCP publishes and validates them.
 
@@ -78,18 +96,12 @@ def _adapter(name: str, fn: Callable[..., BaseModel], input_model: type[BaseMode
     no parallelism under the GIL. With a model (network waits), for chat and harvests (longer), and in process (the
     embedded default, where the loop is the bridge's, shared by the worker's threads), a worker thread."""
 
-    def run(arguments: dict[str, Any]) -> BaseModel:
-        try:
-            return fn(input_model.model_validate(arguments), settings)
-        except AgentError as exc:
-            raise ToolError(str(exc)) from exc  # a readable isError result, not a generic crash
-
     if not inline_stages or settings.llm_enabled or input_model is not StageInput:
         def tool(**arguments: Any) -> BaseModel:
-            return run(arguments)
+            return _run_tool(name, arguments, settings)
     else:
         async def tool(**arguments: Any) -> BaseModel:  # type: ignore[misc]
-            return run(arguments)
+            return _run_tool(name, arguments, settings)
 
     params = [
         inspect.Parameter(field_name, inspect.Parameter.KEYWORD_ONLY, annotation=field.annotation,
@@ -101,17 +113,58 @@ def _adapter(name: str, fn: Callable[..., BaseModel], input_model: type[BaseMode
     return tool
 
 
+def _batch_item(call: StageCall, settings: Settings) -> StageCallResult:
+    """One call of a batch: its output, or the error the tool alone would have answered with."""
+    try:
+        output = _run_tool(call.tool, call.arguments, settings)
+    except ToolError as exc:
+        return StageCallResult(error=str(exc))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return StageCallResult(error=f"Invalid arguments for {call.tool} ({where}: {first['msg']})")
+    except Exception:
+        logger.exception("Tool %s crashed in a batch", call.tool)
+        return StageCallResult(error=f"Error executing tool {call.tool}")
+    return StageCallResult(result=output.model_dump(mode="json", by_alias=True))
+
+
+def _batch_tool(settings: Settings, *, inline_stages: bool) -> Callable[..., Any]:
+    """`run_stage_batch`: several stage calls in one MCP call, each answered on its own (one call's error does not
+    fail the others). Where the calls run follows `_adapter`: with a model side by side on worker threads (network
+    waits), offline on the loop over HTTP, else on a worker thread."""
+
+    def run_all(calls: list[StageCall]) -> StageBatchOutput:
+        return StageBatchOutput(results=[_batch_item(call, settings) for call in calls])
+
+    if settings.llm_enabled:
+        async def run_stage_batch(calls: list[StageCall]) -> StageBatchOutput:
+            results = await asyncio.gather(*(anyio.to_thread.run_sync(_batch_item, call, settings) for call in calls))
+            return StageBatchOutput(results=list(results))
+    elif inline_stages:
+        async def run_stage_batch(calls: list[StageCall]) -> StageBatchOutput:
+            return run_all(calls)
+    else:
+        def run_stage_batch(calls: list[StageCall]) -> StageBatchOutput:  # type: ignore[misc]
+            return run_all(calls)
+    return run_stage_batch
+
+
 def build_server(settings: Settings | None = None, *, inline_stages: bool = False) -> MCPServer:
     """An MCP server exposing every agent tool with published input and output schemas (`inline_stages`: see
     `_adapter`)."""
     settings = settings or Settings.from_env()
     server: MCPServer = AgentMCPServer(
         name="nellia-agents", version="1.0.0",
-        instructions="Nellia Prospector agents: the five lead-pipeline stages, chat and harvest_leads.",
+        instructions="Nellia Prospector agents: the five lead-pipeline stages (one by one or in a batch), chat and "
+                     "harvest_leads.",
     )
-    for name, (fn, input_model, output_model, description) in TOOLS.items():
-        server.add_tool(_adapter(name, fn, input_model, output_model, settings, inline_stages=inline_stages), name=name, description=description,
+    for name, (_, input_model, output_model, description) in TOOLS.items():
+        server.add_tool(_adapter(name, input_model, output_model, settings, inline_stages=inline_stages), name=name, description=description,
                         structured_output=True)
+    server.add_tool(_batch_tool(settings, inline_stages=inline_stages), name=STAGE_BATCH_TOOL, structured_output=True,
+                    description="Several pipeline stage calls at once (each its tool and arguments); each answered "
+                                "on its own, in order: its result or its error.")
 
     @server.custom_route("/health", methods=["GET"])
     async def health(request: Request) -> JSONResponse:

@@ -15,7 +15,7 @@ from pydantic import Field
 import mcp_bridge.agent_server as pkg
 from mcp_bridge.agent_server import build_server
 from mcp_bridge.agent_server.config import Settings
-from mcp_bridge.agent_server.models import ChatOutput, HarvestOutput, MessageOutput
+from mcp_bridge.agent_server.models import STAGE_BATCH_TOOL, ChatOutput, HarvestOutput, MessageOutput
 from mcp_bridge.agent_server.server import TOOLS
 
 
@@ -31,7 +31,7 @@ def call_all(settings: Settings, calls: list[tuple[str, dict[str, Any]]]) -> tup
 def test_tools_publish_input_and_output_schemas(agent_settings: Settings) -> None:
     tools, _ = call_all(agent_settings, [])
     by_name = {t.name: t for t in tools}
-    assert set(by_name) == set(TOOLS)
+    assert set(by_name) == {*TOOLS, STAGE_BATCH_TOOL}
     for name, (_, input_model, output_model, _) in TOOLS.items():
         tool = by_name[name]
         assert set(tool.input_schema["properties"]) == set(input_model.model_fields)
@@ -107,8 +107,8 @@ def test_the_http_servers_offline_stages_run_on_the_event_loop_and_model_calls_o
     from mcp_bridge.agent_server.server import _adapter
 
     def adapted(name: str, settings: Settings, inline_stages: bool = True) -> Any:
-        fn, input_model, output_model, _ = TOOLS[name]
-        return _adapter(name, fn, input_model, output_model, settings, inline_stages=inline_stages)
+        _, input_model, output_model, _ = TOOLS[name]
+        return _adapter(name, input_model, output_model, settings, inline_stages=inline_stages)
 
     offline = replace(agent_settings, llm_provider="")
     with_model = replace(agent_settings, llm_provider="openai")
@@ -122,3 +122,36 @@ def test_the_http_servers_offline_stages_run_on_the_event_loop_and_model_calls_o
 def test_the_access_log_is_off_unless_asked_for() -> None:
     assert Settings.from_env({}).access_log is False
     assert Settings.from_env({"AGENT_SERVER_ACCESS_LOG": "1"}).access_log is True
+
+
+def test_a_batch_answers_each_call_on_its_own_in_order(agent_settings: Settings) -> None:
+    lead = {"company_name": "TransLog Cargas", "description": "Transportadora em Curitiba - PR. contato@translog.com.br"}
+    calls = [("intake_lead", {"lead": lead}), ("analyze_lead", {"lead": lead}), ("create_persona", {"lead": "x"})]
+    batch = [{"tool": tool, "arguments": arguments} for tool, arguments in calls]
+    _, results = call_all(agent_settings, [*calls[:2], (STAGE_BATCH_TOOL, {"calls": batch})])
+    answers = results[2].structured_content["results"]
+    assert [answer["result"] for answer in answers[:2]] == [result.structured_content for result in results[:2]]
+    assert answers[2] == {"result": None, "error": "Invalid arguments for create_persona (lead: Input should be a "
+                                                   "valid dictionary or instance of LeadData)"}
+
+
+def test_a_batch_with_a_model_runs_its_calls_side_by_side_on_threads(agent_settings: Settings, monkeypatch) -> None:
+    """A model's calls wait on the network: a batch of them must not take one after the other."""
+    import threading
+    from dataclasses import replace
+
+    from mcp_bridge.agent_server import server
+    from mcp_bridge.agent_server.models import StageCall
+
+    together = threading.Barrier(3, timeout=10)  # broken, and the calls fail, unless all three wait at once
+    analyze, input_model, output_model, description = TOOLS["analyze_lead"]
+
+    def waiting(data: Any, settings: Settings) -> Any:
+        together.wait()
+        return analyze(data, replace(settings, llm_provider=""))
+
+    monkeypatch.setitem(server.TOOLS, "analyze_lead", (waiting, input_model, output_model, description))
+    tool = server._batch_tool(replace(agent_settings, llm_provider="openai"), inline_stages=True)
+    calls = [StageCall(tool="analyze_lead", arguments={"lead": {"company_name": f"Empresa {n}"}}) for n in range(3)]
+    output = anyio.run(tool, calls)
+    assert [item.error for item in output.results] == [None] * 3

@@ -8,6 +8,7 @@ from agents.selectors import metrics_for_agents
 from events.models import Event
 from leads.models import Lead
 from pipeline import services as pipeline_services
+from tests.agent_calls import route_stage_calls
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ def test_the_current_item_finishes_when_its_agent_is_stopped(stage_queue, lead, 
             services.stop_agent(agent=Agent.objects.get(stage="intake"))
         return real(tool, arguments, **kwargs)
 
-    monkeypatch.setattr(client, "call_tool", stop_meanwhile)
+    route_stage_calls(monkeypatch, stop_meanwhile)
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_next() == "done"
     intake = Agent.objects.get(stage="intake")

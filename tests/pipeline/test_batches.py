@@ -1,7 +1,6 @@
 """A stage task carries a batch of leads (`leads.run_stages`, PIPELINE_BATCH_SIZE at most): their stages run side
-by side, the tool calls in flight together and each step's writes shared; one lead's failure is its own."""
+by side, the tool calls in one MCP call and each step's writes shared; one lead's failure is its own."""
 
-import threading
 
 import pytest
 from django.db import connection
@@ -10,11 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from events.models import Event
 from leads.models import Lead
 from mcp_bridge import client
+from mcp_bridge.client import AgentBridge
 from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
 from pipeline import runner
 from pipeline import services as pipeline_services
 from pipeline import tasks as pipeline_tasks
-from pipeline.stages import PIPELINE
+from pipeline.stages import PIPELINE, SPECS
+from tests.agent_calls import route_stage_calls
 from tests.broker import on_send
 from tests.factories import LeadFactory
 
@@ -53,7 +54,7 @@ def _tool_hook(monkeypatch, handle):
         handle(tool, arguments)
         return real(tool, arguments, **kwargs)
 
-    monkeypatch.setattr(client, "call_tool", call_tool)
+    route_stage_calls(monkeypatch, call_tool)
 
 
 def test_enqueueing_sends_a_task_per_batch(user, context, batches, settings, django_capture_on_commit_callbacks):
@@ -88,13 +89,20 @@ def test_a_batch_runs_its_leads_through_the_five_stages_sharing_its_statements(
     assert counts[6] - counts[2] <= (6 - 2) * len(PIPELINE), counts
 
 
-def test_a_batchs_tool_calls_are_in_flight_together(user, context, batches, monkeypatch,
-                                                    django_capture_on_commit_callbacks):
+def test_each_step_of_a_batch_is_one_mcp_call(user, context, batches, monkeypatch,
+                                              django_capture_on_commit_callbacks):
     leads = _leads(user, 3)
-    together = threading.Barrier(3, timeout=10)  # broken, and the calls fail, unless all three wait at once
-    _tool_hook(monkeypatch, lambda tool, arguments: together.wait() if tool == "analyze_lead" else None)
+    sent = []
+    real = AgentBridge.call_tool
+
+    def call_tool(bridge, tool, arguments, **kwargs):
+        sent.append((tool, [call["tool"] for call in arguments["calls"]]))
+        return real(bridge, tool, arguments, **kwargs)
+
+    monkeypatch.setattr(AgentBridge, "call_tool", call_tool)
     outcomes = _run(_enqueue(leads, batches, django_capture_on_commit_callbacks), django_capture_on_commit_callbacks)
     assert outcomes == {str(lead.pk): "done" for lead in leads}
+    assert sent == [("run_stage_batch", [SPECS[stage].tool] * 3) for stage in PIPELINE]
 
 
 def test_one_leads_failed_call_is_its_own(user, context, batches, monkeypatch, django_capture_on_commit_callbacks):

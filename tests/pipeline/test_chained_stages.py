@@ -11,6 +11,7 @@ from mcp_bridge import client
 from mcp_bridge.errors import AgentToolError
 from pipeline import services as pipeline_services
 from pipeline.stages import PIPELINE
+from tests.agent_calls import route_stage_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def _tool_hook(monkeypatch, tool_name, before):
             before()
         return real(tool, arguments, **kwargs)
 
-    monkeypatch.setattr(client, "call_tool", call_tool)
+    route_stage_calls(monkeypatch, call_tool)
 
 
 def test_one_task_runs_the_five_stages_in_order(stage_queue, lead):

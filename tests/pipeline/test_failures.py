@@ -11,6 +11,7 @@ from leads.models import Lead
 from pipeline import services as pipeline_services
 from pipeline import sweeper
 from pipeline.selectors import lead_progress
+from tests.agent_calls import route_stage_calls
 from tests.mcp_bridge.conftest import free_port
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,6 @@ def test_unreachable_server_parks_the_lead_and_the_sweeper_resumes_it_with_backo
 
 
 def test_repeated_tool_failures_put_the_agent_in_error(stage_queue, user, context, monkeypatch, settings):
-    from mcp_bridge import client
     from mcp_bridge.errors import AgentToolError
     from tests.factories import LeadFactory
 
@@ -67,7 +67,7 @@ def test_repeated_tool_failures_put_the_agent_in_error(stage_queue, user, contex
     def broken(tool, arguments, **kwargs):
         raise AgentToolError("bad output", tool=tool)
 
-    monkeypatch.setattr(client, "call_tool", broken)
+    route_stage_calls(monkeypatch, broken)
     agent = Agent.objects.get(stage="intake")
     for expected in ("active", "error"):
         stage_queue.call(pipeline_services.enqueue_processing, lead=LeadFactory(owner=user))
@@ -78,9 +78,8 @@ def test_repeated_tool_failures_put_the_agent_in_error(stage_queue, user, contex
 
 
 def test_contract_violation_in_a_result_fails_the_stage(stage_queue, lead, monkeypatch):
-    from mcp_bridge import client
 
-    monkeypatch.setattr(client, "call_tool", lambda tool, arguments, **kw: {"enrichment_data": "nope"})
+    route_stage_calls(monkeypatch, lambda tool, arguments, **kw: {"enrichment_data": "nope"})
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_all() == ["failed"]
     lead.refresh_from_db()
@@ -88,12 +87,11 @@ def test_contract_violation_in_a_result_fails_the_stage(stage_queue, lead, monke
 
 
 def test_a_crash_never_leaves_the_lead_processing(stage_queue, lead, monkeypatch):
-    from mcp_bridge import client
 
     def crash(tool, arguments, **kwargs):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(client, "call_tool", crash)
+    route_stage_calls(monkeypatch, crash)
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_all() == ["failed"]
     lead.refresh_from_db()

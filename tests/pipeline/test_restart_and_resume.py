@@ -6,6 +6,7 @@ from agents.models import StageRun
 from leads.models import Lead
 from pipeline import selectors as pipeline_selectors
 from pipeline import services as pipeline_services
+from tests.agent_calls import route_stage_calls
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +22,10 @@ def _fail_at(stage_queue, lead, stage, monkeypatch):
             raise AgentToolError("persona exploded", tool=tool)
         return real(tool, arguments, **kwargs)
 
-    monkeypatch.setattr(client, "call_tool", flaky)
+    route_stage_calls(monkeypatch, flaky)
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_all()
-    monkeypatch.setattr(client, "call_tool", real)
+    route_stage_calls(monkeypatch, real)
 
 
 def test_reprocessing_a_failed_lead_resumes_at_the_failed_stage(stage_queue, lead, monkeypatch):

@@ -8,6 +8,7 @@ from leads.models import Lead
 from leads.services import AlreadyProcessing
 from pipeline import services as pipeline_services
 from pipeline.stages import PIPELINE
+from tests.agent_calls import route_stage_calls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_stage_per_task")]
 
@@ -102,7 +103,7 @@ def test_agent_is_processing_with_current_task_during_the_stage(stage_queue, lea
     real = client.call_tool
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     stage_queue.run_next()
-    monkeypatch.setattr(client, "call_tool", spy)
+    route_stage_calls(monkeypatch, spy)
     stage_queue.run_next()
     assert seen["status"] == "processing" and seen["task"] == "Analisando TransLog Cargas"
     assert seen["tool"] == "analyze_lead"

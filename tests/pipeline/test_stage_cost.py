@@ -14,6 +14,7 @@ from leads.models import Lead
 from mcp_bridge import client
 from pipeline import services as pipeline_services
 from pipeline.stages import PIPELINE
+from tests.agent_calls import route_stage_calls
 from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,12 +92,12 @@ def test_failures_are_written_at_once_and_the_next_success_clears_them(stage_que
     def broken(tool, arguments, **kwargs):
         raise AgentToolError("bad output", tool=tool)
 
-    monkeypatch.setattr(client, "call_tool", broken)
+    route_stage_calls(monkeypatch, broken)
     stage_queue.call(pipeline_services.enqueue_processing, lead=LeadFactory(owner=user))
     assert stage_queue.run_all() == ["failed"]
     intake = Agent.objects.get(stage="intake")
     assert intake.status == "error" and intake.consecutive_failures == 1  # not coalesced
-    monkeypatch.setattr(client, "call_tool", real)
+    route_stage_calls(monkeypatch, real)
     stage_queue.call(pipeline_services.enqueue_processing, lead=LeadFactory(owner=user))
     stage_queue.run_next()
     intake.refresh_from_db()
@@ -126,7 +127,7 @@ def test_the_context_is_read_again_only_when_it_changed(stage_queue, lead, user,
             save_context(owner=user, data={"target_market": "Transportadoras do Sul"}, partial=True)
         return real(tool, args, **kwargs)
 
-    monkeypatch.setattr(client, "call_tool", call_tool)
+    route_stage_calls(monkeypatch, call_tool)
     stage_queue.call(pipeline_services.enqueue_processing, lead=lead)
     assert stage_queue.run_all() == ["done"]
     assert len(reads) == 2  # for intake (first read in this process), then once after the change
