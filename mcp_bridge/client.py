@@ -385,8 +385,8 @@ def import_agent_modules() -> None:
     import mcp.shared._httpx_utils
     import mcp.shared.exceptions  # noqa: F401
 
-    import mcp_bridge.agent_server
-    import mcp_bridge.agent_server.models  # noqa: F401
+    import mcp_bridge.agent_server.models
+    import mcp_bridge.agent_server.server  # noqa: F401 (the package loads it lazily)
 
 
 # ---- per-process singleton --------------------------------------------------------------------------------------
