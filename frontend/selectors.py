@@ -10,6 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Avg, Count, Func, Q, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -103,7 +104,10 @@ def lead_json_rows(queryset: QuerySet[Lead]) -> list[str] | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql" or connection.timezone_name != "UTC":
         return None
-    sql, params = queryset.values(*LEAD_VALUES, "presented_stage", *JSON_VALUES, **TIMESTAMP_TEXT).query.sql_with_params()
+    try:
+        sql, params = queryset.values(*LEAD_VALUES, "presented_stage", *JSON_VALUES, **TIMESTAMP_TEXT).query.sql_with_params()
+    except EmptyResultSet:  # e.g. `pk__in=[]`: Django knows there is nothing to read
+        return []
     with connection.cursor() as cursor:
         cursor.execute(lead_json_sql(sql), params)
         return [row[0] for row in cursor.fetchall()]

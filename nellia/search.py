@@ -11,14 +11,15 @@ connection and its ASCII-case-insensitive LIKE: "Sao Paulo" finds "SÃO PAULO" o
 import unicodedata
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.db.backends.signals import connection_created
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.db.models.lookups import IContains
 
 FUNCTION = "nellia_unaccent"
+M = TypeVar("M", bound=Model)
 
 
 def unaccent(text: str | None) -> str | None:
@@ -51,6 +52,23 @@ models.TextField.register_lookup(UnaccentIContains)
 def matches_any(fields: list[str] | tuple[str, ...], term: str) -> Q:
     """Rows where any of `fields` contains `term`, ignoring case and accents."""
     return reduce(or_, (Q(**{f"{name}__{UnaccentIContains.lookup_name}": term}) for name in fields))
+
+
+FEW_MATCHES = 1000
+
+
+def few_matches(queryset: QuerySet[M]) -> tuple[QuerySet[M], int | None]:
+    """A searched list, read in its order, and its total when its matches are few (at most FEW_MATCHES).
+
+    A search for a rare term, ordered and sliced, can make PostgreSQL walk the order's index (`created_at`) and test
+    the search on every row it meets, because it expects the matches to come early: 0.5 s a page at 100k leads
+    where the trigram indexes find them in 1 ms. So the matches' ids are read first, unordered and capped, which the
+    indexes serve; when they are few, the list is narrowed to them (its page and total come from them), and when
+    they are many, the order's walk does meet them early."""
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+    if len(ids) > FEW_MATCHES:
+        return queryset, None
+    return queryset.filter(pk__in=ids), len(ids)
 
 
 def flush_pending_index_entries(table: str) -> None:

@@ -45,6 +45,7 @@ from leads.selectors import get_lead_for, leads_for
 from nellia.api.exceptions import Conflict
 from nellia.api.schema import errors
 from nellia.lookups import uuid_or_404
+from nellia.search import few_matches
 from pipeline.services import enqueue_many, enqueue_processing
 
 MAX_LIMIT = 1000
@@ -133,6 +134,9 @@ class LeadListView(FrontendView):
         queryset = filter_presented_leads(
             request.user, **filters, sort_by=params.get("sort_by", ""), sort_order=params.get("sort_order", "")
         )
+        search_total = None
+        if filters["search"]:
+            queryset, search_total = few_matches(queryset)
         page = queryset[offset : offset + limit]
         texts = lead_json_rows(page)  # PostgreSQL writes each lead's JSON: nothing decoded or built here
         if texts is not None:
@@ -146,7 +150,9 @@ class LeadListView(FrontendView):
                 fetched = len(rows)
                 data = encoded([present_lead(row) for row in rows])
                 del rows
-        if fetched < limit and (fetched or offset == 0):
+        if search_total is not None:
+            total = search_total
+        elif fetched < limit and (fetched or offset == 0):
             total = offset + fetched
         else:
             total = presented_lead_total(request.user, queryset, **filters)

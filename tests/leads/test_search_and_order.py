@@ -126,3 +126,35 @@ def test_bulk_insert_entries_wait_in_the_pending_list_until_flushed(user):
         flush_pending_index_entries(Lead._meta.db_table)
         assert pending() == 0
     assert Lead.objects.filter(owner=user, company_name__unaccent_icontains="empresa").count() == 3
+
+
+def _page_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "leads_lead" in q["sql"] and "ORDER BY" in q["sql"]]
+
+
+def test_a_search_with_few_matches_reads_its_page_by_their_ids(api, user, leads):
+    """A rare term must not make PostgreSQL walk the whole list's order (nellia.search.few_matches)."""
+    newer = LeadFactory(owner=user, company_name="Outra Ação")
+    for url in ("/api/leads?search=acao&page_size=1", "/api/v1/leads?search=acao&limit=1"):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(url)
+        body = response.json() if url.startswith("/api/leads") else env(response)
+        assert body.get("count", body.get("total")) == 2
+        assert [lead["id"] for lead in body.get("results", body.get("data", []))] == [str(newer.pk)]
+        assert all('"id" IN (' in sql for sql in _page_queries(queries)), _page_queries(queries)
+        assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "leads_lead" in q["sql"]]
+    second = env(api.get("/api/v1/leads?search=acao&limit=1&offset=1"))
+    assert [lead["id"] for lead in second["data"]] == [str(leads["acao"].pk)] and second["total"] == 2
+
+
+def test_a_search_with_many_matches_keeps_the_lists_order(api, user, leads, monkeypatch):
+    from nellia import search
+
+    monkeypatch.setattr(search, "FEW_MATCHES", 1)
+    newer = LeadFactory(owner=user, company_name="Outra Ação")
+    with CaptureQueriesContext(connection) as queries:
+        page = api.get("/api/leads?search=acao&page_size=1").json()
+    assert page["count"] == 2 and [lead["id"] for lead in page["results"]] == [str(newer.pk)]
+    assert not any('"id" IN (' in sql for sql in _page_queries(queries))
+    v1 = env(api.get("/api/v1/leads?search=acao&limit=1"))
+    assert v1["total"] == 2 and [lead["id"] for lead in v1["data"]] == [str(newer.pk)]
