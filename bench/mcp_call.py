@@ -3,7 +3,8 @@ the agent server in one process and in two (`AGENT_SERVER_WORKERS`, as docker-co
 made in this process without MCP: the per-call overhead of the bridge, the SDK, uvicorn and loopback TCP.
 
 The calls are the five stages of N leads (`_common.agent_calls`: each stage given the earlier stages' results),
-made one after the other. Prints, per server setup: latency p50/p99/mean, this process's CPU per call (the SDK
+made one after the other, and 10 at a time in one `run_stage_batch` call (`call_tools`, as the pipeline makes
+them). Prints, per server setup: latency p50/p99/mean, this process's CPU per call (the SDK
 client) and the server's (its processes, from /proc), with the load average.
 
     REDIS_URL=redis://127.0.0.1:6379/<db> BENCH_DB=nellia_bench_<name> .venv/bin/python bench/mcp_call.py --leads 60
@@ -22,7 +23,9 @@ import time
 from _common import agent_calls, load, seller_user, session_cpu_seconds, setup_real_mode
 
 
-def over_http(calls: list[tuple[str, dict]], workers: int) -> dict[str, float]:
+def over_http(calls: list[tuple[str, dict]], workers: int, batch: int = 1) -> dict[str, float]:
+    """`batch` > 1: the calls `batch` at a time through `call_tools` (one `run_stage_batch` call each), as the
+    pipeline's stage tasks make them; latency is then per call (the batch's over its size)."""
     from mcp_bridge.client import AgentBridge
     from tests.e2e.harness import RealStack
 
@@ -35,10 +38,14 @@ def over_http(calls: list[tuple[str, dict]], workers: int) -> dict[str, float]:
         server = stack.processes["agent_server"].pid
         server_before, client_before = session_cpu_seconds(server), time.process_time()
         latencies = []
-        for tool, arguments in calls:
+        for start in range(0, len(calls), batch):
+            group = calls[start:start + batch]
             started = time.perf_counter()
-            bridge.call_tool(tool, arguments)
-            latencies.append((time.perf_counter() - started) * 1000)
+            if batch == 1:
+                bridge.call_tool(*group[0])
+            elif any(isinstance(outcome, Exception) for outcome in bridge.call_tools(group)):
+                raise SystemExit("a batched call failed")
+            latencies.append((time.perf_counter() - started) * 1000 / len(group))
         client_cpu, server_cpu = time.process_time() - client_before, session_cpu_seconds(server) - server_before
         bridge.close()
     finally:
@@ -58,11 +65,12 @@ def main() -> None:
     calls, bare_per_lead = agent_calls(args.leads, owner)
     bare = bare_per_lead * args.leads / len(calls)
     before = load()
-    rows = {workers: over_http(calls, workers) for workers in (1, 2)}
+    rows = {(workers, batch): over_http(calls, workers, batch) for workers, batch in ((1, 1), (2, 1), (1, 10))}
     print(f"{len(calls)} calls ({args.leads} leads × 5 stages); {before} → {load()}")
     print(f"in process, no MCP:          {bare:6.2f} ms/call")
-    for workers, row in rows.items():
-        print(f"over HTTP, {workers} server process(es): p50 {row['p50']:6.2f}, p99 {row['p99']:6.2f}, mean "
+    for (workers, batch), row in rows.items():
+        how = "one by one" if batch == 1 else f"{batch} per run_stage_batch call"
+        print(f"over HTTP, {workers} server process(es), {how}: p50 {row['p50']:6.2f}, p99 {row['p99']:6.2f}, mean "
               f"{row['mean']:6.2f} ms/call ({row['mean'] / bare:.1f}x in process); CPU per call: client "
               f"{row['client_cpu']:.2f} ms, server {row['server_cpu']:.2f} ms")
 
