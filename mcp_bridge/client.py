@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 
-from mcp_bridge.agent_server.models import STAGE_BATCH_TOOL
+from mcp_bridge.agent_server.models import STAGE_BATCH_MAX, STAGE_BATCH_TOOL
 from mcp_bridge.errors import AgentBridgeError, AgentServerUnavailable, AgentToolError
 
 logger = logging.getLogger(__name__)
@@ -130,6 +130,9 @@ class AgentBridge:
                    ) -> list[dict[str, Any] | AgentBridgeError]:
         """Several stage calls: each one's structured output, or the bridge error it ended in, in order. In one
         `run_stage_batch` call when the server has that tool (its per-call cost paid once), else side by side."""
+        if len(calls) > STAGE_BATCH_MAX:
+            return [outcome for start in range(0, len(calls), STAGE_BATCH_MAX)
+                    for outcome in self.call_tools(calls[start:start + STAGE_BATCH_MAX], timeout=timeout)]
         if len(calls) > 1 and self._has_batch_tool():
             batch = {"calls": [{"tool": tool, "arguments": arguments} for tool, arguments in calls]}
             try:

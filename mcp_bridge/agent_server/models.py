@@ -221,6 +221,7 @@ class StageInput(_In):
 # ---- a batch of stage calls (one MCP call for many leads: the per-call cost of MCP over HTTP is paid once) ---
 
 STAGE_BATCH_TOOL = "run_stage_batch"
+STAGE_BATCH_MAX = 100  # calls in one batch
 StageTool = Literal["intake_lead", "analyze_lead", "create_persona", "build_strategy", "craft_message"]
 
 
@@ -230,7 +231,7 @@ class StageCall(_In):
 
 
 class StageBatchInput(_In):
-    calls: list[StageCall] = Field(min_length=1, max_length=100)
+    calls: list[StageCall] = Field(min_length=1, max_length=STAGE_BATCH_MAX)
 
 
 class StageCallResult(BaseModel):

@@ -62,3 +62,21 @@ def test_an_unreachable_server_makes_every_call_unavailable(make_bridge):
     outcomes = bridge.call_tools(CALLS[:2])
     assert all(isinstance(outcome, AgentServerUnavailable) for outcome in outcomes)
     assert "connection refused" in str(outcomes[0])
+
+
+def test_more_calls_than_a_batch_holds_go_in_several(make_bridge, monkeypatch):
+    from mcp_bridge import client
+
+    monkeypatch.setattr(client, "STAGE_BATCH_MAX", 2)
+    bridge = make_bridge()
+    sent = []
+    real = AgentBridge.call_tool
+
+    def call_tool(self, tool, arguments, **kwargs):
+        sent.append(len(arguments["calls"]) if tool == STAGE_BATCH_TOOL else tool)
+        return real(self, tool, arguments, **kwargs)
+
+    monkeypatch.setattr(AgentBridge, "call_tool", call_tool)
+    outcomes = bridge.call_tools([("intake_lead", LEAD)] * 5)
+    assert sent == [2, 2, "intake_lead"] and len(outcomes) == 5
+    assert all(outcome == outcomes[0] and "enrichment_data" in outcome for outcome in outcomes)
