@@ -54,7 +54,7 @@ from events.publisher import PendingEvent, batched, publish_many
 from leads.events import job_id_for_events, lead_updated, publish_lead_updated, running_job_ids
 from leads.models import COMPLETED, Lead
 from mcp_bridge import client as bridge
-from mcp_bridge.agent_server.models import PreviousResults
+from mcp_bridge.agent_server.models import PreviousResults, first_error
 from mcp_bridge.errors import AgentServerUnavailable, AgentToolError
 from metrics.services import notify_metrics_changed
 from pipeline.events import lead_progress, publish_completed, publish_failed, publish_progress
@@ -342,11 +342,8 @@ def _validated(spec: StageSpec, result: dict[str, Any]) -> Result | AgentToolErr
     try:
         return spec.output.model_validate(result).model_dump(mode="json")
     except PydanticValidationError as exc:
-        errors = exc.errors()
-        where = ".".join(str(part) for part in errors[0]["loc"]) if errors else ""
-        message = errors[0]["msg"] if errors else "invalid"
-        return AgentToolError(
-            f"Agent tool {spec.tool} returned data that breaks the contract ({where}: {message})", tool=spec.tool)
+        return AgentToolError(f"Agent tool {spec.tool} returned data that breaks the contract ({first_error(exc)})",
+                              tool=spec.tool)
 
 
 # ---- 3. finish or fail ----------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 Mode = Literal["offline", "llm"]
 Channel = Literal["email", "linkedin", "whatsapp", "phone"]
@@ -217,7 +217,6 @@ class StageInput(_In):
     previous: PreviousResults = Field(default_factory=PreviousResults)
 
 
-
 # ---- a batch of stage calls (one MCP call for many leads: the per-call cost of MCP over HTTP is paid once) ---
 
 STAGE_BATCH_TOOL = "run_stage_batch"
@@ -243,6 +242,14 @@ class StageCallResult(BaseModel):
 
 class StageBatchOutput(BaseModel):
     results: list[StageCallResult]  # in the order of the calls
+
+
+def first_error(exc: ValidationError) -> str:
+    """`where: what` of the first thing `exc` found wrong, for a one-line message."""
+    errors = exc.errors()
+    where = ".".join(str(part) for part in errors[0]["loc"]) if errors else ""
+    return f"{where}: {errors[0]['msg'] if errors else 'invalid'}"
+
 
 # ---- chat ---------------------------------------------------------------------------------------------------
 

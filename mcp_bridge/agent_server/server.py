@@ -30,11 +30,13 @@ from .models import (
     IntakeOutput,
     MessageOutput,
     PersonaOutput,
+    StageBatchInput,
     StageBatchOutput,
     StageCall,
     StageCallResult,
     StageInput,
     StrategyOutput,
+    first_error,
 )
 
 logger = logging.getLogger(__name__)
@@ -103,6 +105,12 @@ def _adapter(name: str, input_model: type[BaseModel], output_model: type[BaseMod
         async def tool(**arguments: Any) -> BaseModel:  # type: ignore[misc]
             return _run_tool(name, arguments, settings)
 
+    return _signed(tool, name, input_model, output_model)
+
+
+def _signed(tool: Callable[..., Any], name: str, input_model: type[BaseModel], output_model: type[BaseModel]
+            ) -> Callable[..., Any]:
+    """`tool(**arguments)` named `name`, with a signature that mirrors the input model's fields (MCP publishes them)."""
     params = [
         inspect.Parameter(field_name, inspect.Parameter.KEYWORD_ONLY, annotation=field.annotation,
                           default=inspect.Parameter.empty if field.is_required() else field)
@@ -120,9 +128,7 @@ def _batch_item(call: StageCall, settings: Settings) -> StageCallResult:
     except ToolError as exc:
         return StageCallResult(error=str(exc))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        return StageCallResult(error=f"Invalid arguments for {call.tool} ({where}: {first['msg']})")
+        return StageCallResult(error=f"Invalid arguments for {call.tool} ({first_error(exc)})")
     except Exception:
         logger.exception("Tool %s crashed in a batch", call.tool)
         return StageCallResult(error=f"Error executing tool {call.tool}")
@@ -134,20 +140,24 @@ def _batch_tool(settings: Settings, *, inline_stages: bool) -> Callable[..., Any
     fail the others). Where the calls run follows `_adapter`: with a model side by side on worker threads (network
     waits), offline on the loop over HTTP, else on a worker thread."""
 
-    def run_all(calls: list[StageCall]) -> StageBatchOutput:
-        return StageBatchOutput(results=[_batch_item(call, settings) for call in calls])
+    def calls_of(arguments: dict[str, Any]) -> list[StageCall]:
+        return StageBatchInput.model_validate(arguments).calls  # at most STAGE_BATCH_MAX
+
+    def run_all(arguments: dict[str, Any]) -> StageBatchOutput:
+        return StageBatchOutput(results=[_batch_item(call, settings) for call in calls_of(arguments)])
 
     if settings.llm_enabled:
-        async def run_stage_batch(calls: list[StageCall]) -> StageBatchOutput:
-            results = await asyncio.gather(*(anyio.to_thread.run_sync(_batch_item, call, settings) for call in calls))
+        async def tool(**arguments: Any) -> StageBatchOutput:
+            results = await asyncio.gather(*(anyio.to_thread.run_sync(_batch_item, call, settings)
+                                             for call in calls_of(arguments)))
             return StageBatchOutput(results=list(results))
     elif inline_stages:
-        async def run_stage_batch(calls: list[StageCall]) -> StageBatchOutput:
-            return run_all(calls)
+        async def tool(**arguments: Any) -> StageBatchOutput:
+            return run_all(arguments)
     else:
-        def run_stage_batch(calls: list[StageCall]) -> StageBatchOutput:  # type: ignore[misc]
-            return run_all(calls)
-    return run_stage_batch
+        def tool(**arguments: Any) -> StageBatchOutput:  # type: ignore[misc]
+            return run_all(arguments)
+    return _signed(tool, STAGE_BATCH_TOOL, StageBatchInput, StageBatchOutput)
 
 
 def build_server(settings: Settings | None = None, *, inline_stages: bool = False) -> MCPServer:

@@ -137,6 +137,7 @@ def test_a_batch_answers_each_call_on_its_own_in_order(agent_settings: Settings)
 
 def test_a_batch_with_a_model_runs_its_calls_side_by_side_on_threads(agent_settings: Settings, monkeypatch) -> None:
     """A model's calls wait on the network: a batch of them must not take one after the other."""
+    import functools
     import threading
     from dataclasses import replace
 
@@ -153,5 +154,15 @@ def test_a_batch_with_a_model_runs_its_calls_side_by_side_on_threads(agent_setti
     monkeypatch.setitem(server.TOOLS, "analyze_lead", (waiting, input_model, output_model, description))
     tool = server._batch_tool(replace(agent_settings, llm_provider="openai"), inline_stages=True)
     calls = [StageCall(tool="analyze_lead", arguments={"lead": {"company_name": f"Empresa {n}"}}) for n in range(3)]
-    output = anyio.run(tool, calls)
+    output = anyio.run(functools.partial(tool, calls=calls))
     assert [item.error for item in output.results] == [None] * 3
+
+
+def test_a_batch_holds_at_most_its_published_number_of_calls(agent_settings: Settings) -> None:
+    from mcp_bridge.agent_server.models import STAGE_BATCH_MAX
+
+    call = {"tool": "intake_lead", "arguments": {"lead": {"company_name": "Empresa"}}}
+    _, results = call_all(agent_settings, [(STAGE_BATCH_TOOL, {"calls": [call] * (STAGE_BATCH_MAX + 1)}),
+                                           (STAGE_BATCH_TOOL, {"calls": [call] * STAGE_BATCH_MAX})])
+    assert results[0].is_error and not results[1].is_error
+    assert len(results[1].structured_content["results"]) == STAGE_BATCH_MAX
