@@ -131,7 +131,7 @@ def metrics_for_agents(agents: list[Agent], *, now: datetime | None = None) -> d
 
 # An agent's AgentRunCounts rows read before they are folded into one (a row per closing statement of its runs).
 FOLD_AFTER_ROWS = 500
-_TOTALS = ("succeeded", "failed", "timed", "duration_ms", "prompt_tokens", "completion_tokens", "total_tokens")
+_TOTALS = [field.name for field in AgentRunCounts._meta.concrete_fields if field.name not in ("id", "agent_id")]
 
 
 def finished_totals(ids: list[Any]) -> dict[Any, dict[str, Any]]:

@@ -35,6 +35,17 @@ def fold_delta_rows(model: type[models.Model], keys: Sequence[str], sums: Sequen
         )
 
 
+def netted_insert(deltas: str, keys: Sequence[str], sums: Sequence[str], sources: Sequence[str]) -> str:
+    """SQL appending to `deltas` one row per `keys` group of `sources` (SELECTs of signed changes, each naming its
+    `keys` and `sums` columns), their sums netted; a group whose sums all net to zero adds nothing."""
+    return (
+        f"INSERT INTO {deltas} ({', '.join([*keys, *sums])}) "
+        f"SELECT {', '.join(keys)}, {', '.join(f'SUM({c})' for c in sums)} "
+        f"FROM ({' UNION ALL '.join(sources)}) AS change GROUP BY {', '.join(str(n + 1) for n in range(len(keys)))} "
+        f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in sums)}"
+    )
+
+
 # Statement-level triggers with transition tables: event → (REFERENCING clause, tables of rows added, of rows removed).
 _TRIGGERS = {
     "insert": ("NEW TABLE AS new_rows", ["new_rows"], []),

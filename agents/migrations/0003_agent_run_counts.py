@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from nellia.deltas import delta_triggers
+from nellia.deltas import delta_triggers, netted_insert
 
 # Triggers that keep agents_agentruncounts equal, per agent, to the aggregate of its finished runs in
 # agents_stagerun (see agents/models.py). PostgreSQL only: statement-level triggers with transition tables, so the
@@ -19,13 +19,9 @@ SUMS = {
 
 def _append(added: list[str], removed: list[str]) -> str:
     """One INSERT of the netted change per agent; a statement that changed no finished numbers adds nothing."""
-    rows = [f"SELECT agent_id, {', '.join(f'{sign}({sql}) AS {name}' for name, sql in SUMS.items())} FROM {table}"
-            for sign, tables in (("+", added), ("-", removed)) for table in tables]
-    return (
-        f"INSERT INTO agents_agentruncounts (agent_id, {', '.join(SUMS)}) "
-        f"SELECT agent_id, {', '.join(f'SUM({name})' for name in SUMS)} FROM ({' UNION ALL '.join(rows)}) AS change "
-        f"GROUP BY agent_id HAVING {' OR '.join(f'SUM({name}) <> 0' for name in SUMS)}"
-    )
+    sources = [f"SELECT agent_id, {', '.join(f'{sign}({sql}) AS {name}' for name, sql in SUMS.items())} FROM {table}"
+               for sign, tables in (("+", added), ("-", removed)) for table in tables]
+    return netted_insert("agents_agentruncounts", ["agent_id"], list(SUMS), sources)
 
 
 class Migration(migrations.Migration):

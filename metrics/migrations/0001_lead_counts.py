@@ -2,16 +2,15 @@
 
 from django.db import migrations, models
 
-from nellia.deltas import delta_triggers
+from nellia.deltas import delta_triggers, netted_insert
 
 # Triggers that keep metrics_leadcountsdelta equal, per (owner, status, stage, tier), to the aggregate of leads_lead
 # (see metrics/models.py). PostgreSQL only: statement-level triggers with transition tables, so a COPY or an UPDATE
 # of many rows appends one row per changed group, not one per lead.
 TIMED = "status = 'completed' AND processed_at IS NOT NULL AND queued_at IS NOT NULL"
-COLUMNS = (
-    "owner_id, status, processing_stage, qualification_tier, n, timed, run_time_us, relevance_sum, relevance_n, "
-    "roi_potential_sum, roi_potential_n, brazilian_market_fit_sum, brazilian_market_fit_n"
-)
+KEYS = ["owner_id", "status", "processing_stage", "qualification_tier"]
+SUMS = ["n", "timed", "run_time_us", "relevance_sum", "relevance_n", "roi_potential_sum", "roi_potential_n",
+        "brazilian_market_fit_sum", "brazilian_market_fit_n"]
 
 
 def _signed_rows(table: str, sign: str) -> str:
@@ -33,14 +32,7 @@ def _signed_rows(table: str, sign: str) -> str:
 def _append(added: list[str], removed: list[str]) -> str:
     """One INSERT of the netted change per group; groups whose numbers did not change (a progress tick) add nothing."""
     sources = [_signed_rows(t, "+") for t in added] + [_signed_rows(t, "-") for t in removed]
-    sums = ["n", "timed", "run_time_us", "relevance_sum", "relevance_n", "roi_potential_sum", "roi_potential_n",
-            "brazilian_market_fit_sum", "brazilian_market_fit_n"]
-    return (
-        f"INSERT INTO metrics_leadcountsdelta ({COLUMNS}) "
-        f"SELECT owner_id, status, processing_stage, qualification_tier, {', '.join(f'SUM({c})' for c in sums)} "
-        f"FROM ({' UNION ALL '.join(sources)}) AS change GROUP BY 1, 2, 3, 4 "
-        f"HAVING {' OR '.join(f'SUM({c}) <> 0' for c in sums)}"
-    )
+    return netted_insert("metrics_leadcountsdelta", KEYS, SUMS, sources)
 
 
 class Migration(migrations.Migration):
