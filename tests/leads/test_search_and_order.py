@@ -11,7 +11,7 @@ from tests.factories import LeadFactory
 from tests.frontend.conftest import env
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes and lead counts")
+postgres_only = pytest.mark.usefixtures("postgresql_only")  # PostgreSQL indexes and lead counts
 
 
 @pytest.fixture
