@@ -65,24 +65,8 @@ def get_server() -> socketio.AsyncServer:
                 engineio_logger=False,
             )
             _register_handlers(server)
-            _plain_autobahn_log_values()
             _server = server
     return _server
-
-
-def _plain_autobahn_log_values() -> None:
-    """autobahn (Daphne's websockets) colours the values of a debug line on every frame it sends or reads
-    (`hltype`/`hlval`: click.style), before the logger finds debug off: 16 µs of the ~90 µs Daphne spent per
-    Socket.IO frame. Its websocket modules get the values as they are (a debug line, if ever on, loses its colours)."""
-    import autobahn.twisted.websocket
-    import autobahn.websocket.protocol
-
-    for module in (autobahn.websocket.protocol, autobahn.twisted.websocket):
-        module.hltype = module.hlval = _as_is  # type: ignore[attr-defined]
-
-
-def _as_is(value: Any, *_style: Any, **_styles: Any) -> Any:
-    return value
 
 
 def _token_from(auth: Any, environ: dict[str, Any]) -> str | None:

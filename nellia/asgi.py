@@ -11,9 +11,11 @@ import socketio  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from frontend.socketio import get_server  # noqa: E402
+from nellia import daphne_websocket  # noqa: E402
 from nellia.routing import websocket_urlpatterns  # noqa: E402
 from nellia.ws_auth import CookieOriginValidator, JWTAuthMiddlewareStack  # noqa: E402
 
+daphne_websocket.install()
 channels_app = ProtocolTypeRouter(
     {
         "http": django_asgi_app,

@@ -1,0 +1,90 @@
+"""Daphne's WebSocket sends, made cheap for the real-time fan-out (one frame per Socket.IO event per socket).
+
+Daphne sends a message through autobahn's general path (`sendMessage` → `sendFrame` → `sendData`: fragmentation,
+masking, compression, frame logging, a send queue, debug lines), about 6 µs of CPU per frame (bench/ws_send.py),
+for every socket of a room. `install()`, called by nellia/asgi.py, makes Daphne build `LeanFramesProtocol`s: when
+none of those features is in play (Daphne's configuration: nothing compressed, fragmented or masked), a message is
+one write of its frame, and a text sent to many sockets is framed once (`text_frame`); otherwise autobahn's path.
+It also stops autobahn styling a debug line's values on every frame it reads, before its logger finds debug off.
+"""
+
+from __future__ import annotations
+
+import struct
+from functools import cached_property, lru_cache
+from typing import Any
+
+import autobahn.twisted.websocket
+import autobahn.websocket.protocol
+from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
+
+TEXT, BINARY = 0x81, 0x82  # FIN set, opcode 1 / 2 (RFC 6455 §5.2)
+CACHED_TEXT_CHARS = 1 << 14  # longer texts are framed for each socket, not kept (the cache stays a few MB)
+
+
+def frame_header(length: int, binary: bool) -> bytes:
+    """The header of an unmasked, unfragmented frame of `length` payload bytes."""
+    first = BINARY if binary else TEXT
+    if length <= 125:
+        return bytes((first, length))
+    if length <= 0xFFFF:
+        return struct.pack("!BBH", first, 126, length)
+    return struct.pack("!BBQ", first, 127, length)
+
+
+@lru_cache(maxsize=256)
+def text_frame(text: str) -> tuple[bytes, int]:
+    """`text` as one frame, and its payload's length. Cached: python-engineio encodes a packet once for all the
+    sockets it is queued on, so each event's text is framed once, and its sockets' buffers share the bytes."""
+    payload = text.encode()
+    return frame_header(len(payload), False) + payload, len(payload)
+
+
+def frame(content: str | bytes, binary: bool) -> tuple[bytes, int]:
+    """`content` as one frame, and its payload's length."""
+    if isinstance(content, str):
+        if len(content) <= CACHED_TEXT_CHARS:
+            return text_frame(content)
+        content = content.encode()
+    return frame_header(len(content), binary) + content, len(content)
+
+
+class LeanFramesProtocol(WebSocketProtocol):
+    """Daphne's protocol; a message it sends is one write of its frame when autobahn would send it as one frame."""
+
+    __hash__ = object.__hash__  # Daphne's is hash(id(self)) in Python; looked up twice per frame sent
+
+    @cached_property
+    def plain_frames(self) -> bool:
+        """Whether an open connection sends its messages unchanged: not compressed (negotiated by the handshake),
+        fragmented, masked, logged or timed."""
+        return not (self._perMessageCompress is not None or self.autoFragmentSize > 0 or self.maskServerFrames
+                    or self.logFrames or self.logOctets or self.trackedTimings)
+
+    def serverSend(self, content: str | bytes, binary: bool = False) -> None:  # noqa: N802
+        """Daphne's (an ASGI `websocket.send`), without its debug line per frame."""
+        if self.state == self.STATE_CONNECTING:
+            self.serverAccept()
+        framed, length = frame(content, binary)
+        if (self.state != self.STATE_OPEN or self.send_queue or not self.plain_frames
+                or 0 < self.maxMessagePayloadSize < length):
+            self.sendMessage(content.encode() if isinstance(content, str) else content, binary)
+            return
+        self.transport.write(framed)
+        stats = self.trafficStats  # what autobahn's path counts for the same frame
+        stats.outgoingWebSocketMessages += 1
+        stats.outgoingWebSocketFrames += 1
+        stats.outgoingOctetsAppLevel += length
+        stats.outgoingOctetsWebSocketLevel += length
+        stats.outgoingOctetsWireLevel += len(framed)
+
+
+def install() -> None:
+    """Daphne's WebSocket factory builds `LeanFramesProtocol`s; autobahn's debug values stay plain."""
+    WebSocketFactory.protocol = LeanFramesProtocol
+    for module in (autobahn.websocket.protocol, autobahn.twisted.websocket):
+        module.hltype = module.hlval = _as_is  # type: ignore[attr-defined]
+
+
+def _as_is(value: Any, *_style: Any, **_styles: Any) -> Any:
+    return value

@@ -1,0 +1,98 @@
+"""Daphne's lean WebSocket sends (nellia.daphne_websocket): the same bytes and counts as Daphne's own protocol."""
+
+from __future__ import annotations
+
+import pytest
+from autobahn.exception import Disconnected, PayloadExceededError
+from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
+from twisted.internet.testing import StringTransport
+
+from nellia.daphne_websocket import LeanFramesProtocol, frame_header, text_frame
+
+STATS = ("outgoingWebSocketMessages", "outgoingWebSocketFrames", "outgoingOctetsAppLevel",
+         "outgoingOctetsWebSocketLevel", "outgoingOctetsWireLevel")
+
+
+def open_protocol(protocol_class: type = LeanFramesProtocol, **options: object):
+    """An open connection of Daphne's factory with `options`, and its transport."""
+    factory = WebSocketFactory(None, server="daphne")
+    factory.protocol = protocol_class
+    factory.setProtocolOptions(allowNullOrigin=True, **options)
+    protocol = factory.buildProtocol(None)
+    transport = StringTransport()
+    protocol.makeConnection(transport)
+    protocol.state = protocol.STATE_OPEN
+    protocol.client_addr = ["127.0.0.1", 40000]  # Daphne's handshake sets it
+    return protocol, transport
+
+
+def sent(protocol, transport: StringTransport, content: str | bytes) -> bytes:
+    transport.clear()
+    protocol.serverSend(content, isinstance(content, bytes))
+    return transport.value()
+
+
+def stats(protocol) -> list[int]:
+    return [getattr(protocol.trafficStats, name) for name in STATS]
+
+
+@pytest.mark.parametrize("length", [0, 1, 125, 126, 127, 16384, 16385, 65535, 65536, 70000])
+@pytest.mark.parametrize("binary", [False, True])
+def test_a_message_goes_out_as_daphne_frames_it(length, binary):
+    content = bytes(range(256)) * (length // 256 + 1) if binary else "ação " * (length // 5 + 1)
+    content = content[:length]  # a text of `length` characters, more bytes
+    lean, lean_transport = open_protocol()
+    daphne, daphne_transport = open_protocol(WebSocketProtocol)
+
+    framed = sent(lean, lean_transport, content)
+
+    assert lean.plain_frames
+    assert framed == sent(daphne, daphne_transport, content)
+    payload = content if binary else content.encode()
+    assert framed == frame_header(len(payload), binary) + payload
+    assert stats(lean) == stats(daphne)
+
+
+def test_a_text_sent_to_many_sockets_is_framed_once():
+    text = "42" + "x" * 300
+    sockets = [open_protocol() for _ in range(3)]
+
+    frames = [sent(protocol, transport, text) for protocol, transport in sockets]
+
+    assert frames[0] == frames[1] == frames[2] == frame_header(302, False) + text.encode()
+    assert text_frame(text) is text_frame(text)
+
+
+def test_a_connection_that_fragments_takes_autobahns_path():
+    lean, lean_transport = open_protocol(autoFragmentSize=100)
+    daphne, daphne_transport = open_protocol(WebSocketProtocol, autoFragmentSize=100)
+
+    frames = sent(lean, lean_transport, "a" * 250)
+
+    assert not lean.plain_frames
+    assert frames == sent(daphne, daphne_transport, "a" * 250)
+    assert frames[0] == 0x01  # a first fragment: no FIN
+    assert stats(lean) == stats(daphne)
+
+
+def test_a_message_over_the_size_limit_is_refused_as_autobahn_refuses_it():
+    protocol, transport = open_protocol(maxMessagePayloadSize=10)
+
+    with pytest.raises(PayloadExceededError):
+        protocol.serverSend("a" * 11)
+    assert transport.value() == b""
+
+
+def test_a_closed_connection_refuses_to_send():
+    protocol, transport = open_protocol()
+    protocol.state = protocol.STATE_CLOSED
+
+    with pytest.raises(Disconnected):
+        protocol.serverSend("late")
+    assert transport.value() == b""
+
+
+def test_the_asgi_application_installs_the_lean_protocol():
+    import nellia.asgi  # noqa: F401
+
+    assert WebSocketFactory.protocol is LeanFramesProtocol
