@@ -120,10 +120,11 @@ async def _raw_clients(url: str, token: str, count: int, conn, spread: bool) -> 
     conn.send("ready")
     expected = await message()
     settle = time.perf_counter()
-    while time.perf_counter() - settle < SETTLE_SECONDS and any(c.counts["agent_end"] < expected for c in clients):
+    while time.perf_counter() - settle < SETTLE_SECONDS and any(c.agent_ends < expected for c in clients):
         await asyncio.sleep(0.2)
     await asyncio.sleep(1)
     for client in clients:
+        client.tally()
         client.counts["dropped"] = int(client.closed.done())
     conn.send([(client.latencies, client.read_latencies, client.counts) for client in clients])
     await message()

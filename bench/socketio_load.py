@@ -11,6 +11,11 @@ Two arrival times per frame: when the client read it (`read_latencies`: what the
 CPU backlog included, since it shares the machine with the server), and when the kernel received it on the client's
 socket (`latencies`: `SO_TIMESTAMPNS` on each read, the time of the read's last segment, so never early): the
 delivery a client on another machine would see. The sockets are read with `recvmsg` for that (no asyncio transport).
+
+Once connected, a client reads the server's frames itself (unmasked, as a server's are) instead of through wsproto,
+and keeps each event frame with its two times, to decode after the run (`tally`): during the batch it only counts
+`agent_end` updates. The bench's clients share the machine's two cores with the server: they now spend 7–12 µs of
+CPU per frame, decoding included, where reading through wsproto and decoding each frame on arrival took 23–25 µs.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from urllib.parse import urlsplit
 
 import orjson
 from wsproto import ConnectionType, WSConnection
-from wsproto.events import AcceptConnection, CloseConnection, Ping, RejectConnection, Request, TextMessage
+from wsproto.events import AcceptConnection, CloseConnection, Ping, Pong, RejectConnection, Request, TextMessage
 
 PATH = "/socket.io/?EIO=4&transport=websocket"
 SO_TIMESTAMPNS = 35  # Linux (asm-generic/socket.h); Python's socket module does not name it
@@ -55,7 +60,11 @@ class LoadClient:
         self.latencies: list[float] = []  # from the kernel's receive time
         self.read_latencies: list[float] = []  # from when this process read the frame
         self.counts: Counter[str] = Counter()
+        self.agent_ends = 0  # `agent_end` updates so far (counted as they arrive; `tally` decodes them all)
+        self._events: list[tuple[bytes, float, float]] = []  # event frames and their two times, for `tally`
         self._partial: list[str] = []
+        self._fragments: list[bytes] = []
+        self._unread = b""  # the start of a frame whose end has not come yet
         self._open = True
         sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         loop.add_reader(sock.fileno(), self._readable)
@@ -76,7 +85,10 @@ class LoadClient:
         received = next((seconds + nanoseconds / 1e9 for level, kind, value in ancillary
                          if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS
                          for seconds, nanoseconds in [struct.unpack("qq", value[:16])]), read)
-        self._data_received(data, received, read)
+        if self.connected.done():
+            self._frames_received(data, received, read)
+        else:
+            self._data_received(data, received, read)
 
     def _lost(self, exc: Exception | None) -> None:
         self.close()
@@ -102,11 +114,53 @@ class LoadClient:
             elif isinstance(event, AcceptConnection):
                 pass  # Engine.IO's open packet follows
 
+    def _frames_received(self, data: bytes, received: float, read: float) -> None:
+        """The server's frames in `data` (after what `_unread` kept), split by hand: RFC 6455 §5.2, unmasked."""
+        buffer = self._unread + data if self._unread else data
+        at, end = 0, len(buffer)
+        while end - at >= 2:
+            first, length, head = buffer[at], buffer[at + 1] & 0x7F, 2
+            if length == 126:
+                length, head = int.from_bytes(buffer[at + 2:at + 4], "big"), 4
+            elif length == 127:
+                length, head = int.from_bytes(buffer[at + 2:at + 10], "big"), 10
+            if end - at < head + length:
+                break
+            self._on_frame(first, buffer[at + head:at + head + length], received, read)
+            at += head + length
+        self._unread = buffer[at:]
+
+    def _on_frame(self, first: int, payload: bytes, received: float, read: float) -> None:
+        opcode = first & 0x0F
+        if opcode in (0, 1):  # text, or its continuation
+            if not first & 0x80:
+                self._fragments.append(payload)
+                return
+            if self._fragments:
+                payload = b"".join([*self._fragments, payload])
+                self._fragments.clear()
+            if payload.startswith(b"42"):
+                self._events.append((payload, received, read))
+                self.agent_ends += b'"agent_end"' in payload
+            else:
+                self._on_packet(payload.decode(), received, read)
+        elif opcode == 9:
+            self._send(Pong(payload=payload))
+        elif opcode == 8:
+            self._send(CloseConnection(code=1000))
+            self.close()
+
+    def tally(self) -> None:
+        """Decode the event frames kept during the run into `counts` and the latencies."""
+        for packet, received, read in self._events:
+            self._on_event(packet[2:], received, read)
+        self._events.clear()
+
     def _on_packet(self, packet: str, received: float, read: float) -> None:
         kind = packet[:1]
         if kind == "4":  # a Socket.IO packet
             if packet.startswith("42"):
-                self._on_event(packet, received, read)
+                self._on_event(packet[2:].encode(), received, read)
             elif packet.startswith("40"):
                 self.connected.set_result(None)
             elif packet.startswith("44") and not self.connected.done():
@@ -118,8 +172,8 @@ class LoadClient:
         elif kind == "1":
             self.close()
 
-    def _on_event(self, packet: str, received: float, read: float) -> None:
-        name, data = orjson.loads(packet[2:])[:2]
+    def _on_event(self, body: bytes, received: float, read: float) -> None:
+        name, data = orjson.loads(body)[:2]
         self.counts[name] += 1
         if isinstance(data, dict):
             if name == "enrichment-update" and data.get("event_type") == "agent_end":
