@@ -1,6 +1,7 @@
-"""`make bench`: every benchmark of bench/ in turn, each on its own freshly built PostgreSQL database
-`nellia_bench` (dropped and recreated by each script). Needs PostgreSQL on 127.0.0.1:5432 (`BENCH_PG` to
-change) and `wrk` (apt-get install wrk). Not part of the test suite. Record the figures in bench/RESULTS.md."""
+"""`make bench`: the benchmarks of bench/ that need no Redis, in turn, each on its own freshly built PostgreSQL
+database `nellia_bench` (dropped and recreated by each script; ws_send.py needs none). Needs PostgreSQL on
+127.0.0.1:5432 (`BENCH_PG` to change) and `wrk` (apt-get install wrk). Not part of the test suite. Record the
+figures in bench/RESULTS.md."""
 
 import subprocess
 import sys
@@ -8,7 +9,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["import_100k.py", "api_load.py", "frontend_leads.py"]
+SCRIPTS = ["import_100k.py", "api_load.py", "frontend_leads.py", "ws_send.py"]
 
 
 def main() -> int:
