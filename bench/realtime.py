@@ -17,7 +17,11 @@ machine measures the server (`--client python-socketio`: the former clients, 4 p
   each process spent during the batch, whatever the machine's load), and `--profile DIR` writes a cProfile of each
   (`DIR/relay.prof`, `DIR/daphne.prof`).
 
+In-run baseline: `--baseline-tree DIR` runs the same batch on a stack of another checkout (the code before a change),
+alternating with this tree's, `--rounds` times each.
+
     REDIS_URL=redis://127.0.0.1:6379/<db> BENCH_DB=nellia_bench_<name> .venv/bin/python bench/realtime.py --clients 100 --leads 30
+    ... bench/realtime.py --clients 300 --baseline-tree /tmp/base --rounds 3
 """
 
 from __future__ import annotations
@@ -149,29 +153,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))] if ordered else float("nan")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clients", type=int, default=100)
-    parser.add_argument("--leads", type=int, default=30)
-    parser.add_argument("--client", choices=["raw", "python-socketio"], default="raw",
-                        help="raw: bench/socketio_load.py's Engine.IO clients; python-socketio: the former clients")
-    parser.add_argument("--client-processes", type=int,
-                        help="processes the clients are spread over (default: 1 raw, 4 python-socketio)")
-    parser.add_argument("--profile", type=Path, help="directory for cProfile files of the relay and Daphne")
-    parser.add_argument("--realtime-processes", type=int, default=1,
-                        help="Daphne processes behind nginx (deploy/nginx.conf.template's ip_hash); the raw clients "
-                             "then come from addresses of their own, as clients on many networks do")
-    args = parser.parse_args()
-    processes = args.client_processes or (1 if args.client == "raw" else 4)
-    setup_real_mode()
+def run_batch(args: argparse.Namespace, owner, root: Path) -> dict:
+    """One batch of `args.leads` leads, watched by `args.clients` clients, on a stack of the tree at `root`."""
     from events.models import Event
     from leads.importing import import_leads
     from leads.models import Lead
     from tests.e2e.harness import RealStack
 
-    owner = seller_user()
+    processes = args.client_processes or (1 if args.client == "raw" else 4)
     load_before = os.getloadavg()
-    stack = RealStack(workers=1, extra_env={"LOG_LEVEL": "INFO"}, realtime_processes=args.realtime_processes)
+    stack = RealStack(workers=1, extra_env={"LOG_LEVEL": "INFO"}, realtime_processes=args.realtime_processes,
+                      root=root)
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
         profiled(stack, args.profile.resolve())
@@ -207,14 +199,20 @@ def main() -> None:
         for group in groups:
             group.conn.send("bye")
             group.process.join(30)
+    return {"clients": clients, "cpu": cpu, "events": events, "expected": expected, "batch": batch,
+            "load_before": load_before, "client_processes": len(groups), "elapsed": time.perf_counter() - started}
+
+
+def report(args: argparse.Namespace, figures: dict) -> None:
+    clients, cpu, events, expected = figures["clients"], figures["cpu"], figures["events"], figures["expected"]
     latencies = [value for client_latencies, _, _ in clients for value in client_latencies]
     read_latencies = [value for _, client_latencies, _ in clients for value in client_latencies]
     lost = sum(max(0, expected - counts["agent_end"]) for _, _, counts in clients)
     agent_updates = statistics.mean(counts["agent-update"] for _, _, counts in clients)
     dropped = sum(counts["dropped"] for _, _, counts in clients)
     frames = sum(total for _, _, counts in clients for name, total in counts.items() if name not in ("agent_end", "dropped"))
-    print(f"{args.clients} clients, {args.leads} leads in {batch:.1f} s; load average before {load_before[0]:.2f}, "
-          f"after {os.getloadavg()[0]:.2f}")
+    print(f"{args.clients} clients, {args.leads} leads in {figures['batch']:.1f} s; load average before "
+          f"{figures['load_before'][0]:.2f}, after {os.getloadavg()[0]:.2f}")
     for what, values in (("received by the client's socket", latencies), ("read by the client process", read_latencies)):
         print(f"latency from the event's timestamp, {what}: p50 {percentile(values, 0.5):.0f} ms, "
               f"p99 {percentile(values, 0.99):.0f} ms, max {max(values):.0f} ms ({len(values)} frames)")
@@ -228,8 +226,36 @@ def main() -> None:
     print(f"CPU per relayed event ({events} events): relay {1000 * cpu['relay'] / events:.2f} ms, "
           f"Daphne {1000 * cpu['daphne'] / events:.2f} ms (relay {cpu['relay']:.1f} s, Daphne {cpu['daphne']:.1f} s "
           f"in {args.realtime_processes} processes, nginx {cpu.get('nginx', 0.0):.1f} s, "
-          f"the {args.client} clients {cpu['clients']:.1f} s in {len(groups)} processes = "
-          f"{1e6 * cpu['clients'] / max(frames, 1):.0f} µs per frame, over {time.perf_counter() - started:.1f} s)")
+          f"the {args.client} clients {cpu['clients']:.1f} s in {figures['client_processes']} processes = "
+          f"{1e6 * cpu['clients'] / max(frames, 1):.0f} µs per frame, over {figures['elapsed']:.1f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--leads", type=int, default=30)
+    parser.add_argument("--client", choices=["raw", "python-socketio"], default="raw",
+                        help="raw: bench/socketio_load.py's Engine.IO clients; python-socketio: the former clients")
+    parser.add_argument("--client-processes", type=int,
+                        help="processes the clients are spread over (default: 1 raw, 4 python-socketio)")
+    parser.add_argument("--profile", type=Path, help="directory for cProfile files of the relay and Daphne")
+    parser.add_argument("--realtime-processes", type=int, default=1,
+                        help="Daphne processes behind nginx (deploy/nginx.conf.template's ip_hash); the raw clients "
+                             "then come from addresses of their own, as clients on many networks do")
+    parser.add_argument("--baseline-tree", type=Path,
+                        help="another checkout of the project (e.g. `git worktree add /tmp/base <commit>`): its stack "
+                             "runs the same batch, alternating with this tree's, as the in-run baseline (the two must "
+                             "share the database schema and the tasks' signatures)")
+    parser.add_argument("--rounds", type=int, default=1, help="batches per tree")
+    args = parser.parse_args()
+    setup_real_mode()
+    owner = seller_user()
+    trees = [("baseline", args.baseline_tree.resolve()), ("this tree", ROOT)] if args.baseline_tree else [("", ROOT)]
+    for _ in range(args.rounds):
+        for label, root in trees:
+            if label:
+                print(f"== {label} ({root})")
+            report(args, run_batch(args, owner, root))
 
 
 if __name__ == "__main__":

@@ -97,11 +97,13 @@ class RealStack:
 
     def __init__(
         self, *, extra_env: dict[str, str] | None = None, workers: int = 1, flush_redis: bool = True, http_workers: int = 0,
-        own_redis: bool = False, beat: bool = False, realtime_processes: int = 1,
+        own_redis: bool = False, beat: bool = False, realtime_processes: int = 1, root: Path = ROOT,
     ):
         """`own_redis`: a redis-server of the stack's own on a free port (a fault test may restart it; the shared
         one is never touched). `beat`: run Celery beat (the sweeper). `realtime_processes` > 1: that many Daphne
-        processes behind the proxy (nginx's ip_hash keeps each client address on one of them)."""
+        processes behind the proxy (nginx's ip_hash keeps each client address on one of them). `root`: the source
+        tree the processes run (another checkout, for a benchmark's before/after in one run)."""
+        self.root = root
         self.token = secrets.token_urlsafe(16)
         self.agent_port = free_port()
         self.web_port = free_port()  # Daphne's, or the proxy's with `http_workers`
@@ -176,7 +178,7 @@ class RealStack:
     def _spawn(self, name: str, args: list[str]) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the process until it ends
         process = subprocess.Popen(
-            args, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            args, cwd=self.root, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.processes[name] = process
         return process
