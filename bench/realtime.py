@@ -183,12 +183,12 @@ def run_batch(args: argparse.Namespace, owner, root: Path) -> dict:
         cpu_before = {name: spent(name) for name in pids}
         events_before = Event.objects.count()
         started = time.perf_counter()
-        report = import_leads(owner=owner, rows=company_rows(args.leads), process=True)
-        finished = Lead.objects.filter(pk__in=report.lead_ids, status__in=[Lead.Status.COMPLETED, Lead.Status.FAILED])
-        while finished.count() < len(report.lead_ids) and time.perf_counter() - started < 600:
+        imported = import_leads(owner=owner, rows=company_rows(args.leads), process=True)
+        finished = Lead.objects.filter(pk__in=imported.lead_ids, status__in=[Lead.Status.COMPLETED, Lead.Status.FAILED])
+        while finished.count() < len(imported.lead_ids) and time.perf_counter() - started < 600:
             time.sleep(0.2)
         batch = time.perf_counter() - started
-        expected = STAGES * len(report.lead_ids)
+        expected = STAGES * len(imported.lead_ids)
         for group in groups:
             group.conn.send(expected)
         clients = [result for group in groups for result in group.results()]
