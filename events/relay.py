@@ -20,14 +20,15 @@ its cursor sends a few frames again, which the consumers drop (they never send a
 
 Waking: on PostgreSQL an insert trigger NOTIFYs `nellia_events` at commit and the relay LISTENs (and holds a
 session advisory lock, so a second relay stands by); on SQLite the publisher wakes the in-process relay after
-commit, and the relay polls every `EVENT_RELAY_POLL_SECONDS` for events written by other processes. Woken, it
-gathers the commits of the next `EVENT_RELAY_COALESCE_SECONDS` into the same pass: a pass costs about the same for
-one commit's few events as for many.
+commit, and the relay polls every `EVENT_RELAY_POLL_SECONDS` for events written by other processes. Passes start
+at most every `EVENT_RELAY_COALESCE_SECONDS`: a commit after a quiet spell is relayed at once, and the commits of a
+burst that come sooner join the next pass (a pass costs about the same for one commit's few events as for many).
 Run it with `manage.py relay_events` (real mode), or on a thread of the web process (embedded default).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -196,6 +197,12 @@ def wake() -> None:
     _local_wake.set()
 
 
+def pass_delay(last_started: float, spacing: float) -> float:
+    """How long a commit that woke the relay waits for its pass: until `spacing` seconds after the last pass that
+    relayed events started (none if that is past). A lone commit goes out at once; a burst's commits share passes."""
+    return max(0.0, last_started + spacing - time.monotonic())
+
+
 class _PostgresListener:
     """LISTEN on its own autocommit connection, which also holds the relay's advisory lock."""
 
@@ -218,15 +225,15 @@ class _PostgresListener:
         if self.conn is None or self.conn.closed:
             self.conn = self._connect()
 
-    def wait(self, timeout: float, gather: float) -> bool:
-        """Wait up to `timeout` for a commit, then `gather` more seconds for others; whether one came."""
+    def wait(self, timeout: float, gather: Callable[[], float]) -> bool:
+        """Wait up to `timeout` for a commit, then `gather()` more seconds for others; whether one came."""
         self.ready()
         assert self.conn is not None
         woken = False
         for _ in self.conn.notifies(timeout=timeout, stop_after=1):
             woken = True
-        if woken and gather > 0:
-            for _ in self.conn.notifies(timeout=gather):  # the commits meanwhile join the coming pass
+        if woken:  # the commits meanwhile (at least those already notified) join the coming pass
+            for _ in self.conn.notifies(timeout=gather()):
                 pass
         return woken
 
@@ -240,10 +247,10 @@ class _LocalWaiter:
     def ready(self) -> None:
         return None
 
-    def wait(self, timeout: float, gather: float) -> bool:
+    def wait(self, timeout: float, gather: Callable[[], float]) -> bool:
         woken = _local_wake.wait(timeout)
-        if woken and gather > 0:
-            time.sleep(gather)  # the commits meanwhile join the coming pass
+        if woken:
+            time.sleep(gather())  # the commits meanwhile join the coming pass
         _local_wake.clear()
         return woken
 
@@ -254,14 +261,17 @@ class _LocalWaiter:
 def run_relay(stop: threading.Event) -> None:
     """The relay loop, until `stop` is set. Database or network failures are waited out, never fatal."""
     waiter = _PostgresListener() if connection.vendor == "postgresql" else _LocalWaiter()
-    poll, gather = settings.EVENT_RELAY_POLL_SECONDS, settings.EVENT_RELAY_COALESCE_SECONDS
+    poll, spacing = settings.EVENT_RELAY_POLL_SECONDS, settings.EVENT_RELAY_COALESCE_SECONDS
     backoff = 0.5
+    last_pass = -spacing  # when the last pass that relayed something started
     try:
         while not stop.is_set():
             try:
                 waiter.ready()  # hold the lock before relaying
-                relay_pending(stop=stop)
-                waiter.wait(poll, gather)
+                started = time.monotonic()
+                if relay_pending(stop=stop):
+                    last_pass = started
+                waiter.wait(poll, functools.partial(pass_delay, last_pass, spacing))
                 backoff = 0.5
             except RelayStoppedError:
                 return

@@ -32,6 +32,7 @@ import socketio
 import socketio.packet
 from django.conf import settings
 from django.db import connection
+from redis.exceptions import RedisError
 from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 from events import server_loop
@@ -276,9 +277,14 @@ def socketio_transport(events: Sequence[Any]) -> None:
     at once. (A batch sent again after a Redis error may repeat the frames of a pipeline cut short.)"""
     if not can_deliver():
         return
-    for event in events:
-        if event.type == "agent.status":
-            agent_updates.changed(str(event.data.get("agent_id")))
     from frontend.realtime import render_batch
 
     emit_many(render_batch([event for event in events if event.type != "agent.status"]))
+    # After the batch's emits, which a due agent-update (rendered here) must not hold back; and the batch is not
+    # sent again for it: an agent-update that Redis refused is superseded by the agent's next one.
+    for event in events:
+        if event.type == "agent.status":
+            try:
+                agent_updates.changed(str(event.data.get("agent_id")))
+            except (OSError, RedisError) as exc:
+                logger.warning("agent-update not sent (%s)", exc)

@@ -352,8 +352,8 @@ EVENT_RETENTION_HOURS = env.int("EVENT_RETENTION_HOURS", default=72)
 # The event relay (events.relay): a thread of the web process in the embedded default, else `manage.py relay_events`.
 EVENT_RELAY_EMBEDDED = env.bool("EVENT_RELAY_EMBEDDED", default=EMBEDDED)
 EVENT_RELAY_POLL_SECONDS = env.float("EVENT_RELAY_POLL_SECONDS", default=1.0)  # woken by NOTIFY on PostgreSQL
-# Woken by a commit, the relay waits this long for more before its pass: one pass for the commits of a burst (its
-# cost is mostly per pass), at this much latency (the goal is 250 ms at p99 from an event to its client).
+# The relay starts a pass at most this often: a commit after a quiet spell is relayed at once, and the commits of a
+# burst that come sooner share the next pass (a pass costs mostly per pass, not per event).
 EVENT_RELAY_COALESCE_SECONDS = env.float("EVENT_RELAY_COALESCE_SECONDS", default=0.05)
 # Socket.IO `agent-update`: each agent's status at most this often (the last change of a burst comes at its end).
 AGENT_UPDATE_INTERVAL_SECONDS = env.float("AGENT_UPDATE_INTERVAL_SECONDS", default=0.5)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from unittest import mock
+
 import pytest
+import txaio
 from autobahn.exception import Disconnected, PayloadExceededError
 from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
 from twisted.internet.testing import StringTransport
 
-from nellia.daphne_websocket import LeanFramesProtocol, frame_header, text_frame
+from nellia.daphne_websocket import LeanFramesProtocol, frame_header, install, text_frame
 
 STATS = ("outgoingWebSocketMessages", "outgoingWebSocketFrames", "outgoingOctetsAppLevel",
          "outgoingOctetsWebSocketLevel", "outgoingOctetsWireLevel")
@@ -96,3 +100,17 @@ def test_the_asgi_application_installs_the_lean_protocol():
     import nellia.asgi  # noqa: F401
 
     assert WebSocketFactory.protocol is LeanFramesProtocol
+
+
+def test_daphnes_websocket_frames_are_sent_without_colouring_an_unused_debug_line():
+    """autobahn formatted (click.style) the values of its per-frame debug line even with debug off."""
+    from autobahn.websocket.protocol import WebSocketProtocol as AutobahnProtocol
+
+    install()
+    stats = SimpleNamespace(outgoingOctetsWireLevel=0)
+    protocol = SimpleNamespace(send_queue=[], transport=mock.Mock(), log=txaio.make_logger(), peer="tcp4:127.0.0.1:1",
+                               state=AutobahnProtocol.STATE_OPEN, trafficStats=stats, logOctets=False, sendData=None)
+    with mock.patch("click.style", side_effect=lambda text, **_: text) as style:
+        AutobahnProtocol.sendData(protocol, b"\x81\x0242")
+    protocol.transport.write.assert_called_once_with(b"\x81\x0242")
+    assert style.call_count == 0 and stats.outgoingOctetsWireLevel == 4

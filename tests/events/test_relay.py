@@ -1,6 +1,8 @@
 """The event relay: commit order, nothing lost when a publisher or the relay dies, gaps read from the log."""
 
 import threading
+import time
+from unittest import mock
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -11,7 +13,14 @@ from django.db import close_old_connections, connection, transaction
 from events.groups import user_group
 from events.models import Event, RelayCursor
 from events.publisher import publish
-from events.relay import _PostgresListener, broadcast_sequenced, relay_pending, sequence_committed
+from events.relay import (
+    _PostgresListener,
+    broadcast_sequenced,
+    pass_delay,
+    relay_pending,
+    run_relay,
+    sequence_committed,
+)
 from events.transports import MESSAGE_TYPE
 from tests.events.ws import connect, receive_all, token_for
 
@@ -156,7 +165,8 @@ def test_events_are_numbered_after_the_cursor_in_id_order_across_passes(user, se
 
 
 def test_the_commits_of_a_burst_wake_one_pass(user):
-    """Woken by a commit, the relay gathers the next ones (EVENT_RELAY_COALESCE_SECONDS) before its pass."""
+    """Woken by a commit, the relay gathers the next ones until its pass may start (`pass_delay`), and even with no
+    time left it takes the commits already notified into the same pass."""
     if connection.vendor != "postgresql":
         pytest.skip("NOTIFY (PostgreSQL)")
     listener = _PostgresListener()
@@ -164,9 +174,61 @@ def test_the_commits_of_a_burst_wake_one_pass(user):
         listener.ready()
         publish("lead.progress", {"n": 1}, user_id=user.pk)
         publish("lead.progress", {"n": 2}, user_id=user.pk)  # a commit (NOTIFY) of its own
-        assert listener.wait(5, gather=0.2)
-        assert not listener.wait(0.2, gather=0)  # the second commit's NOTIFY was gathered into the first wake-up
+        assert listener.wait(5, gather=lambda: 0.2)
+        assert not listener.wait(0.2, gather=lambda: 0)  # the second commit's NOTIFY was gathered into the first
         publish("lead.progress", {"n": 3}, user_id=user.pk)
-        assert listener.wait(5, gather=0)  # a commit after the pass wakes the next one
+        publish("lead.progress", {"n": 4}, user_id=user.pk)
+        time.sleep(0.2)  # both NOTIFYs have arrived
+        assert listener.wait(5, gather=lambda: 0)  # a commit after the pass wakes the next one...
+        assert not listener.wait(0.2, gather=lambda: 0)  # ...with the commits already notified
     finally:
         listener.close()
+
+
+def test_a_commit_after_a_quiet_spell_is_relayed_at_once_and_a_burst_shares_passes(user, sent, settings):
+    """Passes start at most every EVENT_RELAY_COALESCE_SECONDS: no wait for the first commit after a quiet spell;
+    the commits that follow sooner wait for the next pass, together."""
+    settings.EVENT_RELAY_COALESCE_SECONDS = 1.5
+    settings.EVENT_RELAY_POLL_SECONDS = 0.2
+    if connection.vendor != "postgresql":
+        settings.EVENT_RELAY_POLL_SECONDS = 5.0  # SQLite: woken by the publisher (`wake`), not by polling
+    relayed: dict[int, float] = {}  # n → when its pass handed it to the transport
+
+    def transport(events):
+        now = time.monotonic()
+        relayed.update((event.data["n"], now) for event in events)
+
+    stop = threading.Event()
+    with mock.patch("events.relay._transports", [transport]), \
+            mock.patch("events.relay._local_wake", threading.Event()) as local_wake, \
+            mock.patch("events.publisher.wake", local_wake.set):
+        relay = threading.Thread(target=run_relay, args=(stop,))
+        relay.start()
+        try:
+            time.sleep(2)  # the relay's first pass (nothing to send) is long past: a quiet spell
+            published = time.monotonic()
+            publish("lead.progress", {"n": 1}, user_id=user.pk)
+            _wait_for(lambda: 1 in relayed)
+            assert relayed[1] - published < 1.0  # at once, not after the spacing
+            publish("lead.progress", {"n": 2}, user_id=user.pk)
+            publish("lead.progress", {"n": 3}, user_id=user.pk)
+            _wait_for(lambda: 3 in relayed)
+            assert relayed[2] == relayed[3]  # one pass for the burst...
+            assert relayed[2] - relayed[1] >= 1.3  # ...a spacing after the previous pass
+        finally:
+            stop.set()
+            local_wake.set()
+            relay.join(10)
+
+
+def _wait_for(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not relayed in time"
+        time.sleep(0.02)
+
+
+def test_a_pass_waits_only_for_what_is_left_of_the_spacing():
+    now = time.monotonic()
+    assert pass_delay(now - 10, spacing=0.05) == 0
+    assert 0.9 < pass_delay(now, spacing=1.0) <= 1.0

@@ -181,6 +181,24 @@ def test_transport_renders_agent_status_through_the_coalescer(user, settings):
         timer.cancel()
 
 
+def test_a_batch_goes_out_before_its_agent_updates_and_is_not_resent_for_them(user, settings):
+    """A due agent-update is rendered after the batch's emits (it does not delay them); Redis refusing it does not
+    make the relay send the batch again."""
+    settings.REDIS_URL = "redis://127.0.0.1:6379/5"
+    agent = pipeline_agent("analysis")
+    writer = mock.Mock()
+    writer.emit_many.side_effect = [None, redis.exceptions.ConnectionError("gone")]
+    coalescer = sio_module.AgentUpdates(sio_module._send_agent_update, lambda: 60)
+    batch = [_event("agent.status", {"agent_id": str(agent.id), "status": "processing"}),
+             _event("lead.deleted", {"lead_id": "x"}, user.id)]
+    with mock.patch.object(sio_module, "_redis_writer", return_value=writer), \
+            mock.patch.object(sio_module, "agent_updates", coalescer):
+        sio_module.socketio_transport(batch)  # no error: the relay moves on
+    first, second = (call.args[0] for call in writer.emit_many.call_args_list)
+    assert first == [("lead-deleted", {"leadId": "x"}, f"user-{user.id}")]
+    assert [name for name, _payload, _room in second] == ["agent-update"]
+
+
 def test_the_relays_writer_raises_while_redis_is_unreachable_so_the_relay_retries():
     from tests.e2e.harness import free_port
 
@@ -292,20 +310,3 @@ async def test_the_web_processes_queue_a_relayed_emit_on_each_socket_of_the_room
     packet = queued["e0"][0]
     assert packet is queued["e1"][0] and packet.packet_type == engineio.packet.MESSAGE
     assert packet.encode() == '42["lead-deleted",{"leadId":"x"}]'
-
-
-def test_daphnes_websocket_frames_are_sent_without_colouring_an_unused_debug_line():
-    """autobahn formatted (click.style) the values of its per-frame debug line even with debug off."""
-    from types import SimpleNamespace
-
-    import txaio
-    from autobahn.websocket.protocol import WebSocketProtocol
-
-    sio_module.get_server()
-    stats = SimpleNamespace(outgoingOctetsWireLevel=0)
-    protocol = SimpleNamespace(send_queue=[], transport=mock.Mock(), log=txaio.make_logger(), peer="tcp4:127.0.0.1:1",
-                               state=WebSocketProtocol.STATE_OPEN, trafficStats=stats, logOctets=False, sendData=None)
-    with mock.patch("click.style", side_effect=lambda text, **_: text) as style:
-        WebSocketProtocol.sendData(protocol, b"\x81\x0242")
-    protocol.transport.write.assert_called_once_with(b"\x81\x0242")
-    assert style.call_count == 0 and stats.outgoingOctetsWireLevel == 4
