@@ -9,13 +9,15 @@ django_asgi_app = get_asgi_application()
 
 import socketio  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from frontend.socketio import get_server  # noqa: E402
-from nellia import daphne_websocket  # noqa: E402
+from nellia import daphne_websocket, heap  # noqa: E402
 from nellia.routing import websocket_urlpatterns  # noqa: E402
 from nellia.ws_auth import CookieOriginValidator, JWTAuthMiddlewareStack  # noqa: E402
 
 daphne_websocket.install()
+heap.freeze_after(settings.GC_FREEZE_AFTER_REQUESTS)
 channels_app = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
