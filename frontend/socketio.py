@@ -37,6 +37,7 @@ from socketio.exceptions import ConnectionRefusedError as SocketRefused
 
 from events import server_loop
 from events.groups import socketio_room
+from nellia.daphne_websocket import Messages, lean_frames_in_use
 
 logger = logging.getLogger(__name__)
 
@@ -120,25 +121,75 @@ def _register_handlers(server: socketio.AsyncServer) -> None:
 
 class FanOutRedisManager(socketio.AsyncRedisManager):
     """The web processes' manager. A relayed emit to a room (no callback, no binary data, no skipped socket: all of
-    the relay's) is encoded once and queued on each of the room's sockets right away, with no task per socket
-    (python-socketio makes one per socket and waits for them all, per emit). So the emits of a relay batch, which
-    arrive together, are all queued before any socket's writer runs, and each socket writes them in one go (one
-    TCP send for several events). Anything else takes python-socketio's own path."""
+    the relay's) is encoded once and queued on each of the room's sockets, with no task per socket (python-socketio
+    makes one per socket and waits for them all, per emit).
+
+    The emits of a relay pass arrive together. Where Daphne's lean protocol serves the WebSockets
+    (nellia.daphne_websocket), those read in one go are gathered per socket until the loop's next turn, and a socket
+    that got several gets them as one `PacketBatch`: its writer then hands them to Daphne in one ASGI send, which
+    writes them as their frames in one go, framed once for all the sockets that got the same ones. The per-socket
+    cost of a pass no longer grows with its events. Anything else takes python-socketio's own path, after what was
+    gathered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._gathered: dict[str, list[engineio.packet.Packet]] | None = None  # Engine.IO sid → its packets
 
     async def _handle_emit(self, message: dict[str, Any]) -> None:
         data = message.get("data")
         if (message.get("callback") is not None or message.get("binary") or message.get("skip_sid")
                 or not isinstance(data, list) or len(data) != 1):
+            self._flush()  # what came before goes first
             await super()._handle_emit(message)
             return
         namespace = message.get("namespace") or "/"
         encoded = self.server.packet_class(socketio.packet.EVENT, namespace=namespace, data=[message["event"], data[0]]).encode()
         packet = engineio.packet.Packet(engineio.packet.MESSAGE, encoded)
+        participants = self.get_participants(namespace, message.get("room"))
+        if not lean_frames_in_use():
+            sockets = self.server.eio.sockets
+            for _sid, eio_sid in participants:
+                socket = sockets.get(eio_sid)
+                if socket is not None and not socket.closed:
+                    socket.queue.put_nowait(packet)
+            return
+        gathered = self._gathered
+        if gathered is None:
+            gathered = self._gathered = {}
+            asyncio.get_running_loop().call_soon(self._flush)
+        for _sid, eio_sid in participants:
+            gathered.setdefault(eio_sid, []).append(packet)
+
+    def _flush(self) -> None:
+        """Queue what was gathered: a socket's packets as one `PacketBatch`, shared by the sockets that got the same."""
+        gathered, self._gathered = self._gathered, None
+        if not gathered:
+            return
         sockets = self.server.eio.sockets
-        for _sid, eio_sid in self.get_participants(namespace, message.get("room")):
+        batches: dict[tuple[int, ...], engineio.packet.Packet] = {}
+        for eio_sid, packets in gathered.items():
             socket = sockets.get(eio_sid)
-            if socket is not None and not socket.closed:
-                socket.queue.put_nowait(packet)
+            if socket is None or socket.closed:
+                continue
+            if len(packets) == 1:
+                socket.queue.put_nowait(packets[0])
+                continue
+            key = tuple(map(id, packets))  # the packets are alive: ids are unique
+            batch = batches.get(key)
+            if batch is None:
+                batch = batches[key] = PacketBatch(packets)
+            socket.queue.put_nowait(batch)
+
+
+class PacketBatch(engineio.packet.Packet):
+    """Engine.IO MESSAGE packets queued on a socket as one. Encoded, they are a `Messages` of their encodings: Daphne's
+    lean protocol sends them as a frame each (WebSocket); its string value is their long-polling encoding (joined by
+    U+001E, Engine.IO v4), so a socket not upgraded yet receives them as usual."""
+
+    def __init__(self, packets: Sequence[engineio.packet.Packet]) -> None:
+        super().__init__(engineio.packet.MESSAGE, "")
+        texts = [packet.encode() for packet in packets]
+        self.encode_cache = Messages("\x1e".join(texts), texts)
 
 
 class RelayRedisWriter(socketio.RedisManager):

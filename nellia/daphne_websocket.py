@@ -5,12 +5,15 @@ masking, compression, frame logging, a send queue, debug lines), about 6 µs of 
 for every socket of a room. `install()`, called by nellia/asgi.py, makes Daphne build `LeanFramesProtocol`s: when
 none of those features is in play (Daphne's configuration: nothing compressed, fragmented or masked), a message is
 one write of its frame, and a text sent to many sockets is framed once (`text_frame`); otherwise autobahn's path.
+Several messages can be handed over at once (`Messages`, one ASGI `websocket.send`): they go out as a frame each,
+in one write, framed once for every socket they are sent to.
 It also stops autobahn styling a debug line's values on every frame it reads, before its logger finds debug off.
 """
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -49,10 +52,46 @@ def frame(content: str | bytes, binary: bool) -> tuple[bytes, int]:
     return frame_header(len(content), binary) + content, len(content)
 
 
+class Messages(str):
+    """Consecutive text messages in one ASGI `websocket.send` (as its `text`) to a `LeanFramesProtocol`, which sends
+    each as a frame of its own, all in one write. Its string value is the caller's (frontend.socketio: the same
+    packets' long-polling encoding); only this process's Daphne takes it apart (`lean_frames_in_use`)."""
+
+    messages: tuple[str, ...]
+
+    def __new__(cls, value: str, messages: Sequence[str]) -> Messages:
+        instance = super().__new__(cls, value)
+        instance.messages = tuple(messages)
+        return instance
+
+    @cached_property
+    def frames(self) -> tuple[bytes, int, int]:
+        """The messages' frames, their payloads' total length and the longest payload (framed once for all the
+        sockets the same object is sent to)."""
+        payloads = [message.encode() for message in self.messages]
+        lengths = [len(payload) for payload in payloads]
+        wire = b"".join(frame_header(length, False) + payload for length, payload in zip(lengths, payloads, strict=True))
+        return wire, sum(lengths), max(lengths, default=0)
+
+
+_in_use = False
+
+
+def lean_frames_in_use() -> bool:
+    """Whether this process's WebSockets are served by `LeanFramesProtocol`s (Daphne with `install()`): only they
+    can be handed `Messages`."""
+    return _in_use
+
+
 class LeanFramesProtocol(WebSocketProtocol):
     """Daphne's protocol; a message it sends is one write of its frame when autobahn would send it as one frame."""
 
     __hash__ = object.__hash__  # Daphne's is hash(id(self)) in Python; looked up twice per frame sent
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        global _in_use
+        super().__init__(*args, **kwargs)
+        _in_use = True
 
     @cached_property
     def plain_frames(self) -> bool:
@@ -62,21 +101,37 @@ class LeanFramesProtocol(WebSocketProtocol):
                     or self.logFrames or self.logOctets or self.trackedTimings)
 
     def serverSend(self, content: str | bytes, binary: bool = False) -> None:  # noqa: N802
-        """Daphne's (an ASGI `websocket.send`), without its debug line per frame."""
+        """Daphne's (an ASGI `websocket.send`), without its debug line per frame; `Messages`: each of them."""
         if self.state == self.STATE_CONNECTING:
             self.serverAccept()
+        if isinstance(content, Messages):
+            wire, length, longest = content.frames
+            if not self._writes_frames(longest):
+                for message in content.messages:
+                    self.serverSend(message)
+                return
+            self._write(wire, len(content.messages), length)
+            return
         framed, length = frame(content, binary)
-        if (self.state != self.STATE_OPEN or self.send_queue or not self.plain_frames
-                or 0 < self.maxMessagePayloadSize < length):
+        if not self._writes_frames(length):
             self.sendMessage(content.encode() if isinstance(content, str) else content, binary)
             return
-        self.transport.write(framed)
-        stats = self.trafficStats  # what autobahn's path counts for the same frame
-        stats.outgoingWebSocketMessages += 1
-        stats.outgoingWebSocketFrames += 1
+        self._write(framed, 1, length)
+
+    def _writes_frames(self, longest: int) -> bool:
+        """Whether messages of up to `longest` payload bytes can be written as frames here and now."""
+        return (self.state == self.STATE_OPEN and not self.send_queue and self.plain_frames
+                and not 0 < self.maxMessagePayloadSize < longest)
+
+    def _write(self, frames: bytes, count: int, length: int) -> None:
+        """Write `count` frames of `length` payload bytes in all; counted as autobahn's path counts them."""
+        self.transport.write(frames)
+        stats = self.trafficStats
+        stats.outgoingWebSocketMessages += count
+        stats.outgoingWebSocketFrames += count
         stats.outgoingOctetsAppLevel += length
         stats.outgoingOctetsWebSocketLevel += length
-        stats.outgoingOctetsWireLevel += len(framed)
+        stats.outgoingOctetsWireLevel += len(frames)
 
 
 def install() -> None:

@@ -59,6 +59,12 @@ def test_events_published_by_a_celery_worker_reach_every_transport_through_the_p
         for listener in listeners:
             enriched = wait_for(lambda listener=listener: listener.by_name["lead-enriched"], timeout=30, what="lead-enriched")
             assert enriched[0]["lead"]["id"] == lead_id and enriched[0]["lead"]["pipeline_stage"] == "completed"
+        # The same progress, in the same order, whatever the transport (several events of a relay pass reach a
+        # socket as one batch: one ASGI send on a WebSocket, one long-polling payload).
+        progress = [[(update["event_type"], update.get("agent_name")) for update in listener.by_name["enrichment-update"]
+                     if update.get("lead_id") == lead_id] for listener in listeners]
+        assert len(progress[0]) == 12 and progress[0][0][0] == "lead_enrichment_start"
+        assert all(seen == progress[0] for seen in progress)
     finally:
         for listener in listeners:
             listener.close()

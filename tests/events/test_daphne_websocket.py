@@ -11,7 +11,7 @@ from autobahn.exception import Disconnected, PayloadExceededError
 from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
 from twisted.internet.testing import StringTransport
 
-from nellia.daphne_websocket import LeanFramesProtocol, frame_header, install, text_frame
+from nellia.daphne_websocket import LeanFramesProtocol, Messages, frame_header, install, lean_frames_in_use, text_frame
 
 STATS = ("outgoingWebSocketMessages", "outgoingWebSocketFrames", "outgoingOctetsAppLevel",
          "outgoingOctetsWebSocketLevel", "outgoingOctetsWireLevel")
@@ -65,6 +65,41 @@ def test_a_text_sent_to_many_sockets_is_framed_once():
 
     assert frames[0] == frames[1] == frames[2] == frame_header(302, False) + text.encode()
     assert text_frame(text) is text_frame(text)
+
+
+def test_messages_go_out_in_one_write_as_daphne_frames_each():
+    texts = ["42" + "a" * 10, "", "42" + "é" * 200, "3"]
+    messages = Messages("ignored", texts)
+    lean, lean_transport = open_protocol()
+    daphne, daphne_transport = open_protocol(WebSocketProtocol)
+    writes: list[bytes] = []
+    lean_transport.write = writes.append  # type: ignore[method-assign]
+
+    lean.serverSend(messages)
+
+    assert writes == [b"".join(sent(daphne, daphne_transport, text) for text in texts)]
+    assert stats(lean) == stats(daphne) and lean_frames_in_use()
+    assert messages.frames is messages.frames  # framed once for every socket it is sent to
+
+
+def test_messages_to_a_connection_that_fragments_take_autobahns_path_each():
+    texts = ["a" * 250, "b" * 20]
+    lean, lean_transport = open_protocol(autoFragmentSize=100)
+    daphne, daphne_transport = open_protocol(WebSocketProtocol, autoFragmentSize=100)
+
+    lean_transport.clear()
+    lean.serverSend(Messages("ignored", texts))
+
+    assert lean_transport.value() == b"".join(sent(daphne, daphne_transport, text) for text in texts)
+    assert stats(lean) == stats(daphne)
+
+
+def test_messages_over_the_size_limit_are_refused_from_the_first_too_long():
+    protocol, transport = open_protocol(maxMessagePayloadSize=10)
+
+    with pytest.raises(PayloadExceededError):
+        protocol.serverSend(Messages("ignored", ["short", "a" * 11, "never"]))
+    assert transport.value() == frame_header(5, False) + b"short"
 
 
 def test_a_connection_that_fragments_takes_autobahns_path():

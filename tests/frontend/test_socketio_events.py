@@ -285,28 +285,74 @@ def test_the_relays_writer_publishes_a_batch_in_one_round_trip_in_order(settings
     listener.close()
 
 
-async def test_the_web_processes_queue_a_relayed_emit_on_each_socket_of_the_room_encoded_once():
-    """frontend.socketio.FanOutRedisManager: one encoding per emit, no task per socket, other rooms untouched."""
+def _fan_out_manager():
+    """A FanOutRedisManager (never connected) with five sockets: e0–e3 in room user-1 (e3 closed), e4 in user-2."""
     import asyncio
     from types import SimpleNamespace
 
-    import engineio.packet
-
-    manager = sio_module.FanOutRedisManager("redis://127.0.0.1:1/0", channel="nellia-test")  # never connects here
+    manager = sio_module.FanOutRedisManager("redis://127.0.0.1:1/0", channel="nellia-test")
     server = sio_module.socketio.AsyncServer(async_mode="asgi", client_manager=manager)
     sockets = {f"e{n}": SimpleNamespace(closed=n == 3, queue=asyncio.Queue()) for n in range(5)}
     server.eio.sockets.update(sockets)
     for n in range(5):
         manager.basic_enter_room(f"s{n}", "/", None, eio_sid=f"e{n}")
         manager.basic_enter_room(f"s{n}", "/", "user-1" if n < 4 else "user-2")
-    message = {"method": "emit", "event": "lead-deleted", "data": [{"leadId": "x"}], "binary": False, "namespace": "/",
-               "room": "user-1", "skip_sid": None, "callback": None, "host_id": "relay"}
+    return manager, server, sockets
+
+
+def _relayed(event, data, room, **fields):
+    return {"method": "emit", "event": event, "data": [data], "binary": False, "namespace": "/", "room": room,
+            "skip_sid": None, "callback": None, "host_id": "relay", **fields}
+
+
+def _queued(sockets):
+    return {eio_sid: [socket.queue.get_nowait() for _ in range(socket.queue.qsize())] for eio_sid, socket in sockets.items()}
+
+
+async def test_the_web_processes_queue_a_relayed_emit_on_each_socket_of_the_room_encoded_once():
+    """frontend.socketio.FanOutRedisManager: one encoding per emit, no task per socket, other rooms untouched."""
+    import engineio.packet
+
+    manager, server, sockets = _fan_out_manager()
+    message = _relayed("lead-deleted", {"leadId": "x"}, "user-1")
     with mock.patch.object(server.packet_class, "encode", autospec=True, side_effect=server.packet_class.encode) as encode, \
-            mock.patch("asyncio.create_task") as tasks:
+            mock.patch("asyncio.create_task") as tasks, mock.patch.object(sio_module, "lean_frames_in_use", return_value=False):
         await manager._handle_emit(message)
     assert encode.call_count == 1 and tasks.call_count == 0
-    queued = {eio_sid: [sockets[eio_sid].queue.get_nowait() for _ in range(s.queue.qsize())] for eio_sid, s in sockets.items()}
+    queued = _queued(sockets)
     assert [len(queued[f"e{n}"]) for n in range(5)] == [1, 1, 1, 0, 0]  # e3 is closed, e4 in another room
     packet = queued["e0"][0]
     assert packet is queued["e1"][0] and packet.packet_type == engineio.packet.MESSAGE
     assert packet.encode() == '42["lead-deleted",{"leadId":"x"}]'
+
+
+async def test_under_daphnes_lean_protocol_the_emits_read_together_reach_a_socket_as_one_batch():
+    """The emits of a relay pass, read in one go: each socket gets them in order as one PacketBatch, built once for
+    the sockets that got the same; a socket that got one emit gets that packet; a non-relayed emit waits its turn."""
+    import asyncio
+
+    from engineio.payload import Payload
+
+    from nellia.daphne_websocket import Messages
+
+    manager, _server, sockets = _fan_out_manager()
+    with mock.patch.object(sio_module, "lean_frames_in_use", return_value=True):
+        await manager._handle_emit(_relayed("lead-created", {"n": 1}, "user-1"))
+        await manager._handle_emit(_relayed("agent-update", {"n": 2}, None))
+        await manager._handle_emit(_relayed("lead-created", {"n": 3}, "user-1"))
+        assert all(socket.queue.empty() for socket in sockets.values())  # gathered until the loop's next turn
+        await asyncio.sleep(0)
+        with mock.patch.object(sio_module.socketio.AsyncRedisManager, "_handle_emit") as python_socketio:
+            await manager._handle_emit(_relayed("lead-created", {"n": 4}, "user-1"))  # gathered...
+            await manager._handle_emit(_relayed("lead-created", {"n": 5}, "user-1", skip_sid="s0"))  # ...goes first
+            python_socketio.assert_awaited_once()
+    queued = _queued(sockets)
+    assert [len(queued[f"e{n}"]) for n in range(5)] == [2, 2, 2, 0, 1]
+    batch = queued["e0"][0]
+    assert batch is queued["e1"][0] is queued["e2"][0]
+    texts = ['42["lead-created",{"n":1}]', '42["agent-update",{"n":2}]', '42["lead-created",{"n":3}]']
+    encoded = batch.encode()
+    assert isinstance(encoded, Messages) and encoded.messages == tuple(texts)
+    assert Payload(packets=[batch]).encode() == "\x1e".join(texts)  # what a socket on long polling receives
+    assert queued["e4"][0].encode() == '42["agent-update",{"n":2}]'  # one emit: the packet itself
+    assert queued["e0"][1].encode() == '42["lead-created",{"n":4}]'
