@@ -5,7 +5,9 @@ Each frame takes the path of a Socket.IO event to one socket: the ASGI `websocke
 → Daphne's `Server.handle_reply` → the protocol's `handle_reply` → framing → the transport's `write` (a count here:
 the TCP send is the same for both and is left out). The payload is an `enrichment-update` frame as bench/realtime.py
 sees them (~400 bytes), `--frames` of them (one per event, each text shared by all sockets, as python-engineio
-encodes a packet once), sent to each of `--sockets` open connections.
+encodes a packet once), sent to each of `--sockets` open connections. Third figure: the same frames handed to the
+lean protocol `--pass-events` at a time as one `Messages` (shared by all sockets), as frontend.socketio's
+`PacketBatch` hands a relay pass's events to each socket.
 
     .venv/bin/python bench/ws_send.py --sockets 300 --frames 600
 """
@@ -60,9 +62,14 @@ def open_sockets(protocol_class: type, count: int):
     return sends
 
 
-async def spend(sends: list, frames: int) -> float:
-    """CPU µs per frame to send `frames` frames to each socket, round by round as a relay batch arrives."""
+async def spend(sends: list, frames: int, per_send: int = 1) -> float:
+    """CPU µs per frame to send `frames` frames to each socket, round by round as a relay batch arrives;
+    `per_send` > 1: that many frames per send, as one `Messages`."""
+    from nellia.daphne_websocket import Messages
+
     texts = [PAYLOAD.replace("12:00:00.123456", f"12:00:00.{n:06d}") for n in range(frames)]  # an event each
+    if per_send > 1:
+        texts = [Messages("", texts[start:start + per_send]) for start in range(0, frames, per_send)]
     started = time.process_time()
     for text in texts:
         for send in sends:  # python-engineio's send: one encoded text for all sockets, a message each
@@ -75,6 +82,7 @@ def main() -> None:
     parser.add_argument("--sockets", type=int, default=300)
     parser.add_argument("--frames", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pass-events", type=int, default=30, help="events per relay pass (the Messages figure)")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from daphne.ws_protocol import WebSocketProtocol
@@ -84,15 +92,21 @@ def main() -> None:
     install()  # autobahn's plain debug values, which both had before
 
     print(f"{args.sockets} sockets × {args.frames} frames, {args.rounds} rounds; before: {load()}")
-    figures: dict[str, list[float]] = {"Daphne's protocol (baseline)": [], "LeanFramesProtocol": []}
+    runs = {
+        "Daphne's protocol (baseline)": (WebSocketProtocol, 1),
+        "LeanFramesProtocol": (LeanFramesProtocol, 1),
+        f"LeanFramesProtocol, {args.pass_events} events per send (Messages)": (LeanFramesProtocol, args.pass_events),
+    }
+    figures: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(args.rounds):
-        for name, protocol_class in zip(figures, (WebSocketProtocol, LeanFramesProtocol), strict=True):
-            figures[name].append(asyncio.run(spend(open_sockets(protocol_class, args.sockets), args.frames)))
+        for name, (protocol_class, per_send) in runs.items():
+            figures[name].append(asyncio.run(spend(open_sockets(protocol_class, args.sockets), args.frames, per_send)))
     for name, values in figures.items():
-        print(f"{name}: {statistics.median(values):.2f} µs CPU per frame (rounds: "
-              + ", ".join(f"{value:.2f}" for value in values) + ")")
-    base, lean = (statistics.median(values) for values in figures.values())
-    print(f"ratio baseline / lean: {base / lean:.2f}×; after: {load()}")
+        print(f"{name}: {statistics.median(values):.3f} µs CPU per frame (rounds: "
+              + ", ".join(f"{value:.3f}" for value in values) + ")")
+    base, lean, batched = (statistics.median(values) for values in figures.values())
+    print(f"ratio baseline / lean: {base / lean:.2f}×; baseline / lean with Messages: {base / batched:.0f}×; "
+          f"after: {load()}")
 
 
 if __name__ == "__main__":
