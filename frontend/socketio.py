@@ -145,20 +145,16 @@ class FanOutRedisManager(socketio.AsyncRedisManager):
         namespace = message.get("namespace") or "/"
         encoded = self.server.packet_class(socketio.packet.EVENT, namespace=namespace, data=[message["event"], data[0]]).encode()
         packet = engineio.packet.Packet(engineio.packet.MESSAGE, encoded)
-        participants = self.get_participants(namespace, message.get("room"))
-        if not lean_frames_in_use():
-            sockets = self.server.eio.sockets
-            for _sid, eio_sid in participants:
-                socket = sockets.get(eio_sid)
-                if socket is not None and not socket.closed:
-                    socket.queue.put_nowait(packet)
-            return
+        batching = lean_frames_in_use()  # only Daphne's lean protocol takes a batch apart
         gathered = self._gathered
         if gathered is None:
             gathered = self._gathered = {}
-            asyncio.get_running_loop().call_soon(self._flush)
-        for _sid, eio_sid in participants:
+            if batching:  # on the loop's next turn: the emits read in the same go join
+                asyncio.get_running_loop().call_soon(self._flush)
+        for _sid, eio_sid in self.get_participants(namespace, message.get("room")):
             gathered.setdefault(eio_sid, []).append(packet)
+        if not batching:
+            self._flush()
 
     def _flush(self) -> None:
         """Queue what was gathered: a socket's packets as one `PacketBatch`, shared by the sockets that got the same."""
