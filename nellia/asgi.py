@@ -17,7 +17,9 @@ from nellia.routing import websocket_urlpatterns  # noqa: E402
 from nellia.ws_auth import CookieOriginValidator, JWTAuthMiddlewareStack  # noqa: E402
 
 daphne_websocket.install()
-heap.freeze_after(settings.GC_FREEZE_AFTER_REQUESTS)
+if settings.GC_FREEZE_AFTER_REQUESTS > 0:  # once warm (nellia.heap): an HTTP worker, or the real-time service
+    heap.freeze_after(settings.GC_FREEZE_AFTER_REQUESTS)
+    daphne_websocket.on_first_connection(heap.freeze)
 channels_app = ProtocolTypeRouter(
     {
         "http": django_asgi_app,

@@ -13,7 +13,7 @@ It also stops autobahn styling a debug line's values on every frame it reads, be
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -75,12 +75,21 @@ class Messages(str):
 
 
 _in_use = False
+_on_first_connection: list[Callable[[], None]] = []
 
 
 def lean_frames_in_use() -> bool:
     """Whether this process's WebSockets are served by `LeanFramesProtocol`s (Daphne with `install()`): only they
     can be handed `Messages`."""
     return _in_use
+
+
+def on_first_connection(callback: Callable[[], None]) -> None:
+    """Call `callback` when this process's Daphne takes its first WebSocket connection (now, if it has)."""
+    if _in_use:
+        callback()
+    else:
+        _on_first_connection.append(callback)
 
 
 class LeanFramesProtocol(WebSocketProtocol):
@@ -91,7 +100,10 @@ class LeanFramesProtocol(WebSocketProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         global _in_use
         super().__init__(*args, **kwargs)
-        _in_use = True
+        if not _in_use:
+            _in_use = True
+            while _on_first_connection:
+                _on_first_connection.pop(0)()
 
     @cached_property
     def plain_frames(self) -> bool:

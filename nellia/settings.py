@@ -357,7 +357,8 @@ EVENT_RELAY_POLL_SECONDS = env.float("EVENT_RELAY_POLL_SECONDS", default=1.0)  #
 EVENT_RELAY_COALESCE_SECONDS = env.float("EVENT_RELAY_COALESCE_SECONDS", default=0.05)
 # Socket.IO `agent-update`: each agent's status at most this often (the last change of a burst comes at its end).
 AGENT_UPDATE_INTERVAL_SECONDS = env.float("AGENT_UPDATE_INTERVAL_SECONDS", default=0.5)
-# A served process (nellia.asgi) freezes its heap after this many requests (nellia.heap; 0: never).
+# A served process (nellia.asgi) freezes its heap once warm (nellia.heap): an HTTP worker after this many requests,
+# the real-time service at its first WebSocket connection (0: never).
 GC_FREEZE_AFTER_REQUESTS = env.int("GC_FREEZE_AFTER_REQUESTS", default=50)
 METRICS_CACHE_SECONDS = env.int("METRICS_CACHE_SECONDS", default=10)
 PROSPECT_MAX_LEADS_PER_JOB = env.int("PROSPECT_MAX_LEADS_PER_JOB", default=20)
