@@ -68,10 +68,9 @@ class Messages(str):
     def frames(self) -> tuple[bytes, int, int]:
         """The messages' frames, their payloads' total length and the longest payload (framed once for all the
         sockets the same object is sent to)."""
-        payloads = [message.encode() for message in self.messages]
-        lengths = [len(payload) for payload in payloads]
-        wire = b"".join(frame_header(length, False) + payload for length, payload in zip(lengths, payloads, strict=True))
-        return wire, sum(lengths), max(lengths, default=0)
+        framed = [frame(message.encode(), False) for message in self.messages]  # bytes: not kept in `text_frame`
+        lengths = [length for _wire, length in framed]
+        return b"".join(wire for wire, _length in framed), sum(lengths), max(lengths, default=0)
 
 
 _in_use = False

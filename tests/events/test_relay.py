@@ -22,6 +22,7 @@ from events.relay import (
     sequence_committed,
 )
 from events.transports import MESSAGE_TYPE
+from tests.e2e.harness import wait_for
 from tests.events.ws import connect, receive_all, token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -208,24 +209,17 @@ def test_a_commit_after_a_quiet_spell_is_relayed_at_once_and_a_burst_shares_pass
             time.sleep(2)  # the relay's first pass (nothing to send) is long past: a quiet spell
             published = time.monotonic()
             publish("lead.progress", {"n": 1}, user_id=user.pk)
-            _wait_for(lambda: 1 in relayed)
+            wait_for(lambda: 1 in relayed, timeout=10, interval=0.02, what="the first event")
             assert relayed[1] - published < 1.0  # at once, not after the spacing
             publish("lead.progress", {"n": 2}, user_id=user.pk)
             publish("lead.progress", {"n": 3}, user_id=user.pk)
-            _wait_for(lambda: 3 in relayed)
+            wait_for(lambda: 3 in relayed, timeout=10, interval=0.02, what="the burst")
             assert relayed[2] == relayed[3]  # one pass for the burst...
             assert relayed[2] - relayed[1] >= 1.3  # ...a spacing after the previous pass
         finally:
             stop.set()
             local_wake.set()
             relay.join(10)
-
-
-def _wait_for(condition, seconds: float = 10) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "not relayed in time"
-        time.sleep(0.02)
 
 
 def test_a_pass_waits_only_for_what_is_left_of_the_spacing():
