@@ -118,6 +118,9 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=20, transaction_mode="IMMEDIATE", init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
+    # The tests' database is a file too: Django's in-memory one shares its cache between threads, where a lock
+    # fails at once ("database table is locked") instead of waiting, unlike the file the embedded default runs on.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "db.sqlite3-test")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

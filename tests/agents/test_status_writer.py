@@ -101,6 +101,7 @@ def test_a_new_label_alone_waits_for_the_interval_across_processes(settings):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("postgresql_only")  # lock_timeout: SQLite's writers wait for the lock (its busy timeout)
 def test_a_coalesced_write_gives_up_a_lock_it_cannot_get(caplog):
     """A TRUNCATE (or another writer) holding the agent row: the timer's write is dropped after 500 ms, never a
     deadlock; the sweeper syncs the status later."""

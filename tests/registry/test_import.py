@@ -65,11 +65,13 @@ def test_values_are_converted(registry):
     assert establishment.search_name == f"{importing.fold_name(raw[4])} {company.search_name}".strip()
 
 
+@pytest.mark.usefixtures("postgresql_only")  # PostgreSQL's indexes (pg_indexes) and row versions (xmin)
 def test_indexes_are_rebuilt_after_a_first_bulk_load(registry):
     assert {"reg_est_active_div_uf", "reg_est_name_fts", "reg_est_cnaes_trgm"} <= _indexes("registry_establishment")
     assert not DeferredIndex.objects.exists()
 
 
+@pytest.mark.usefixtures("postgresql_only")  # PostgreSQL's indexes (pg_indexes) and row versions (xmin)
 def test_an_interrupted_load_gets_its_indexes_back(registry, tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'reg_est_active_div_uf'")
@@ -80,6 +82,7 @@ def test_an_interrupted_load_gets_its_indexes_back(registry, tmp_path):
     assert "reg_est_active_div_uf" in _indexes("registry_establishment")
 
 
+@pytest.mark.usefixtures("postgresql_only")  # PostgreSQL's indexes (pg_indexes) and row versions (xmin)
 def test_the_same_month_twice_changes_nothing(registry, tmp_path, capsys):
     before = {t: _xmin_sum(t) for t in ("registry_establishment", "registry_company", "registry_simples")}
     call_command("registry_import", str(registry), report_dir=str(tmp_path), no_progress=True)
@@ -110,6 +113,7 @@ def test_a_new_month_replaces_what_changed_and_marks_what_disappeared(registry, 
     assert Establishment.objects.exclude(removed_month="").count() == 10
 
 
+@pytest.mark.usefixtures("postgresql_only")  # PostgreSQL's indexes (pg_indexes) and row versions (xmin)
 def test_an_import_resumes_at_the_file_that_failed(db, sample_dir, tmp_path, monkeypatch):
     real = importing.import_source
 
